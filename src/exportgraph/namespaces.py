@@ -1,0 +1,190 @@
+"""Every IRI constant and prefix of exportgraph, and nothing else.
+
+``EG`` holds the ontology's terms; it is a ``DefinedNamespace`` with ``_fail = True``, so a typo
+(``EG.subsidaryOf``) raises at import time instead of minting a term the ontology does not have.
+A test checks this list against ``ontology/`` both ways and names any term missing on either side.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = "https://w3id.org/exportgraph/ontology"
+ID = Namespace("https://w3id.org/exportgraph/id/")
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+class EG(DefinedNamespace):
+    """The exportgraph ontology (``ontology/*.ttl``)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    AIAccelerator: URIRef
+    AIDiffusionTier: URIRef
+    Address: URIRef
+    ClassificationCriterion: URIRef
+    Company: URIRef
+    Computer: URIRef
+    Confidence: URIRef
+    Confirmed: URIRef
+    ControlWithoutEquity: URIRef
+    Country: URIRef
+    CountryGroup: URIRef
+    Dataset: URIRef
+    DatasetRow: URIRef
+    Derived: URIRef
+    ECCN: URIRef
+    EndUse: URIRef
+    Equity: URIRef
+    FederalRegisterCitation: URIRef
+    GovernmentBody: URIRef
+    GroupMembership: URIRef
+    IntegratedCircuit: URIRef
+    Item: URIRef
+    ListEntry: URIRef
+    ManufacturingEquipment: URIRef
+    ModelWeights: URIRef
+    NewsArticle: URIRef
+    OfficialPage: URIRef
+    Order: URIRef
+    Organization: URIRef
+    OwnershipStake: URIRef
+    Party: URIRef
+    Person: URIRef
+    ResearchInstitute: URIRef
+    RestrictionList: URIRef
+    Rule: URIRef
+    ShipmentLeg: URIRef
+    Source: URIRef
+    StakeKind: URIRef
+    ThroughputFigure: URIRef
+    University: URIRef
+    Unverified: URIRef
+    Voting: URIRef
+    addressCountry: URIRef
+    addressText: URIRef
+    alias: URIRef
+    alpha2: URIRef
+    alpha3: URIRef
+    amends: URIRef
+    appliesTo: URIRef
+    appliesToCountry: URIRef
+    appliesToGroup: URIRef
+    bitLength: URIRef
+    buyer: URIRef
+    citation: URIRef
+    citationText: URIRef
+    complianceDate: URIRef
+    concernsList: URIRef
+    confidence: URIRef
+    consignee: URIRef
+    controlsEccn: URIRef
+    criterion: URIRef
+    datacenterDesigned: URIRef
+    dataset: URIRef
+    dateAdded: URIRef
+    dateRemoved: URIRef
+    declaredEndUse: URIRef
+    denseTops: URIRef
+    destination: URIRef
+    dieArea: URIRef
+    eccn: URIRef
+    eccnScheme: URIRef
+    effective: URIRef
+    endUseScheme: URIRef
+    endUser: URIRef
+    fdpFootnote: URIRef
+    foundry: URIRef
+    frDocument: URIRef
+    frFirstPage: URIRef
+    frLastPage: URIRef
+    frPage: URIRef
+    frVolume: URIRef
+    group: URIRef
+    groupCode: URIRef
+    hasAddress: URIRef
+    headquarteredIn: URIRef
+    incorporatedIn: URIRef
+    issuedBy: URIRef
+    issuingBody: URIRef
+    item: URIRef
+    itemEccn: URIRef
+    jurisdiction: URIRef
+    leg: URIRef
+    legCountry: URIRef
+    legIndex: URIRef
+    legParty: URIRef
+    legalSource: URIRef
+    lei: URIRef
+    licenseHeld: URIRef
+    licenseRequirement: URIRef
+    manufacturer: URIRef
+    member: URIRef
+    name: URIRef
+    nativeName: URIRef
+    note: URIRef
+    numericCode: URIRef
+    onList: URIRef
+    orderDate: URIRef
+    orderId: URIRef
+    owned: URIRef
+    owner: URIRef
+    partOfRule: URIRef
+    party: URIRef
+    pdBelow: URIRef
+    pdMin: URIRef
+    percent: URIRef
+    percentMax: URIRef
+    percentMin: URIRef
+    performanceDensity: URIRef
+    precision: URIRef
+    processNode: URIRef
+    published: URIRef
+    quantity: URIRef
+    releaseDate: URIRef
+    requiresDatacenter: URIRef
+    rescindedOn: URIRef
+    reviewPolicy: URIRef
+    rowKey: URIRef
+    ruleId: URIRef
+    seller: URIRef
+    shortName: URIRef
+    stakeKind: URIRef
+    subsidiaryOf: URIRef
+    suspendedBy: URIRef
+    suspendedFrom: URIRef
+    suspendedTo: URIRef
+    throughput: URIRef
+    tpp: URIRef
+    tppBelow: URIRef
+    tppMin: URIRef
+    trainingOps: URIRef
+    trainingOpsMin: URIRef
+    ultimateParent: URIRef
+    uscc: URIRef
+    validFrom: URIRef
+    validTo: URIRef
+    website: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "eg": str(EG._NS),
+    "egid": str(ID),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "schema": str(SCHEMA),
+    "sh": str(SH),
+}
+
+__all__ = ["EG", "ID", "SCHEMA", "SH", "ONTOLOGY_IRI", "PREFIXES", "DCTERMS", "FOAF", "ORG", "OWL",
+           "PROV", "RDF", "RDFS", "SKOS", "XSD"]
