@@ -107,3 +107,13 @@ def order(order_id: str) -> URIRef:
 
 def leg(order_id: str, index: int) -> URIRef:
     return _mint("order", slug(order_id), "leg", str(index))
+
+
+def user_party(party_id: str) -> URIRef:
+    """A party from a user's parties CSV, named by the user's own id."""
+    return _mint("user", "party", slug(party_id))
+
+
+def user_row(file_name: str, line: int, kind: str) -> URIRef:
+    """A node made from one row of a user's file (a stake, a listing, the row's source)."""
+    return _mint("user", kind, slug(file_name), str(line))

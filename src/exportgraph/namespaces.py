@@ -82,6 +82,7 @@ class EG(DefinedNamespace):
     confidence: URIRef
     consignee: URIRef
     controlsEccn: URIRef
+    country: URIRef
     criterion: URIRef
     datacenterDesigned: URIRef
     dataset: URIRef

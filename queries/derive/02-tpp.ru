@@ -1,0 +1,8 @@
+# Derive: TPP = the highest dense TOPS x bit length over a circuit's precisions (ECCN 3A090, Technical Note).
+INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/derived> { ?chip eg:tpp ?tpp } }
+WHERE {
+  { SELECT ?chip (MAX(xsd:decimal(?tops) * ?bits) AS ?tpp)
+    WHERE { ?chip eg:throughput ?f . ?f eg:denseTops ?tops ; eg:bitLength ?bits }
+    GROUP BY ?chip }
+  FILTER NOT EXISTS { ?chip eg:tpp ?any }
+}

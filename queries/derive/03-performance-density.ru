@@ -1,0 +1,8 @@
+# Derive: performance density = TPP / applicable die area in mm² (ECCN 3A090, Technical Note).
+INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/derived> { ?chip eg:performanceDensity ?pd } }
+WHERE {
+  ?chip eg:tpp ?tpp ; eg:dieArea ?area .
+  FILTER(?area > 0)
+  FILTER NOT EXISTS { ?chip eg:performanceDensity ?any }
+  BIND(ROUND(?tpp / ?area * 1000) / 1000 AS ?pd)
+}

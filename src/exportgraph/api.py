@@ -1,0 +1,299 @@
+"""ExportGraph: the one facade that the CLI, the tests and (later) the server go through.
+
+>>> eg = ExportGraph.open()
+>>> eg.entity("Inspur Taiwan").listings[0].citations[0].label
+'90 FR 14048'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from . import paths
+from .errors import AmbiguousError, InputError, NotFoundError
+from .queries import NamedQuery, catalogue, parse
+from .sources.usercsv import Reader
+from .store import EmbeddedStore, Row, Store
+from .store.embedded import IRI
+
+RDF_MEDIA_TYPES = {
+    ".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json", ".json": "application/ld+json", ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml", ".xml": "application/rdf+xml", ".trig": "application/trig",
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    label: str
+    iri: str
+    published: dt.date | None = None
+    rule: str | None = None
+    rule_title: str | None = None
+    effective: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    list: str
+    list_name: str | None
+    entry: str
+    date_added: dt.date | None
+    date_removed: dt.date | None
+    in_force: bool
+    license_requirement: str | None
+    review_policy: str | None
+    footnotes: tuple[int, ...]
+    citations: tuple[Citation, ...]
+    confidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Stake:
+    """A direct stake, seen from the party at the other end (``party`` is the owner or the owned)."""
+
+    party: str
+    name: str | None
+    percent: Decimal | None
+    percent_min: Decimal | None
+    percent_max: Decimal | None
+    kind: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    listed: bool
+    source: str | None
+
+    @property
+    def known(self) -> bool:
+        return self.percent is not None or self.percent_min is not None or self.percent_max is not None
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: str
+    name: str
+    kinds: tuple[str, ...]
+    aliases: tuple[str, ...]
+    native_names: tuple[str, ...]
+    countries: tuple[str, ...]
+    incorporated_in: tuple[str, ...]
+    headquartered_in: tuple[str, ...]
+    identifiers: dict[str, str]
+    addresses: tuple[str, ...]
+    ultimate_parent: str | None
+    listings: tuple[Listing, ...]
+    owners: tuple[Stake, ...]
+    subsidiaries: tuple[Stake, ...]
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: list[Row] = field(default_factory=list)
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (pandas is optional: ``pip install pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise InputError("DataFrames need pandas: pip install pandas") from exc
+        return pd.DataFrame(self.rows, columns=list(self.columns))
+
+
+class ExportGraph:
+    """The graph with its queries. ``open()`` loads the ontology, the bundled graph and user data."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._queries: dict[str, NamedQuery] | None = None
+
+    @classmethod
+    def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True) -> ExportGraph:
+        """Load the ontology and, unless ``bundled=False``, the bundled graph; then ``data`` files.
+
+        ``data`` holds RDF files (by extension) and user CSVs (parties, ownership, listings, by
+        header). Derived facts (TPP, subsidiary and ultimate-parent links) are computed last.
+        """
+        store = EmbeddedStore()
+        files = paths.ontology_files() + (paths.graph_files() if bundled else [])
+        for path in files:
+            store.load(path.read_bytes(), "text/turtle", name=str(path))
+        graph = cls(store)
+        graph.load(data)
+        return graph
+
+    def load(self, data: Iterable[str | Path]) -> None:
+        """Add user data files; each loads whole or not at all. Then recompute derived facts."""
+        csvs: list[Path] = []
+        for item in data:
+            path = Path(item)
+            if not path.is_file():
+                raise InputError("no such file", source=str(path))
+            if path.suffix.lower() == ".csv":
+                csvs.append(path)
+                continue
+            media = RDF_MEDIA_TYPES.get(path.suffix.lower())
+            if media is None:
+                raise InputError(f"unknown file type {path.suffix!r}; expected .csv or one of "
+                                 + ", ".join(sorted(RDF_MEDIA_TYPES)), source=str(path))
+            self.store.load(path.read_bytes(), media, name=str(path))
+        if csvs:
+            self._load_csvs(csvs)
+        self.derive()
+
+    def _load_csvs(self, csvs: list[Path]) -> None:
+        from rdflib import Graph
+
+        from .sources.usercsv import kind_of
+
+        order = {"parties": 0, "ownership": 1, "listings": 2}
+        csvs.sort(key=lambda p: order[kind_of(p)])
+        codes = {str(r["code"]) for r in self.store.select(
+            "SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        lists = {str(r["name"]) for r in self.store.select(
+            "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
+        reader = Reader(self._resolve_org, codes, lists)
+        for path in csvs:
+            g = Graph()
+            for t in reader.read(path):
+                g.add(t)
+            self.store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples",
+                            name=str(path))
+
+    def derive(self) -> None:
+        """Run the derivation updates in ``queries/derive/`` in order (idempotent)."""
+        for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
+            self.store.update(path.read_text(encoding="utf-8"))
+
+    # -- named queries -------------------------------------------------------------------------
+
+    @property
+    def queries(self) -> dict[str, NamedQuery]:
+        if self._queries is None:
+            self._queries = catalogue()
+        return self._queries
+
+    def query(self, name: str, **params: object) -> QueryResult:
+        """Run ``queries/<name>.rq`` (or a ``.rq`` file path) with bound parameters."""
+        if name.endswith(".rq"):
+            q = parse(Path(name))
+        elif name in self.queries:
+            q = self.queries[name]
+        else:
+            raise InputError(f"no query named {name!r}; known: " + ", ".join(sorted(self.queries)))
+        rows = self.store.select(q.text, q.bind(params))
+        columns = q.returns or tuple(rows[0]) if rows else q.returns
+        return QueryResult(tuple(columns), rows)
+
+    def hygiene(self) -> list[str]:
+        """Every error string of every ``queries/hygiene/*.rq``; empty means the data is clean."""
+        return [str(r["error"]) for name, q in sorted(self.queries.items())
+                if name.startswith("hygiene/") for r in self.store.select(q.text)]
+
+    # -- parties --------------------------------------------------------------------------------
+
+    def _resolve_org(self, name: str) -> str | None:
+        rows = self.query("find-party", query=name).rows
+        parties = {str(r["party"]) for r in rows}
+        if len(parties) > 1:
+            raise AmbiguousError(name, sorted((str(r["party"]), str(r["name"])) for r in rows))
+        return next(iter(parties), None)
+
+    def resolve(self, name_or_iri: str) -> str:
+        """The IRI of the party with this IRI, name or alias; else the one whose names contain it."""
+        if name_or_iri.startswith(("http://", "https://")):
+            if self.store.ask("ASK { ?p eg:name ?n }", {"p": IRI(name_or_iri)}):
+                return name_or_iri
+            raise NotFoundError(f"no party with IRI <{name_or_iri}>")
+        found = self._resolve_org(name_or_iri)
+        if found:
+            return found
+        rows = self.query("search-party", query=name_or_iri).rows
+        parties = sorted({(str(r["party"]), str(r["name"])) for r in rows})
+        if len(parties) == 1:
+            return parties[0][0]
+        if parties:
+            raise AmbiguousError(name_or_iri, parties)
+        raise NotFoundError(f"no party named {name_or_iri!r}")
+
+    def entity(self, name_or_iri: str, as_of: dt.date | None = None) -> Entity:
+        """The profile of one party: names, countries, listings, owners and subsidiaries as of a date."""
+        as_of = as_of or dt.date.today()
+        iri = self.resolve(name_or_iri)
+        facts: dict[str, list[Row]] = {}
+        for r in self.query("party-facts", party=IRI(iri)).rows:
+            facts.setdefault(str(r["fact"]), []).append(r)
+
+        def values(fact: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(str(r["label"] or r["value"]) for r in facts.get(fact, [])))
+
+        names = values("name")
+        parent = facts.get("ultimateParent", [])
+        return Entity(
+            iri=iri,
+            name=names[0] if names else iri,
+            kinds=tuple(sorted({str(r["value"]).rsplit("#", 1)[-1] for r in facts.get("type", [])})),
+            aliases=tuple(a for a in values("alias") if a not in names),
+            native_names=values("nativeName"),
+            countries=values("country"),
+            incorporated_in=values("incorporatedIn"),
+            headquartered_in=values("headquarteredIn"),
+            identifiers={k: v for k in ("lei", "uscc", "website") for v in values(k)[:1]},
+            addresses=values("address"),
+            ultimate_parent=str(parent[0]["label"] or parent[0]["value"]) if parent else None,
+            listings=self._listings(iri, as_of),
+            owners=self._stakes("party-owners", "owner", iri, as_of),
+            subsidiaries=self._stakes("party-subsidiaries", "owned", iri, as_of),
+            as_of=as_of,
+        )
+
+    def _listings(self, iri: str, as_of: dt.date) -> tuple[Listing, ...]:
+        grouped: dict[str, list[Row]] = {}
+        for r in self.query("party-listings", party=IRI(iri), asOf=as_of).rows:
+            grouped.setdefault(str(r["entry"]), []).append(r)
+        out = []
+        for entry, rows in grouped.items():
+            first = rows[0]
+            cites = {str(r["citation"]): Citation(
+                label=str(r["citationLabel"] or r["citation"]), iri=str(r["citation"]),
+                published=r["published"], rule=r["rule"] and str(r["rule"]),
+                rule_title=r["ruleTitle"] and str(r["ruleTitle"]), effective=r["effective"])
+                for r in rows if r["citation"]}
+            out.append(Listing(
+                list=str(first["list"]), list_name=first["listName"] and str(first["listName"]),
+                entry=entry, date_added=first["dateAdded"], date_removed=first["dateRemoved"],
+                in_force=bool(first["inForce"]),
+                license_requirement=first["licenseRequirement"] and str(first["licenseRequirement"]),
+                review_policy=first["reviewPolicy"] and str(first["reviewPolicy"]),
+                footnotes=tuple(sorted({int(r["footnote"]) for r in rows if r["footnote"] is not None})),
+                citations=tuple(sorted(cites.values(), key=lambda c: (c.published or dt.date.min, c.label))),
+                confidence=first["confidence"] and str(first["confidence"]).rsplit("#", 1)[-1]))
+        return tuple(sorted(out, key=lambda x: (x.list, x.date_added or dt.date.min, x.entry)))
+
+    def _stakes(self, query: str, side: str, iri: str, as_of: dt.date) -> tuple[Stake, ...]:
+        return tuple(Stake(
+            party=str(r[side]), name=r[side + "Name"] and str(r[side + "Name"]),
+            percent=r["percent"], percent_min=r["percentMin"], percent_max=r["percentMax"],
+            kind=r["kind"] and str(r["kind"]), valid_from=r["validFrom"], valid_to=r["validTo"],
+            listed=bool(r[side + "Listed"]), source=r["source"] and str(r["source"]))
+            for r in self.query(query, party=IRI(iri), asOf=as_of).rows)
+
+    def info(self) -> dict[str, int | str]:
+        from . import __version__
+
+        row = self.query("info-counts").rows[0]
+        counts: dict[str, int | str] = {k: int(v) for k, v in row.items() if v is not None}
+        counts["triples"] = len(self.store)
+        counts["version"] = __version__
+        return counts
+
+    def validate(self, engine: str = "turbo"):
+        """Check the loaded graph against the SHACL shapes in ``shapes/``."""
+        from .validate import as_rdflib, validate
+
+        return validate(as_rdflib(self.store.dump()), engine=engine)

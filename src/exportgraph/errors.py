@@ -1,0 +1,32 @@
+"""The one exception hierarchy. The CLI maps ``InputError`` to exit code 2."""
+
+from __future__ import annotations
+
+
+class ExportGraphError(Exception):
+    """Base class of every error exportgraph raises on purpose."""
+
+
+class InputError(ExportGraphError):
+    """Bad input from the user: a file, a row, a date, a name or a query; the message names the place."""
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
+                 column: str | None = None) -> None:
+        self.source, self.line, self.column = source, line, column
+        where = ":".join(str(p) for p in (source, line) if p is not None)
+        if column:
+            where = f"{where} column {column!r}" if where else f"column {column!r}"
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class NotFoundError(ExportGraphError):
+    """A name or IRI that matches nothing in the graph."""
+
+
+class AmbiguousError(ExportGraphError):
+    """A name that matches several parties; the message lists them."""
+
+    def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates[:10])
+        super().__init__(f"{name!r} matches {len(candidates)} parties: {listed}")

@@ -1,0 +1,103 @@
+"""Named SPARQL queries: one question per ``.rq`` file in ``queries/``, with a ``#+`` YAML header.
+
+The header says what the query answers (``summary``), its parameters (``params``: name, type,
+example), the columns it returns (``returns``) and the regulation it serves (``source``). Parameters
+are bound by the store (SEP-0007 substitutions), never formatted into the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .dates import parse_date
+from .errors import InputError
+from .paths import QUERIES
+from .store.embedded import IRI, Value
+
+PARAM_TYPES = ("iri", "string", "date", "integer", "decimal")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    example: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    summary: str
+    params: tuple[Param, ...]
+    returns: tuple[str, ...]
+    source: str | None
+    text: str
+
+    def bind(self, values: dict[str, object]) -> dict[str, Value]:
+        """Typed bindings for the declared parameters; unknown or missing ones are input errors."""
+        declared = {p.name: p for p in self.params}
+        unknown = set(values) - set(declared)
+        if unknown:
+            raise InputError(f"query {self.name!r} has no parameter {sorted(unknown)[0]!r}; "
+                             f"it takes {sorted(declared) or 'none'}")
+        out: dict[str, Value] = {}
+        for p in self.params:
+            if p.name not in values or values[p.name] is None:
+                if p.required:
+                    raise InputError(f"query {self.name!r} needs parameter {p.name!r} ({p.type})")
+                continue
+            out[p.name] = convert(values[p.name], p.type, f"parameter {p.name!r}")
+        return out
+
+
+def convert(value: object, kind: str, where: str) -> Value:
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    if kind == "iri":
+        return IRI(str(value))
+    if kind == "date":
+        return value if isinstance(value, dt.date) else parse_date(str(value), column=where)
+    try:
+        if kind == "integer":
+            return int(value)  # type: ignore[arg-type]
+        if kind == "decimal":
+            return Decimal(str(value))
+    except (ValueError, InvalidOperation):
+        raise InputError(f"{where}: {value!r} is not a {kind}") from None
+    return str(value)
+
+
+def parse(path: Path, name: str | None = None) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(line[2:].removeprefix(" ") for line in text.splitlines()
+                       if line.startswith("#+"))
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"bad #+ header: {exc}", source=str(path)) from None
+    if not isinstance(meta, dict) or "summary" not in meta:
+        raise InputError("the #+ header needs a summary", source=str(path))
+    params = []
+    for p in meta.get("params") or []:
+        if p.get("type") not in PARAM_TYPES:
+            raise InputError(f"parameter {p.get('name')!r} has type {p.get('type')!r}; "
+                             f"expected one of {PARAM_TYPES}", source=str(path))
+        params.append(Param(p["name"], p["type"], None if p.get("example") is None
+                            else str(p["example"]), bool(p.get("required", True))))
+    return NamedQuery(name or path.stem, path, str(meta["summary"]).strip(), tuple(params),
+                      tuple(meta.get("returns") or ()), meta.get("source"), text)
+
+
+def catalogue(folder: Path = QUERIES) -> dict[str, NamedQuery]:
+    """Every named query, keyed by its path below ``queries/`` without ``.rq`` (``hygiene/x``)."""
+    out = {}
+    for path in sorted(folder.rglob("*.rq")):
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        out[name] = parse(path, name)
+    return out

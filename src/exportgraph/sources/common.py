@@ -1,0 +1,103 @@
+"""What the importers share: the triple type, dataset and row provenance, country-name lookup."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .. import ids
+from ..errors import InputError
+from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
+
+Triple = tuple[Node, Node, Node]
+
+# Names the source lists use for destinations that ISO's CLDR short names spell otherwise.
+COUNTRY_ALIASES = {
+    "burma": "MM",
+    "crimea region of ukraine": "UA",
+    "macau": "MO",
+    "the netherlands": "NL",
+    "turkey": "TR",
+    "united states": "US",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+    "united kingdom": "GB",
+    "vietnam": "VN",
+    "laos": "LA",
+    "syria": "SY",
+    "bolivia": "BO",
+    "iran": "IR",
+    "russia": "RU",
+    "north korea": "KP",
+    "south korea": "KR",
+    "taiwan": "TW",
+    "hong kong": "HK",
+    "macao": "MO",
+}
+
+
+def dataset_triples(name: str, label: str, url: str, note: str) -> Iterator[Triple]:
+    node = ids.dataset(name)
+    yield node, RDF.type, EG.Dataset
+    yield node, RDFS.label, Literal(label)
+    yield node, SCHEMA.url, Literal(url)
+    yield node, EG.note, Literal(note)
+
+
+def row_source(dataset_name: str, key: str, out: list[Triple]) -> URIRef:
+    """Mint the source node of one dataset row, append its triples to ``out``, return it."""
+    node = ids.dataset_row(dataset_name, key)
+    out.append((node, RDF.type, EG.DatasetRow))
+    out.append((node, EG.dataset, ids.dataset(dataset_name)))
+    out.append((node, EG.rowKey, Literal(key)))
+    out.append((node, RDFS.label, Literal(f"{dataset_name} {key}")))
+    return node
+
+
+class CountryIndex:
+    """Looks up ISO alpha-2 codes by code or by any English name the country file gives."""
+
+    def __init__(self, country_codes_csv: Path) -> None:
+        self.by_name: dict[str, str] = {}
+        self.codes: set[str] = set()
+        with country_codes_csv.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                code = row["ISO3166-1-Alpha-2"].strip()
+                if not code:
+                    continue
+                self.codes.add(code)
+                for col in ("CLDR display name", "official_name_en", "UNTERM English Short",
+                            "ISO4217-currency_country_name"):
+                    if row.get(col):
+                        self.by_name.setdefault(row[col].strip().lower(), code)
+        for name, code in COUNTRY_ALIASES.items():
+            self.by_name.setdefault(name, code)
+
+    def code(self, text: str, *, source: str | None = None, line: int | None = None,
+             column: str | None = None) -> str:
+        t = text.strip()
+        if t.upper() in self.codes:
+            return t.upper()
+        found = self.by_name.get(t.lower())
+        if found is None:
+            raise InputError(f"unknown country {text!r}", source=source, line=line, column=column)
+        return found
+
+
+def bundled_country_codes() -> set[str]:
+    """The ISO alpha-2 codes in the bundled graph, for user-data checks without the source CSV."""
+    from ..paths import GENERATED
+
+    codes: set[str] = set()
+    path = GENERATED / "countries.ttl"
+    prefix = str(ids.country("XX"))[:-2]
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("<" + prefix) or line.startswith("country:"):
+                token = line.split()[0].strip("<>")
+                codes.add(token.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+    return codes

@@ -1,0 +1,230 @@
+"""US restricted-party lists as parsed from the official texts by phagehunter/nsfreg (JSON).
+
+One module for the BIS Entity List (15 CFR 744 Supp. 4), the MEU list (Supp. 7) and the DoD 1260H
+list, which share the nsfreg schema ``{name, aliases, country, address, federal_register, notes}``.
+Entries of one party under several destinations become one party with several addresses and one
+list entry carrying every citation.
+
+A listing's ``dateAdded`` is the effective date of the rule that published its earliest citation when
+``graph/curated/rules.ttl`` gives that rule's pages; otherwise the citation's publication date, with
+``eg:confidence eg:Derived`` and a note that says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from .. import ids
+from ..dates import to_literal
+from ..errors import InputError
+from ..namespaces import DCTERMS, EG, RDF, RDFS
+from .common import CountryIndex, Triple, dataset_triples, row_source
+
+_CITATION = re.compile(
+    r"(?P<vol>\d+)\s*FR\s*(?P<page>\d+)"
+    r"(?:[,.\s]*(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2,4})|\((?P<long>[A-Z][a-z]+\.? \d{1,2}, \d{4})\)))?"
+)
+_FOOTNOTE = re.compile(r"(?:734\.9\((?:e|g)\)\)?,?\s?(\d)\b|\s(\d)\s*$|\)(\d)\s*$)")
+
+
+@dataclass(frozen=True)
+class Citation:
+    volume: int
+    page: int
+    published: dt.date | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.volume} FR {self.page}"
+
+
+@dataclass(frozen=True)
+class RulePages:
+    """A rule's Federal Register pages and its effective date, from graph/curated/rules.ttl."""
+
+    rule: URIRef
+    volume: int
+    first: int
+    last: int
+    effective: dt.date
+    review_policy: str | None
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """Every Federal Register citation in an entry's citation column, in order.
+
+    >>> [c.label for c in parse_citations("84 FR 29373, 6/24/19. 87 FR 62202, 10/13/22")]
+    ['84 FR 29373', '87 FR 62202']
+    >>> parse_citations("91 FR 35189 (June 10, 2026)")[0].published
+    datetime.date(2026, 6, 10)
+    """
+    out = []
+    for m in _CITATION.finditer(text or ""):
+        published = None
+        if m["y"]:
+            year = int(m["y"])
+            year += 2000 if year < 50 else (1900 if year < 100 else 0)
+            try:
+                published = dt.date(year, int(m["m"]), int(m["d"]))
+            except ValueError:
+                published = None
+        elif m["long"]:
+            published = dt.datetime.strptime(m["long"].replace(".", ""), "%B %d, %Y").date()
+        out.append(Citation(int(m["vol"]), int(m["page"]), published))
+    return out
+
+
+def parse_footnotes(text: str) -> list[int]:
+    """The FDP footnote numbers in an Entity List licence-requirement cell.
+
+    >>> parse_footnotes("For all items subject to the EAR. (See §§ 734.9(e)(2) and 744.11 of the EAR) 4")
+    [4]
+    >>> parse_footnotes("For all items subject to the EAR, see §§ 734.9(e) 1 and 744.11 of the EAR 2")
+    [1, 2]
+    """
+    found = []
+    for m in _FOOTNOTE.finditer(text or ""):
+        n = int(next(g for g in m.groups() if g))
+        if n not in found:
+            found.append(n)
+    return found
+
+
+def license_text(text: str) -> str:
+    """The licence requirement without the footnote markers."""
+    t = re.sub(r"(734\.9\((?:e|g)\))(,?)\s?\d\b", r"\1\2", text or "")
+    t = re.sub(r"(\s|\))\d\s*$", r"\1", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+LISTS = {
+    "entity-list": ("nsfreg-bis-entity-list", "bis_entity_list.json",
+                    "BIS Entity List (15 CFR 744 Supp. No. 4), parsed from the eCFR by phagehunter/nsfreg"),
+    "meu-list": ("nsfreg-bis-meu", "bis_meu.json",
+                 "BIS Military End-User List (15 CFR 744 Supp. No. 7), parsed by phagehunter/nsfreg"),
+    "dod-1260h": ("nsfreg-dow-1260h", "dow_1260h.json",
+                  "DoD Section 1260H list (FR notice of 2026-06-10), parsed by phagehunter/nsfreg"),
+}
+
+
+def _split_addresses(text: str | None) -> list[str]:
+    if not text:
+        return []
+    parts = re.split(r";\s*and\s+", text)
+    return [p.strip().rstrip(".") for p in parts if p and p.strip()]
+
+
+def _address_country(text: str, default: str) -> str:
+    low = text.lower()
+    if "hong kong" in low:
+        return "HK"
+    if "macau" in low or "macao" in low:
+        return "MO"
+    return default
+
+
+def read(short_name: str, path: Path, countries: CountryIndex,
+         rule_pages: list[RulePages]) -> Iterator[Triple]:
+    """Triples for one nsfreg list file; ``short_name`` is a key of ``LISTS``.
+
+    Each entry of the list becomes one ``eg:ListEntry``; entries that name the same party under
+    several destinations share one party node, which collects their names and addresses.
+    """
+    dataset, _, label = LISTS[short_name]
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        entries = doc["entities"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"not an nsfreg list file: {exc}", source=str(path)) from None
+    yield from dataset_triples(dataset, label, "https://github.com/phagehunter/nsfreg",
+                               f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
+                               f"extracted {doc.get('extracted')}; U.S. Government work (public domain)")
+    # A citation written without its date takes the date that other entries give the same page.
+    page_dates = {(c.volume, c.page): c.published for e in entries
+                  for c in parse_citations(e.get("federal_register") or "") if c.published}
+    list_node = ids.restriction_list(short_name)
+    seen_parties: dict[str, int] = {}
+    seen_entries: set[tuple[str, str, int]] = set()
+    for i, entry in enumerate(entries):
+        name = (entry.get("name") or "").strip()
+        if not name:
+            raise InputError("entry without a name", source=str(path), line=i)
+        code = countries.code(entry["country"], source=str(path), line=i, column="country")
+        out: list[Triple] = []
+        src = row_source(dataset, f"entities[{i}]", out)
+        node = ids.party(name)
+        n_addr = seen_parties.get(str(node), 0)
+        if not n_addr:
+            out += [(node, RDF.type, EG.Party), (node, EG.name, Literal(name)),
+                    (node, RDFS.label, Literal(name))]
+        out += [(node, EG.alias, Literal(a)) for a in entry.get("aliases") or [] if a and a != name]
+        out += [(node, EG.country, ids.country(code)), (node, DCTERMS.source, src)]
+        for text in _split_addresses(entry.get("address")):
+            n_addr += 1
+            addr = ids.address(name, n_addr)
+            out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
+                    (addr, EG.addressText, Literal(text)),
+                    (addr, EG.addressCountry, ids.country(_address_country(text, code))),
+                    (addr, DCTERMS.source, src)]
+        seen_parties[str(node)] = max(n_addr, 1)
+        key = (str(node), code)
+        n = sum(1 for k in seen_entries if k[:2] == key) + 1
+        seen_entries.add((*key, n))
+        listing = f"{ids.listing(short_name, name)}/{code.lower()}" + (f"-{n}" if n > 1 else "")
+        yield from out
+        yield from _entry_triples(short_name, URIRef(listing), list_node, node, name, entry, src,
+                                  rule_pages, page_dates)
+
+
+def _rule_for(c: Citation, rule_pages: list[RulePages]) -> RulePages | None:
+    for r in rule_pages:
+        if r.volume == c.volume and r.first <= c.page <= r.last:
+            return r
+    return None
+
+
+def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URIRef, name: str,
+                   row: dict, src: URIRef, rule_pages: list[RulePages],
+                   page_dates: dict[tuple[int, int], dt.date]) -> Iterator[Triple]:
+    out: list[Triple] = [
+        (entry, RDF.type, EG.ListEntry), (entry, EG.party, party), (entry, EG.onList, list_node),
+        (entry, RDFS.label, Literal(f"{name} ({short_name})")), (entry, DCTERMS.source, src)]
+    citations = [c if c.published else Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
+                 for c in parse_citations(row.get("federal_register") or "")]
+    for c in citations:
+        cite = ids.fr_citation(c.volume, c.page)
+        out += [(entry, EG.citation, cite), (cite, RDF.type, EG.FederalRegisterCitation),
+                (cite, RDFS.label, Literal(c.label)), (cite, EG.frVolume, Literal(c.volume)),
+                (cite, EG.frPage, Literal(c.page))]
+        if c.published:
+            out.append((cite, EG.published, to_literal(c.published)))
+        rule = _rule_for(c, rule_pages)
+        if rule:
+            out.append((cite, EG.partOfRule, rule.rule))
+    first = citations[0] if citations else None
+    rule = _rule_for(first, rule_pages) if first else None
+    if row.get("effective_date"):
+        out.append((entry, EG.dateAdded, to_literal(dt.date.fromisoformat(row["effective_date"]))))
+    elif rule:
+        out.append((entry, EG.dateAdded, to_literal(rule.effective)))
+        if rule.review_policy:
+            out.append((entry, EG.reviewPolicy, Literal(rule.review_policy)))
+    elif first and first.published:
+        out += [(entry, EG.dateAdded, to_literal(first.published)),
+                (entry, EG.confidence, EG.Derived),
+                (entry, EG.note, Literal(f"Effective date not recorded; the publication date of "
+                                         f"{first.label} is used as the date added."))]
+    notes = row.get("notes")
+    if notes and short_name == "entity-list":
+        out.append((entry, EG.licenseRequirement, Literal(license_text(notes))))
+        out += [(entry, EG.fdpFootnote, Literal(n)) for n in parse_footnotes(notes)]
+    elif notes:
+        out.append((entry, EG.note, Literal(notes)))
+    yield from out

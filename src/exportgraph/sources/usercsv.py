@@ -1,0 +1,185 @@
+"""User data as CSV, recognised by its header row: parties, ownership stakes, list entries.
+
+A file either loads whole or not at all: every row is read and checked first, and the first bad
+row raises an ``InputError`` naming the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from .. import ids
+from ..dates import parse_date, to_literal
+from ..errors import InputError
+from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
+from .common import Triple
+
+HEADERS = {
+    "parties": ["id", "name", "country", "aliases", "kind"],
+    "ownership": ["owner", "owned", "percent", "percent_min", "percent_max", "valid_from",
+                  "valid_to", "source"],
+    "listings": ["party", "list", "date_added", "date_removed", "citation"],
+}
+KINDS = {"": EG.Party, "company": EG.Company, "organisation": EG.Organization,
+         "organization": EG.Organization, "research-institute": EG.ResearchInstitute,
+         "university": EG.University, "government-body": EG.GovernmentBody, "person": EG.Person}
+_FR = re.compile(r"^\s*(\d+)\s*FR\s*(\d+)\s*$")
+
+
+def kind_of(path: Path) -> str:
+    """Which user CSV this is, from its header; an ``InputError`` if it is none of them."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    cols = [h.strip() for h in header]
+    for kind, expected in HEADERS.items():
+        if cols == expected:
+            return kind
+    raise InputError("unrecognised CSV header " + ",".join(cols) + "; expected one of: "
+                     + " | ".join(",".join(h) for h in HEADERS.values()), source=str(path), line=1)
+
+
+class Reader:
+    """Reads user CSVs into triples. ``resolve(name)`` finds an organisation of the graph by name.
+
+    Party ids from parties files read earlier are known to later ownership and listings files.
+    """
+
+    def __init__(self, resolve: Callable[[str], str | None], country_codes: set[str],
+                 list_names: set[str]) -> None:
+        self.resolve = resolve
+        self.country_codes = country_codes
+        self.list_names = list_names
+        self.party_ids: dict[str, URIRef] = {}
+
+    def read(self, path: Path) -> list[Triple]:
+        kind = kind_of(path)
+        out: list[Triple] = []
+        new_ids: dict[str, URIRef] = {}
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = csv.reader(fh)
+            header = [h.strip() for h in next(rows)]
+            for line, values in enumerate(rows, start=2):
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
+                                     source=str(path), line=line)
+                row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+                src = self._row_source(path, line, out)
+                getattr(self, "_" + kind)(path, line, row, src, out, new_ids)
+        self.party_ids.update(new_ids)
+        return out
+
+    def _row_source(self, path: Path, line: int, out: list[Triple]) -> URIRef:
+        node = ids.user_row(path.name, line, "source")
+        out += [(node, RDF.type, EG.DatasetRow), (node, EG.rowKey, Literal(f"line {line}")),
+                (node, RDFS.label, Literal(f"{path.name} line {line}"))]
+        return node
+
+    def _party(self, ref: str, path: Path, line: int, column: str,
+               new_ids: dict[str, URIRef]) -> URIRef:
+        if not ref:
+            raise InputError("empty party", source=str(path), line=line, column=column)
+        found = new_ids.get(ref) or self.party_ids.get(ref)
+        if found is None:
+            iri = self.resolve(ref)
+            if iri is None:
+                raise InputError(f"{ref!r} is neither a party id from a parties file nor the name "
+                                 "of an organisation in the graph", source=str(path), line=line,
+                                 column=column)
+            found = URIRef(iri)
+        return found
+
+    def _country(self, code: str, path: Path, line: int, column: str) -> URIRef:
+        if code.upper() not in self.country_codes:
+            raise InputError(f"unknown country code {code!r} (expected ISO 3166-1 alpha-2)",
+                             source=str(path), line=line, column=column)
+        return ids.country(code.upper())
+
+    def _parties(self, path, line, row, src, out, new_ids) -> None:
+        pid, name = row["id"], row["name"]
+        if not pid:
+            raise InputError("empty id", source=str(path), line=line, column="id")
+        if not name:
+            raise InputError("empty name", source=str(path), line=line, column="name")
+        if pid in new_ids:
+            raise InputError(f"duplicate id {pid!r}", source=str(path), line=line, column="id")
+        kind = KINDS.get(row["kind"].lower())
+        if kind is None:
+            raise InputError(f"unknown kind {row['kind']!r}; expected one of "
+                             + ", ".join(k for k in KINDS if k), source=str(path), line=line,
+                             column="kind")
+        node = ids.user_party(pid)
+        new_ids[pid] = node
+        out += [(node, RDF.type, kind), (node, EG.name, Literal(name)),
+                (node, RDFS.label, Literal(name)), (node, DCTERMS.source, src)]
+        if row["country"]:
+            out.append((node, EG.country, self._country(row["country"], path, line, "country")))
+        out += [(node, EG.alias, Literal(a.strip())) for a in row["aliases"].split(";") if a.strip()]
+
+    def _ownership(self, path, line, row, src, out, new_ids) -> None:
+        owner = self._party(row["owner"], path, line, "owner", new_ids)
+        owned = self._party(row["owned"], path, line, "owned", new_ids)
+        node = ids.user_row(path.name, line, "stake")
+        out += [(node, RDF.type, EG.OwnershipStake), (node, EG.owner, owner), (node, EG.owned, owned),
+                (node, EG.stakeKind, EG.Equity), (node, DCTERMS.source, src)]
+        values = {}
+        for col, prop in (("percent", EG.percent), ("percent_min", EG.percentMin),
+                          ("percent_max", EG.percentMax)):
+            if row[col]:
+                try:
+                    v = Decimal(row[col].rstrip("%"))
+                except InvalidOperation:
+                    raise InputError(f"{row[col]!r} is not a number", source=str(path), line=line,
+                                     column=col) from None
+                if not 0 <= v <= 100:
+                    raise InputError(f"{v} is outside 0..100", source=str(path), line=line, column=col)
+                values[col] = v
+                out.append((node, prop, Literal(v)))
+        if "percent" in values and ("percent_min" in values or "percent_max" in values):
+            raise InputError("give percent or a min/max range, not both", source=str(path),
+                             line=line, column="percent")
+        if values.get("percent_min", 0) > values.get("percent_max", 100):
+            raise InputError("percent_min is greater than percent_max", source=str(path), line=line,
+                             column="percent_min")
+        self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
+        if row["source"]:
+            out.append((src, RDFS.comment, Literal(row["source"])))
+            if row["source"].startswith(("http://", "https://")):
+                out.append((src, SCHEMA.url, Literal(row["source"])))
+
+    def _listings(self, path, line, row, src, out, new_ids) -> None:
+        party = self._party(row["party"], path, line, "party", new_ids)
+        if row["list"] not in self.list_names:
+            raise InputError(f"unknown list {row['list']!r}; expected one of "
+                             + ", ".join(sorted(self.list_names)), source=str(path), line=line,
+                             column="list")
+        if not row["date_added"]:
+            raise InputError("empty date_added", source=str(path), line=line, column="date_added")
+        node = ids.user_row(path.name, line, "listing")
+        out += [(node, RDF.type, EG.ListEntry), (node, EG.party, party),
+                (node, EG.onList, ids.restriction_list(row["list"])), (node, DCTERMS.source, src)]
+        self._period(node, row, "date_added", "date_removed", EG.dateAdded, EG.dateRemoved, path,
+                     line, out)
+        if not row["citation"]:
+            raise InputError("empty citation", source=str(path), line=line, column="citation")
+        m = _FR.match(row["citation"])
+        cite = ids.fr_citation(int(m[1]), int(m[2])) if m else ids.user_row(path.name, line, "citation")
+        out += [(node, EG.citation, cite), (cite, RDFS.label, Literal(row["citation"])),
+                (cite, RDF.type, EG.FederalRegisterCitation if m else EG.Source)]
+
+    @staticmethod
+    def _period(node, row, start, end, start_prop, end_prop, path, line, out) -> None:
+        days = {}
+        for col, prop in ((start, start_prop), (end, end_prop)):
+            if row[col]:
+                days[col] = parse_date(row[col], source=str(path), line=line, column=col)
+                out.append((node, prop, to_literal(days[col])))
+        if start in days and end in days and days[start] > days[end]:
+            raise InputError(f"{end} is before {start}", source=str(path), line=line, column=end)

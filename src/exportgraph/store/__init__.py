@@ -1,0 +1,28 @@
+"""The seam between exportgraph and where the triples live.
+
+``Store`` is what the facade needs: load RDF, run a SELECT/ASK/CONSTRUCT with bound values, run an
+update. ``EmbeddedStore`` (pyoxigraph, in memory) is the default.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .embedded import EmbeddedStore, Row, Value
+
+
+class Store(Protocol):
+    def load(self, data: bytes, media_type: str, *, graph: str | None = None) -> None: ...
+
+    def select(self, sparql: str, bindings: dict[str, Value] | None = None) -> list[Row]: ...
+
+    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def dump(self, media_type: str = "application/n-triples") -> bytes: ...
+
+    def __len__(self) -> int: ...
+
+
+__all__ = ["Store", "EmbeddedStore", "Row", "Value"]

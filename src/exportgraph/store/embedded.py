@@ -1,0 +1,150 @@
+"""The embedded store: pyoxigraph in memory.
+
+Measured on this project's machine (``shared/reference/tech.md``): it loads about ten times faster
+than rdflib's memory store and runs the transitive and aggregate queries 15-100x faster.
+Values cross the seam as plain Python: IRIs as ``IRI`` (a ``str``), strings as ``str``, dates as
+``datetime.date``, numbers as ``int``/``Decimal``/``float``, booleans as ``bool``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Union
+
+import pyoxigraph as ox
+
+from ..errors import InputError
+from ..namespaces import PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DERIVED_GRAPH = "https://w3id.org/exportgraph/id/graph/derived"
+
+
+class IRI(str):
+    """An IRI, kept apart from plain strings so that values round-trip through bindings."""
+
+
+Value = Union[IRI, str, int, float, Decimal, bool, dt.date, None]
+Row = dict[str, Value]
+
+
+def to_python(term: object) -> Value:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, ox.BlankNode):
+        return IRI("_:" + term.value)
+    assert isinstance(term, ox.Literal)
+    dtype = term.datatype.value
+    text = term.value
+    try:
+        if dtype in (XSD + "dateTime", XSD + "date"):
+            return dt.date.fromisoformat(text[:10])
+        if dtype in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
+            return int(text)
+        if dtype == XSD + "decimal":
+            return Decimal(text)
+        if dtype in (XSD + "double", XSD + "float"):
+            return float(text)
+        if dtype == XSD + "boolean":
+            return text in ("true", "1")
+    except ValueError:
+        return text
+    return text
+
+
+def to_term(value: Value) -> ox.NamedNode | ox.Literal:
+    if isinstance(value, IRI):
+        return ox.NamedNode(value)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, Decimal | float):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(value, dt.date):
+        return ox.Literal(f"{value.isoformat()}T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))
+    if isinstance(value, str):
+        return ox.Literal(value)
+    raise TypeError(f"cannot bind {value!r}")
+
+
+_GROUP_START = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+
+
+def with_values(sparql: str, bindings: dict[str, Value] | None) -> str:
+    """The query with its parameters bound by a ``VALUES`` block at the start of its WHERE group.
+
+    The terms are written by pyoxigraph in N-Triples syntax, so they are escaped correctly; no
+    value is ever pasted into the query text as it came. (pyoxigraph's own substitutions only bind
+    projected variables, which would force every query to return its parameters.)
+    """
+    if not bindings:
+        return sparql
+    m = _GROUP_START.search(sparql)
+    if m is None:
+        raise InputError("cannot bind parameters: the query has no WHERE clause")
+    names = " ".join("?" + k for k in bindings)
+    terms = " ".join(str(to_term(v)) for v in bindings.values())
+    return f"{sparql[:m.end()]} VALUES ({names}) {{ ({terms}) }} {sparql[m.end():]}"
+
+
+class EmbeddedStore:
+    """pyoxigraph in memory. Queries see the union of the default graph and the derived graph."""
+
+    def __init__(self) -> None:
+        self._store = ox.Store()
+
+    def load(self, data: bytes, media_type: str, *, graph: str | None = None,
+             name: str = "data") -> None:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise InputError(f"unsupported RDF media type {media_type}", source=name)
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        try:
+            quads = list(ox.parse(data, fmt, base_iri=None))
+        except SyntaxError as exc:
+            raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
+        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+
+    def _run(self, sparql: str, bindings: dict[str, Value] | None):
+        try:
+            return self._store.query(with_values(sparql, bindings), prefixes=PREFIXES,
+                                     use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL syntax error: {exc}") from None
+
+    def select(self, sparql: str, bindings: dict[str, Value] | None = None) -> list[Row]:
+        result = self._run(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise InputError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_python(sol[n]) for n in names} for sol in result]
+
+    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
+        result = self._run(sparql, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise InputError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, bindings: dict[str, Value] | None = None) -> bytes:
+        result = self._run(sparql, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise InputError("expected a CONSTRUCT or DESCRIBE query")
+        return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL update syntax error: {exc}") from None
+
+    def dump(self, media_type: str = "application/n-quads") -> bytes:
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        return self._store.dump(format=fmt)
+
+    def __len__(self) -> int:
+        return len(self._store)
