@@ -1,5 +1,5 @@
 # Derive: TPP = the highest dense TOPS x bit length over a circuit's precisions (ECCN 3A090, Technical Note).
-INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/derived> { ?chip eg:tpp ?tpp } }
+INSERT { ?chip eg:tpp ?tpp }
 WHERE {
   { SELECT ?chip (MAX(xsd:decimal(?tops) * ?bits) AS ?tpp)
     WHERE { ?chip eg:throughput ?f . ?f eg:denseTops ?tops ; eg:bitLength ?bits }

@@ -1,5 +1,5 @@
 # Derive: performance density = TPP / applicable die area in mm² (ECCN 3A090, Technical Note).
-INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/derived> { ?chip eg:performanceDensity ?pd } }
+INSERT { ?chip eg:performanceDensity ?pd }
 WHERE {
   ?chip eg:tpp ?tpp ; eg:dieArea ?area .
   FILTER(?area > 0)

@@ -1,5 +1,5 @@
 # Derive: an organisation is a subsidiary of an owner holding more than 50% of it (exact or the whole range).
-INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/derived> { ?owned eg:subsidiaryOf ?owner } }
+INSERT { ?owned eg:subsidiaryOf ?owner }
 WHERE {
   ?s a eg:OwnershipStake ; eg:owner ?owner ; eg:owned ?owned .
   OPTIONAL { ?s eg:percent ?p }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from . import paths
 from .namespaces import SH
@@ -62,11 +62,6 @@ def validate(data: Graph, shapes: Graph | None = None, engine: str = "turbo") ->
     return Report(bool(conforms), tuple(sorted(violations, key=lambda v: (v.shape, v.focus))))
 
 
-def as_rdflib(nquads: bytes) -> Graph:
-    """The union of a store dump as one rdflib graph (what the SHACL engines take)."""
-    ds = Dataset()
-    ds.parse(data=nquads, format="nquads")
-    g = Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        g.add((s, p, o))
-    return g
+def as_rdflib(ntriples: bytes) -> Graph:
+    """A store dump as an rdflib graph (what the SHACL engines take)."""
+    return Graph().parse(data=ntriples, format="nt")

@@ -19,7 +19,6 @@ from ..errors import InputError
 from ..namespaces import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-DERIVED_GRAPH = "https://w3id.org/exportgraph/id/graph/derived"
 
 
 class IRI(str):
@@ -93,7 +92,7 @@ def with_values(sparql: str, bindings: dict[str, Value] | None) -> str:
 
 
 class EmbeddedStore:
-    """pyoxigraph in memory. Queries see the union of the default graph and the derived graph."""
+    """pyoxigraph in memory; queries see the union of all graphs as their default graph."""
 
     def __init__(self) -> None:
         self._store = ox.Store()
@@ -142,9 +141,14 @@ class EmbeddedStore:
         except SyntaxError as exc:
             raise InputError(f"SPARQL update syntax error: {exc}") from None
 
-    def dump(self, media_type: str = "application/n-quads") -> bytes:
+    def dump(self, media_type: str = "application/n-triples") -> bytes:
+        """The default graph (where everything exportgraph loads and derives lives)."""
         fmt = ox.RdfFormat.from_media_type(media_type)
-        return self._store.dump(format=fmt)
+        if fmt is None:
+            raise InputError(f"unsupported RDF media type {media_type}")
+        if fmt.supports_datasets:
+            return self._store.dump(format=fmt)
+        return self._store.dump(format=fmt, from_graph=ox.DefaultGraph())
 
     def __len__(self) -> int:
         return len(self._store)

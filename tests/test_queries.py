@@ -1,0 +1,82 @@
+"""Every named query: a header that says what it answers, a body that parses, declared parameters
+that the body uses, declared columns that it projects, and a golden result on the fixture world."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+from exportgraph import ExportGraph
+from exportgraph.cli import _plain
+from exportgraph.namespaces import PREFIXES
+from exportgraph.paths import QUERIES
+from exportgraph.queries import catalogue
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+QUERY_NAMES = sorted(n for n in catalogue() if not n.startswith("hygiene/"))
+
+
+@pytest.fixture(scope="module")
+def world() -> ExportGraph:
+    return ExportGraph.open([FIXTURES / "world.ttl"], bundled=False)
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_header_params_and_columns(name):
+    q = catalogue()[name]
+    assert q.summary, f"{name}: empty summary"
+    body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
+    parsed = prepareQuery(body, initNs=PREFIXES)
+    projected = [str(v) for v in parsed.algebra["PV"]]
+    assert list(q.returns) == projected, f"{name}: header returns {q.returns}, query projects {projected}"
+    for p in q.params:
+        assert re.search(rf"\?{p.name}\b", body), f"{name}: parameter {p.name} is declared but unused"
+        assert p.example is not None, f"{name}: parameter {p.name} has no example"
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_golden(name, world, update_golden):
+    q = catalogue()[name]
+    params = {p.name: p.example for p in q.params}
+    rows = [{k: _plain(v) for k, v in row.items()} for row in world.query(name, **params).rows]
+    path = GOLDEN / (name.replace("/", "__") + ".json")
+    if update_golden:
+        path.write_text(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    assert path.exists(), f"no golden file for {name}: run pytest --update-golden and review the diff"
+    assert rows == json.loads(path.read_text())
+
+
+def test_every_golden_file_has_a_query():
+    names = {n.replace("/", "__") for n in QUERY_NAMES}
+    orphans = [p.name for p in GOLDEN.glob("*.json") if p.stem not in names]
+    assert not orphans, f"golden files without a query: {orphans}"
+
+
+def test_derive_updates_parse_and_are_idempotent(world):
+    before = len(world.store)
+    world.derive()
+    assert len(world.store) == before
+    assert list((QUERIES / "derive").glob("*.ru"))
+
+
+def test_unknown_and_missing_parameters_are_input_errors(world):
+    from exportgraph.errors import InputError
+
+    with pytest.raises(InputError, match="needs parameter 'asOf'"):
+        world.query("rules-in-force")
+    with pytest.raises(InputError, match="has no parameter 'bogus'"):
+        world.query("chips", bogus=1)
+    with pytest.raises(InputError, match="not a date"):
+        world.query("rules-in-force", asOf="2025-13-40")
+
+
+def test_hostile_string_parameter_is_bound_not_pasted(world):
+    """A quote and a brace in a value must stay data: the query still answers, and finds nothing."""
+    rows = world.query("find-party", query='x" } ; DROP ALL ; SELECT * WHERE { "').rows
+    assert rows == []
+    assert world.query("find-party", query="inspur taiwan").rows[0]["name"] == "Inspur Taiwan"
