@@ -84,7 +84,7 @@ def test_query_with_params_and_list(capsys):
 
 @pytest.mark.parametrize(("argv", "code", "message"), [
     (["entity", "No Such Party Whatsoever"], 3, "no party named"),
-    (["entity", "Inspur"], 3, "matches"),
+    (["entity", "Huawei"], 3, "matches"),
     (["entity", "Inspur Taiwan", "--as-of", "2025-02-30"], 2, "not a date"),
     (["query", "no-such-query"], 2, "no query named"),
     (["query", "chips", "--param", "x"], 2, "expected NAME=VALUE"),

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from . import paths
 from .namespaces import PREFIXES
@@ -31,7 +31,7 @@ def rule_pages() -> list[nsfreg.RulePages]:
         if path.exists():
             store.load(path.read_bytes(), "text/turtle", name=str(path))
     q = catalogue()["rule-pages"]
-    return [nsfreg.RulePages(r["rule"], int(r["volume"]), int(r["first"]), int(r["last"]),
+    return [nsfreg.RulePages(URIRef(r["rule"]), int(r["volume"]), int(r["first"]), int(r["last"]),
                              r["effective"], r["reviewPolicy"] and str(r["reviewPolicy"]))
             for r in store.select(q.text)]
 

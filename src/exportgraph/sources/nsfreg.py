@@ -147,8 +147,12 @@ def read(short_name: str, path: Path, countries: CountryIndex,
                                f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
                                f"extracted {doc.get('extracted')}; U.S. Government work (public domain)")
     # A citation written without its date takes the date that other entries give the same page.
-    page_dates = {(c.volume, c.page): c.published for e in entries
-                  for c in parse_citations(e.get("federal_register") or "") if c.published}
+    # Where entries disagree on a page's date, the first one written wins, so a page has one date.
+    page_dates: dict[tuple[int, int], dt.date] = {}
+    for e in entries:
+        for c in parse_citations(e.get("federal_register") or ""):
+            if c.published:
+                page_dates.setdefault((c.volume, c.page), c.published)
     list_node = ids.restriction_list(short_name)
     seen_parties: dict[str, int] = {}
     seen_entries: set[tuple[str, str, int]] = set()
@@ -196,7 +200,7 @@ def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URI
     out: list[Triple] = [
         (entry, RDF.type, EG.ListEntry), (entry, EG.party, party), (entry, EG.onList, list_node),
         (entry, RDFS.label, Literal(f"{name} ({short_name})")), (entry, DCTERMS.source, src)]
-    citations = [c if c.published else Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
+    citations = [Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
                  for c in parse_citations(row.get("federal_register") or "")]
     for c in citations:
         cite = ids.fr_citation(c.volume, c.page)
