@@ -21,8 +21,9 @@ def test_hygiene_queries_find_nothing_in_the_bundled_graph(bundled):
 
 
 def test_hygiene_catches_a_listing_without_citation():
-    from exportgraph import ExportGraph
     from pathlib import Path
+
+    from exportgraph import ExportGraph
 
     graph = ExportGraph.open([Path(__file__).parent / "fixtures" / "shapes" / "invalid" /
                               "ListingShape--no-citation.ttl"], bundled=False)

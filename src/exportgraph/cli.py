@@ -74,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExportGraphError as exc:
         print(f"exportgraph: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader (e.g. `head`) went away: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     finally:
         if out is not sys.stdout:
             out.close()

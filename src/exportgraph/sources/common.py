@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from .. import ids
 from ..errors import InputError
-from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
+from ..namespaces import EG, RDF, RDFS, SCHEMA
 
 Triple = tuple[Node, Node, Node]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Union
 
 import pyoxigraph as ox
 
@@ -25,7 +24,7 @@ class IRI(str):
     """An IRI, kept apart from plain strings so that values round-trip through bindings."""
 
 
-Value = Union[IRI, str, int, float, Decimal, bool, dt.date, None]
+Value = IRI | str | int | float | Decimal | bool | dt.date | None
 Row = dict[str, Value]
 
 
