@@ -80,3 +80,20 @@ def test_hostile_string_parameter_is_bound_not_pasted(world):
     rows = world.query("find-party", query='x" } ; DROP ALL ; SELECT * WHERE { "').rows
     assert rows == []
     assert world.query("find-party", query="inspur taiwan").rows[0]["name"] == "Inspur Taiwan"
+
+
+def test_a_users_rq_file_without_header_takes_any_parameter(world, tmp_path):
+    rq = tmp_path / "mine.rq"
+    rq.write_text("# a comment that says where { is not the query\n"
+                  "SELECT ?name WHERE { ?p eg:name ?name ; eg:country ?c . ?c eg:alpha2 ?code }")
+    rows = world.query(str(rq), code="TW").rows
+    assert [r["name"] for r in rows] == ["Inspur Taiwan"]
+
+
+def test_a_users_rq_file_with_a_syntax_error_is_an_input_error(world, tmp_path):
+    from exportgraph.errors import InputError
+
+    rq = tmp_path / "broken.rq"
+    rq.write_text("SELECT ?x WHERE { ?x eg:name }")
+    with pytest.raises(InputError, match="SPARQL syntax error"):
+        world.query(str(rq))

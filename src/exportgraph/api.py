@@ -181,7 +181,7 @@ class ExportGraph:
     def query(self, name: str, **params: object) -> QueryResult:
         """Run ``queries/<name>.rq`` (or a ``.rq`` file path) with bound parameters."""
         if name.endswith(".rq"):
-            q = parse(Path(name))
+            q = parse(Path(name), strict=False)
         elif name in self.queries:
             q = self.queries[name]
         else:

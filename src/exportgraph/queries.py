@@ -7,6 +7,7 @@ are bound by the store (SEP-0007 substitutions), never formatted into the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +38,16 @@ class NamedQuery:
     returns: tuple[str, ...]
     source: str | None
     text: str
+    has_header: bool = True
 
     def bind(self, values: dict[str, object]) -> dict[str, Value]:
-        """Typed bindings for the declared parameters; unknown or missing ones are input errors."""
+        """Typed bindings for the declared parameters; unknown or missing ones are input errors.
+
+        A file without a ``#+`` header declares nothing, so it takes any parameter: a value that
+        looks like an IRI is bound as one, a ``YYYY-MM-DD`` value as a date, anything else as a string.
+        """
+        if not self.has_header:
+            return {k: convert(v, _guess_type(str(v)), f"parameter {k!r}") for k, v in values.items()}
         declared = {p.name: p for p in self.params}
         unknown = set(values) - set(declared)
         if unknown:
@@ -53,6 +61,12 @@ class NamedQuery:
                 continue
             out[p.name] = convert(values[p.name], p.type, f"parameter {p.name!r}")
         return out
+
+
+def _guess_type(text: str) -> str:
+    if text.startswith(("http://", "https://", "urn:")):
+        return "iri"
+    return "date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "string"
 
 
 def convert(value: object, kind: str, where: str) -> Value:
@@ -73,14 +87,20 @@ def convert(value: object, kind: str, where: str) -> Value:
     return str(value)
 
 
-def parse(path: Path, name: str | None = None) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
+def parse(path: Path, name: str | None = None, *, strict: bool = True) -> NamedQuery:
+    """Read one ``.rq``; with ``strict=False`` (a user's own file) the header may be missing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read query: {exc.strerror}", source=str(path)) from None
     header = "\n".join(line[2:].removeprefix(" ") for line in text.splitlines()
                        if line.startswith("#+"))
     try:
         meta = yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"bad #+ header: {exc}", source=str(path)) from None
+    if not strict and not meta:
+        return NamedQuery(name or path.stem, path, "", (), (), None, text, has_header=False)
     if not isinstance(meta, dict) or "summary" not in meta:
         raise InputError("the #+ header needs a summary", source=str(path))
     params = []

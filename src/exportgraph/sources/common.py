@@ -87,17 +87,3 @@ class CountryIndex:
             raise InputError(f"unknown country {text!r}", source=source, line=line, column=column)
         return found
 
-
-def bundled_country_codes() -> set[str]:
-    """The ISO alpha-2 codes in the bundled graph, for user-data checks without the source CSV."""
-    from ..paths import GENERATED
-
-    codes: set[str] = set()
-    path = GENERATED / "countries.ttl"
-    prefix = str(ids.country("XX"))[:-2]
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("<" + prefix) or line.startswith("country:"):
-                token = line.split()[0].strip("<>")
-                codes.add(token.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
-    return codes

@@ -82,7 +82,8 @@ def with_values(sparql: str, bindings: dict[str, Value] | None) -> str:
     """
     if not bindings:
         return sparql
-    m = _GROUP_START.search(sparql)
+    m = next((m for m in _GROUP_START.finditer(sparql)
+              if not sparql[sparql.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")), None)
     if m is None:
         raise InputError("cannot bind parameters: the query has no WHERE clause")
     names = " ".join("?" + k for k in bindings)
@@ -96,17 +97,16 @@ class EmbeddedStore:
     def __init__(self) -> None:
         self._store = ox.Store()
 
-    def load(self, data: bytes, media_type: str, *, graph: str | None = None,
-             name: str = "data") -> None:
+    def load(self, data: bytes, media_type: str, *, name: str = "data") -> None:
+        """Add RDF to the default graph; a file that does not parse adds nothing."""
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}", source=name)
-        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         try:
             quads = list(ox.parse(data, fmt, base_iri=None))
         except SyntaxError as exc:
             raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
-        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
 
     def _run(self, sparql: str, bindings: dict[str, Value] | None):
         try:
