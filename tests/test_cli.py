@@ -106,3 +106,18 @@ def test_python_dash_m(tmp_path):
     out = subprocess.run([sys.executable, "-m", "exportgraph", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.startswith("exportgraph ")
+
+
+def test_chip_names_do_not_resolve_as_parties(capsys):
+    """Regression: chips carry eg:name too, and 'Huawei' listed Ascend chips among its matches."""
+    code, _, err = run(capsys, "entity", "NVIDIA H100 SXM")
+    assert code == 3 and "no party named" in err
+    code, _, err = run(capsys, "entity", "Huawei")
+    assert code == 3 and "Ascend" not in err
+
+
+def test_owner_source_is_shown_by_its_label(capsys):
+    code, out, _ = run(capsys, "entity", "Inspur Taiwan", "--format", "json")
+    owner = next(o for o in json.loads(out)["owners"] if o["name"] == "Inspur Group Co., Ltd.")
+    assert owner["source"].startswith("https://w3id.org/exportgraph/id/source/")
+    assert owner["source_label"] and not owner["source_label"].startswith("https://w3id.org/")

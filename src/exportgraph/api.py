@@ -66,6 +66,7 @@ class Stake:
     valid_to: dt.date | None
     listed: bool
     source: str | None
+    source_label: str | None = None
 
     @property
     def known(self) -> bool:
@@ -207,7 +208,7 @@ class ExportGraph:
     def resolve(self, name_or_iri: str) -> str:
         """The IRI of the party with this IRI, name or alias; else the one whose names contain it."""
         if name_or_iri.startswith(("http://", "https://")):
-            if self.store.ask("ASK { ?p eg:name ?n }", {"p": IRI(name_or_iri)}):
+            if self.store.ask("ASK { ?p a/rdfs:subClassOf* eg:Party }", {"p": IRI(name_or_iri)}):
                 return name_or_iri
             raise NotFoundError(f"no party with IRI <{name_or_iri}>")
         found = self._resolve_org(name_or_iri)
@@ -276,12 +277,16 @@ class ExportGraph:
         return tuple(sorted(out, key=lambda x: (x.list, x.date_added or dt.date.min, x.entry)))
 
     def _stakes(self, query: str, side: str, iri: str, as_of: dt.date) -> tuple[Stake, ...]:
+        by_stake: dict[str, list[Row]] = {}
+        for r in self.query(query, party=IRI(iri), asOf=as_of).rows:
+            by_stake.setdefault(str(r["stake"]), []).append(r)
         return tuple(Stake(
             party=str(r[side]), name=r[side + "Name"] and str(r[side + "Name"]),
             percent=r["percent"], percent_min=r["percentMin"], percent_max=r["percentMax"],
             kind=r["kind"] and str(r["kind"]), valid_from=r["validFrom"], valid_to=r["validTo"],
-            listed=bool(r[side + "Listed"]), source=r["source"] and str(r["source"]))
-            for r in self.query(query, party=IRI(iri), asOf=as_of).rows)
+            listed=bool(r[side + "Listed"]), source=r["source"] and str(r["source"]),
+            source_label=r["sourceLabel"] and str(r["sourceLabel"]))
+            for r in (rows[0] for rows in by_stake.values()))
 
     def info(self) -> dict[str, int | str]:
         from . import __version__

@@ -158,7 +158,7 @@ def cmd_entity(args, out) -> int:
     for side, stakes in (("owner", ent.owners), ("subsidiary", ent.subsidiaries)):
         for s in stakes:
             rows.append((side, f"{s.name or s.party} ({_percent(s)})" + (" [listed]" if s.listed else ""),
-                         s.source or ""))
+                         s.source_label or s.source or ""))
     rows += [("address", a, "") for a in ent.addresses]
     (_csv if args.format == "csv" else _table)(["field", "value", "source"], rows, out)
     return EXIT_OK
