@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 
 from exportgraph import ExportGraph
@@ -18,7 +19,9 @@ from exportgraph.queries import catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
-QUERY_NAMES = sorted(n for n in catalogue() if not n.startswith("hygiene/"))
+# SELECTs with golden results; the one CONSTRUCT (check/context) needs orders loaded and is
+# covered by tests/test_check.py, where the SHACL engines that read it must agree with the store.
+QUERY_NAMES = sorted(n for n in catalogue() if not n.startswith("hygiene/") and n != "check/context")
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +35,11 @@ def test_header_params_and_columns(name):
     assert q.summary, f"{name}: empty summary"
     body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
     parsed = prepareQuery(body, initNs=PREFIXES)
+    if parsed.algebra.name == "ConstructQuery":
+        projected = sorted({str(t) for triple in parsed.algebra["template"] for t in triple
+                            if isinstance(t, Variable)})
+        assert sorted(q.returns) == projected, f"{name}: header returns {q.returns}, template has {projected}"
+        return
     projected = [str(v) for v in parsed.algebra["PV"]]
     assert list(q.returns) == projected, f"{name}: header returns {q.returns}, query projects {projected}"
     for p in q.params:

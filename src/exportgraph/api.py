@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import paths
+from .check import Verdict
 from .errors import AmbiguousError, InputError, NotFoundError
 from .queries import NamedQuery, catalogue, parse
 from .sources.usercsv import Reader
@@ -93,6 +94,31 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    eccn: str
+    label: str
+    holds: bool
+    unverified: bool
+    bounds: dict[str, Decimal | bool]
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item and how its ECCN follows from its figures (TPP = max dense TOPS x bit length)."""
+
+    iri: str
+    name: str
+    tpp: Decimal | None
+    performance_density: Decimal | None
+    die_area: Decimal | None
+    datacenter: bool | None
+    throughput: tuple[tuple[str, Decimal, int], ...]  # (precision, dense TOPS, bit length)
+    eccns: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    named_by_rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class QueryResult:
     columns: tuple[str, ...]
     rows: list[Row] = field(default_factory=list)
@@ -110,8 +136,11 @@ class ExportGraph:
     """The graph with its queries. ``open()`` loads the ontology, the bundled graph and user data."""
 
     def __init__(self, store: Store) -> None:
+        from .coverage import Coverage
+
         self.store = store
         self._queries: dict[str, NamedQuery] | None = None
+        self.coverage = Coverage(store)
 
     @classmethod
     def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True) -> ExportGraph:
@@ -167,9 +196,88 @@ class ExportGraph:
                             name=str(path))
 
     def derive(self) -> None:
-        """Run the derivation updates in ``queries/derive/`` in order (idempotent)."""
+        """Run the derivation updates in ``queries/derive/`` in order (idempotent); forget the
+        materialised 50% rule, which the next check recomputes for the new data."""
         for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
             self.store.update(path.read_text(encoding="utf-8"))
+        self.coverage.reset()
+
+    # -- checking orders ------------------------------------------------------------------------
+
+    def check(self, orders: str | Path | list[dict[str, str]], *, as_of: dt.date | None = None,
+              engine: str = "store") -> list[Verdict]:
+        """Verdicts for orders: a CSV file (``check.COLUMNS``), an RDF file of ``eg:Order``s, or
+        rows as dicts with the CSV's keys. Each order is checked as of its date (else ``as_of``,
+        else today). ``engine``: ``store`` (default), ``turbo`` or ``pyshacl``; all give the same."""
+        from . import check as ck
+
+        if engine not in ck.ENGINES:
+            raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ck.ENGINES)}")
+        default_day = as_of or dt.date.today()
+        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+        try:
+            listed = self._load_orders(orders, default_day)
+            self.coverage.ensure({day for _, _, day in listed})
+            if engine == "store":
+                results = ck.run_store(self.store)
+            else:
+                results = ck.run_shacl(self.context(), engine)
+            return ck.verdicts(listed, results)
+        finally:
+            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+
+    def context(self) -> bytes:
+        """N-Triples of what the restriction shapes read for the orders loaded for checking
+        (``queries/check/context.rq``): what a SHACL engine outside the store is given."""
+        return self.store.construct((paths.QUERIES / "check" / "context.rq").read_text(encoding="utf-8"))
+
+    def _load_orders(self, orders, default_day: dt.date) -> list[tuple[str, str, dt.date]]:
+        from . import check as ck
+
+        if isinstance(orders, list):
+            rows = [(i, {c: str(o.get(c) or "").strip() for c in ck.COLUMNS}) for i, o in enumerate(orders, 1)]
+            for line, row in rows:
+                row["order_id"] = row["order_id"] or f"line-{line}"
+            source = "orders"
+        else:
+            path = Path(orders)
+            if path.suffix.lower() != ".csv":
+                return self._load_rdf_orders(path, default_day)
+            rows, source = ck.read_csv(path), str(path)
+        resolver = ck.Resolver(self.store, self._resolve_org)
+        data, listed = ck.orders_to_ntriples(rows, resolver, default_day, source)
+        self.store.load(data, "application/n-triples", name=source, graph=ck.ORDERS_GRAPH)
+        return listed
+
+    def _load_rdf_orders(self, path: Path, default_day: dt.date) -> list[tuple[str, str, dt.date]]:
+        from . import check as ck
+
+        media = RDF_MEDIA_TYPES.get(path.suffix.lower())
+        if media is None or not path.is_file():
+            raise InputError("expected an orders .csv or an RDF file of eg:Order", source=str(path))
+        self.store.load(path.read_bytes(), media, name=str(path), graph=ck.ORDERS_GRAPH)
+        self.store.update(f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
+                          f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
+                          "{ ?o eg:orderDate ?any } } }", {"asOf": default_day})
+        rows = self.store.select(f"SELECT ?o ?id ?day WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order ; "
+                                 "eg:orderDate ?day OPTIONAL { ?o eg:orderId ?id } } } ORDER BY ?id ?o")
+        if not rows:
+            raise InputError("no eg:Order in the file", source=str(path))
+        return [(str(r["o"]), str(r["id"] or r["o"]), r["day"]) for r in rows]  # type: ignore[misc]
+
+    def with_scenario(self, path: str | Path) -> ExportGraph:
+        """A copy of this graph with a scenario applied (see ``check.scenario_update``)."""
+        from .check import scenario_update
+
+        update = scenario_update(Path(path))
+        copy = ExportGraph(EmbeddedStore())
+        copy.store.load(self.store.dump(), "application/n-triples", name="base")
+        try:
+            copy.store.update(update)
+        except InputError as exc:
+            raise InputError(str(exc), source=str(path)) from None
+        copy.derive()
+        return copy
 
     # -- named queries -------------------------------------------------------------------------
 
@@ -287,6 +395,40 @@ class ExportGraph:
             listed=bool(r[side + "Listed"]), source=r["source"] and str(r["source"]),
             source_label=r["sourceLabel"] and str(r["sourceLabel"]))
             for r in (rows[0] for rows in by_stake.values()))
+
+    def item(self, name_or_iri: str) -> Item:
+        """An item (chip) by IRI or name, matched forgivingly, with the derivation of its ECCN."""
+        from .check import Resolver
+
+        iri = name_or_iri
+        if not name_or_iri.startswith(("http://", "https://")):
+            found, _, problem = Resolver(self.store, self._resolve_org).item(name_or_iri)
+            if found is None:
+                raise NotFoundError(problem or f"no item named {name_or_iri!r}")
+            iri = found
+        row = self.store.select(
+            "SELECT ?name ?tpp ?pd ?area ?dc WHERE { ?i eg:name ?name OPTIONAL { ?i eg:tpp ?tpp } "
+            "OPTIONAL { ?i eg:performanceDensity ?pd } OPTIONAL { ?i eg:dieArea ?area } "
+            "OPTIONAL { ?i eg:datacenterDesigned ?dc } }", {"i": IRI(iri)})
+        if not row:
+            raise NotFoundError(f"no item <{iri}>")
+        r = row[0]
+        flows = self.store.select("SELECT ?p ?tops ?bits WHERE { ?i eg:throughput ?f . ?f eg:precision ?p ; "
+                                  "eg:denseTops ?tops ; eg:bitLength ?bits } ORDER BY DESC(?tops * ?bits)",
+                                  {"i": IRI(iri)})
+        eccns = self.store.select("SELECT ?code WHERE { ?i eg:eccn/skos:notation ?code } ORDER BY ?code",
+                                  {"i": IRI(iri)})
+        rules = self.store.select("SELECT ?id WHERE { ?r eg:appliesToItem ?i ; eg:ruleId ?id } ORDER BY ?id",
+                                  {"i": IRI(iri)})
+        keys = ("tppMin", "tppBelow", "pdMin", "pdBelow", "requiresDatacenter")
+        return Item(
+            iri=iri, name=str(r["name"]), tpp=r["tpp"], performance_density=r["pd"], die_area=r["area"],
+            datacenter=r["dc"], throughput=tuple((str(f["p"]), f["tops"], f["bits"]) for f in flows),
+            eccns=tuple(str(e["code"]) for e in eccns),
+            criteria=tuple(Criterion(str(c["eccn"]), str(c["label"]), bool(c["holds"]), bool(c["unverified"]),
+                                     {k: c[k] for k in keys if c[k] is not None})
+                           for c in self.query("item-classification", item=IRI(iri)).rows),
+            named_by_rules=tuple(str(x["id"]) for x in rules))
 
     def info(self) -> dict[str, int | str]:
         from . import __version__

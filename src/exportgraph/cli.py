@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import __version__, settings
+from .check import COLUMNS, ENGINES
 from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
 
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND = 0, 2, 3
@@ -53,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="a parameter of the query (repeatable)")
     q.add_argument("--list", action="store_true", help="list the named queries instead")
+    c = sub.add_parser("check", parents=[common], help="verdicts for orders: licence required, not "
+                       "required, or needs review, with the rules and the facts behind them")
+    c.add_argument("orders", help="an orders CSV (" + ",".join(COLUMNS) + ") or an RDF file of eg:Order")
+    c.add_argument("--scenario", metavar="FILE", default=None,
+                   help="a .ttl that overrides rule facts (object rdf:nil removes one) or a .ru update; "
+                        "prints the verdicts that change between the base graph and the scenario")
+    c.add_argument("--engine", choices=ENGINES, default="store",
+                   help="SHACL engine: store (default; bulk SPARQL in the store), turbo or pyshacl")
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
@@ -137,7 +146,15 @@ def cmd_info(args, out) -> int:
 
 
 def cmd_entity(args, out) -> int:
-    ent = _open(args).entity(args.name, args.as_of)
+    graph = _open(args)
+    try:
+        ent = graph.entity(args.name, args.as_of)
+    except NotFoundError:
+        try:
+            return _item(args, graph.item(args.name), out)
+        except NotFoundError:
+            pass
+        raise
     if args.format == "json":
         json.dump(_plain(ent), out, indent=2, ensure_ascii=False)
         print(file=out)
@@ -161,6 +178,60 @@ def cmd_entity(args, out) -> int:
                          s.source_label or s.source or ""))
     rows += [("address", a, "") for a in ent.addresses]
     (_csv if args.format == "csv" else _table)(["field", "value", "source"], rows, out)
+    return EXIT_OK
+
+
+def _item(args, item, out) -> int:
+    if args.format == "json":
+        json.dump(_plain(item), out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
+    rows = [("name", item.name, ""), ("iri", item.iri, "")]
+    rows += [("throughput", f"{p}: {_cell(t)} dense TOPS x {b} bits = {_cell(t * b)}", "")
+             for p, t, b in item.throughput]
+    rows.append(("TPP", _cell(item.tpp) if item.tpp is not None else "unknown (no throughput figures)",
+                 "max over precisions of dense TOPS x bit length"))
+    rows.append(("die area", f"{_cell(item.die_area)} mm2" if item.die_area is not None else "unknown", ""))
+    rows.append(("performance density", _cell(item.performance_density) if item.performance_density is not None
+                 else "unknown", "TPP / die area"))
+    for c in item.criteria:
+        bounds = ", ".join(f"{k} {_cell(v)}" for k, v in c.bounds.items())
+        rows.append(("criterion", f"{'holds' if c.holds else 'does not hold'}: {c.label}",
+                     ("UNVERIFIED thresholds; " if c.unverified else "") + bounds))
+    rows.append(("ECCN", ", ".join(item.eccns) or "none of the modelled ECCNs (3A090/4A090)", "derived"))
+    rows += [("named by rule", r, "") for r in item.named_by_rules]
+    (_csv if args.format == "csv" else _table)(["field", "value", "note"], rows, out)
+    return EXIT_OK
+
+
+def cmd_check(args, out) -> int:
+    graph = _open(args)
+    base = graph.check(args.orders, as_of=args.as_of, engine=args.engine)
+    if args.scenario is None:
+        if args.format == "json":
+            json.dump([v.to_dict() for v in base], out, indent=2, ensure_ascii=False)
+            print(file=out)
+            return EXIT_OK
+        rows = [[v.order_id, v.date, v.verdict, ", ".join(v.rules),
+                 " | ".join(f"{r.rule}: {r.message} ({r.citation})" if r.citation else f"{r.rule}: {r.message}"
+                            for r in v.reasons)] for v in base]
+        (_csv if args.format == "csv" else _table)(["order_id", "date", "verdict", "rules", "reasons"], rows, out)
+        return EXIT_OK
+    changed = graph.with_scenario(args.scenario).check(args.orders, as_of=args.as_of, engine=args.engine)
+    diffs = [(b, s) for b, s in zip(base, changed, strict=True) if (b.verdict, b.rules) != (s.verdict, s.rules)]
+    if args.format == "json":
+        json.dump([{"order_id": b.order_id, "date": b.date.isoformat(), "base": b.to_dict(),
+                    "scenario": s.to_dict()} for b, s in diffs], out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
+    rows = [[b.order_id, b.date, b.verdict, s.verdict, ", ".join(sorted(set(s.rules) - set(b.rules))),
+             ", ".join(sorted(set(b.rules) - set(s.rules))),
+             " | ".join(f"{r.rule}: {r.message}" for r in s.reasons if r.rule not in b.rules)]
+            for b, s in diffs]
+    (_csv if args.format == "csv" else _table)(
+        ["order_id", "date", "base", "scenario", "rules_added", "rules_removed", "new_reasons"], rows, out)
+    if args.format == "table":
+        print(f"{len(diffs)} of {len(base)} verdicts change", file=sys.stderr)
     return EXIT_OK
 
 
@@ -217,4 +288,4 @@ def cmd_build(args, out) -> int:
     return EXIT_OK
 
 
-VERBS = {"info": cmd_info, "entity": cmd_entity, "query": cmd_query, "build": cmd_build}
+VERBS = {"info": cmd_info, "entity": cmd_entity, "query": cmd_query, "check": cmd_check, "build": cmd_build}

@@ -25,6 +25,7 @@ class EG(DefinedNamespace):
     AIAccelerator: URIRef
     AIDiffusionTier: URIRef
     Address: URIRef
+    AffiliateCoverage: URIRef
     ClassificationCriterion: URIRef
     Company: URIRef
     Computer: URIRef
@@ -33,6 +34,8 @@ class EG(DefinedNamespace):
     ControlWithoutEquity: URIRef
     Country: URIRef
     CountryGroup: URIRef
+    CoverageStatus: URIRef
+    Covered: URIRef
     Dataset: URIRef
     DatasetRow: URIRef
     Derived: URIRef
@@ -45,6 +48,7 @@ class EG(DefinedNamespace):
     IntegratedCircuit: URIRef
     Item: URIRef
     ListEntry: URIRef
+    Listed: URIRef
     ManufacturingEquipment: URIRef
     ModelWeights: URIRef
     NewsArticle: URIRef
@@ -54,6 +58,7 @@ class EG(DefinedNamespace):
     OwnershipStake: URIRef
     Party: URIRef
     Person: URIRef
+    PossiblyCovered: URIRef
     ResearchInstitute: URIRef
     RestrictionList: URIRef
     Rule: URIRef
@@ -66,6 +71,8 @@ class EG(DefinedNamespace):
     Voting: URIRef
     addressCountry: URIRef
     addressText: URIRef
+    aggregatePercent: URIRef
+    aggregatePercentMax: URIRef
     alias: URIRef
     alpha2: URIRef
     alpha3: URIRef
@@ -73,6 +80,7 @@ class EG(DefinedNamespace):
     appliesTo: URIRef
     appliesToCountry: URIRef
     appliesToGroup: URIRef
+    appliesToItem: URIRef
     bitLength: URIRef
     buyer: URIRef
     citation: URIRef
@@ -83,6 +91,11 @@ class EG(DefinedNamespace):
     consignee: URIRef
     controlsEccn: URIRef
     country: URIRef
+    coverageDepth: URIRef
+    coverageStatus: URIRef
+    coveredParty: URIRef
+    coveredThrough: URIRef
+    coveringStake: URIRef
     criterion: URIRef
     datacenterDesigned: URIRef
     dataset: URIRef
@@ -97,6 +110,8 @@ class EG(DefinedNamespace):
     effective: URIRef
     endUseScheme: URIRef
     endUser: URIRef
+    exceptGroup: URIRef
+    explanation: URIRef
     fdpFootnote: URIRef
     foundry: URIRef
     frDocument: URIRef
@@ -109,6 +124,7 @@ class EG(DefinedNamespace):
     hasAddress: URIRef
     headquarteredIn: URIRef
     incorporatedIn: URIRef
+    inputProblem: URIRef
     issuedBy: URIRef
     issuingBody: URIRef
     item: URIRef
@@ -131,6 +147,7 @@ class EG(DefinedNamespace):
     onList: URIRef
     orderDate: URIRef
     orderId: URIRef
+    orderItemText: URIRef
     owned: URIRef
     owner: URIRef
     partOfRule: URIRef
@@ -161,6 +178,7 @@ class EG(DefinedNamespace):
     throughput: URIRef
     tpp: URIRef
     tppBelow: URIRef
+    tppCap: URIRef
     tppMin: URIRef
     trainingOps: URIRef
     trainingOpsMin: URIRef

@@ -35,4 +35,8 @@ def graph_files() -> list[Path]:
 
 
 def shape_files() -> list[Path]:
-    return sorted(SHAPES.glob("*.ttl"))
+    """The data-quality shapes (the restriction shapes over orders are ``RESTRICTIONS``)."""
+    return sorted(p for p in SHAPES.glob("*.ttl") if p != RESTRICTIONS)
+
+
+RESTRICTIONS = SHAPES / "restrictions.ttl"

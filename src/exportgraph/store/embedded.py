@@ -26,6 +26,7 @@ class IRI(str):
 
 Value = IRI | str | int | float | Decimal | bool | dt.date | None
 Row = dict[str, Value]
+Bindings = dict[str, Value] | list[dict[str, Value]] | None
 
 
 def to_python(term: object) -> Value:
@@ -73,22 +74,32 @@ def to_term(value: Value) -> ox.NamedNode | ox.Literal:
 _GROUP_START = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
 
-def with_values(sparql: str, bindings: dict[str, Value] | None) -> str:
-    """The query with its parameters bound by a ``VALUES`` block at the start of its WHERE group.
+def with_values(sparql: str, bindings: Bindings) -> str:
+    """The query with its parameters bound by a ``VALUES`` block at the start of each WHERE group.
 
-    The terms are written by pyoxigraph in N-Triples syntax, so they are escaped correctly; no
-    value is ever pasted into the query text as it came. (pyoxigraph's own substitutions only bind
+    Every ``WHERE {`` (or ``ASK {``) not on a comment line gets the block, sub-selects included, so
+    a parameter means the same inside a sub-select as outside it. ``None`` binds ``UNDEF``. The
+    terms are written by pyoxigraph in N-Triples syntax, so they are escaped correctly; no value is
+    ever pasted into the query text as it came. (pyoxigraph's own substitutions only bind
     projected variables, which would force every query to return its parameters.)
     """
     if not bindings:
         return sparql
-    m = next((m for m in _GROUP_START.finditer(sparql)
-              if not sparql[sparql.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")), None)
-    if m is None:
+    starts = [m.end() for m in _GROUP_START.finditer(sparql)
+              if not sparql[sparql.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")]
+    if not starts:
         raise InputError("cannot bind parameters: the query has no WHERE clause")
-    names = " ".join("?" + k for k in bindings)
-    terms = " ".join(str(to_term(v)) for v in bindings.values())
-    return f"{sparql[:m.end()]} VALUES ({names}) {{ ({terms}) }} {sparql[m.end():]}"
+    rows = bindings if isinstance(bindings, list) else [bindings]
+    keys = list(rows[0])
+    names = " ".join("?" + k for k in keys)
+    terms = " ".join("(" + " ".join("UNDEF" if r[k] is None else str(to_term(r[k])) for k in keys) + ")"
+                     for r in rows)
+    block = f" VALUES ({names}) {{ {terms} }} "
+    out, last = [], 0
+    for end in starts:
+        out += [sparql[last:end], block]
+        last = end
+    return "".join(out) + sparql[last:]
 
 
 class EmbeddedStore:
@@ -97,8 +108,8 @@ class EmbeddedStore:
     def __init__(self) -> None:
         self._store = ox.Store()
 
-    def load(self, data: bytes, media_type: str, *, name: str = "data") -> None:
-        """Add RDF to the default graph; a file that does not parse adds nothing."""
+    def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
+        """Add RDF to the default graph (or a named graph); a file that does not parse adds nothing."""
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}", source=name)
@@ -106,16 +117,17 @@ class EmbeddedStore:
             quads = list(ox.parse(data, fmt, base_iri=None))
         except SyntaxError as exc:
             raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
-        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
-    def _run(self, sparql: str, bindings: dict[str, Value] | None):
+    def _run(self, sparql: str, bindings: Bindings):
         try:
             return self._store.query(with_values(sparql, bindings), prefixes=PREFIXES,
                                      use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
 
-    def select(self, sparql: str, bindings: dict[str, Value] | None = None) -> list[Row]:
+    def select(self, sparql: str, bindings: Bindings = None) -> list[Row]:
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")
@@ -134,19 +146,23 @@ class EmbeddedStore:
             raise InputError("expected a CONSTRUCT or DESCRIBE query")
         return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            self._store.update(with_values(sparql, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
             raise InputError(f"SPARQL update syntax error: {exc}") from None
 
-    def dump(self, media_type: str = "application/n-triples") -> bytes:
-        """The default graph (where everything exportgraph loads and derives lives)."""
+    def dump(self, media_type: str = "application/n-triples", *, union: bool = False) -> bytes:
+        """The default graph (where everything exportgraph loads and derives lives); with
+        ``union=True`` the triples of every graph (derived coverage and orders included)."""
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}")
         if fmt.supports_datasets:
             return self._store.dump(format=fmt)
+        if union:
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store}
+            return ox.serialize(triples, format=fmt)
         return self._store.dump(format=fmt, from_graph=ox.DefaultGraph())
 
     def __len__(self) -> int:

@@ -1,0 +1,455 @@
+"""Checking orders against the export restrictions of ``shapes/restrictions.ttl``.
+
+This module reads orders (CSV or RDF), resolves their parties, items, countries and end uses
+against the graph, and turns SHACL results into verdicts. The rules are in the shapes and in
+``queries/coverage/``; nothing here decides what is restricted.
+
+Three engines evaluate the shapes and must agree (a test compares them):
+
+- ``store`` (default): each shape's SPARQL constraint runs once over all orders inside the store,
+  with ``$this`` as an ordinary variable joined to the shape's target class. It is the bulk form of
+  SHACL-SPARQL validation and needs no copy of the graph, so it scales with the store.
+- ``turbo``: pyshacl-turbo (Rust) on a copy of the graph.
+- ``pyshacl``: the reference implementation, on a copy of the graph (slow; for cross-checks).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from . import ids, paths
+from .dates import parse_date
+from .errors import InputError
+from .namespaces import DCTERMS, EG, RDF, RDFS, SH
+from .store import Store
+
+ORDERS_GRAPH = "https://w3id.org/exportgraph/id/graph/orders"
+COLUMNS = ["order_id", "date", "item", "quantity", "seller", "buyer", "consignee", "end_user",
+           "intermediaries", "destination", "end_use"]
+SEPARATOR = "␞"
+ENGINES = ("store", "turbo", "pyshacl")
+LICENSE_REQUIRED, NO_LICENSE_REQUIRED, NEEDS_REVIEW = "license_required", "no_license_required", "needs_review"
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    effect: str  # license_required or needs_review
+    message: str
+    citation: str
+    review_policy: str | None
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    order_id: str
+    date: dt.date
+    verdict: str
+    rules: tuple[str, ...]
+    reasons: tuple[Reason, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["date"] = self.date.isoformat()
+        out["rules"] = list(self.rules)
+        out["reasons"] = [{**asdict(r), "path": list(r.path)} for r in self.reasons]
+        return out
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, reduced to what every engine reports alike."""
+
+    shape: str
+    focus: str
+    value: str | None
+    severity: str
+    message: str
+
+
+# -- the shapes ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shape:
+    iri: str
+    rule: str
+    severity: str
+    target: str
+    select: str
+    message: str
+    prefixes: str
+
+
+@cache
+def shapes_graph() -> Graph:
+    return Graph().parse(paths.SHAPES / "restrictions.ttl", format="turtle")
+
+
+@cache
+def shapes() -> tuple[Shape, ...]:
+    g = shapes_graph()
+    out = []
+    for node in sorted(g.subjects(RDF.type, SH.NodeShape)):
+        if (node, SH.deactivated, None) in g and str(g.value(node, SH.deactivated)) == "true":
+            continue
+        for c in g.objects(node, SH.sparql):
+            decl = g.value(c, SH.prefixes)
+            prefixes = "".join(f"PREFIX {g.value(d, SH.prefix)}: <{g.value(d, SH.namespace)}>\n"
+                               for d in g.objects(decl, SH.declare))
+            out.append(Shape(
+                iri=str(node), rule=str(g.value(node, DCTERMS.identifier)),
+                severity=str(g.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1],
+                target=str(g.value(node, SH.targetClass)), select=str(g.value(c, SH.select)),
+                message=str(g.value(c, SH.message)), prefixes=prefixes))
+    return tuple(out)
+
+
+def rule_ids() -> list[str]:
+    return sorted({s.rule for s in shapes()})
+
+
+_PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+_GROUP = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _bulk_query(shape: Shape) -> str:
+    """The shape's SELECT over every focus node at once: ``$this`` becomes a variable bound by the
+    target class (with subclasses), as SHACL's targets define it."""
+    text = shape.select.replace("$this", "?this")
+    m = _GROUP.search(text)
+    if m is None:
+        raise InputError(f"shape {shape.iri}: its SELECT has no WHERE clause")
+    target = f" ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{shape.target}> . "
+    return shape.prefixes + text[:m.end()] + target + text[m.end():]
+
+
+def run_store(store: Store) -> list[Result]:
+    out = []
+    for shape in shapes():
+        for row in store.select(_bulk_query(shape)):
+            message = _PLACEHOLDER.sub(lambda m, r=row: "" if r.get(m.group(1)) is None
+                                       else str(r[m.group(1)]), shape.message)
+            value = row.get("value")
+            out.append(Result(shape.iri, str(row["this"]), None if value is None else str(value),
+                              shape.severity, message))
+    return out
+
+
+def run_shacl(data: bytes, engine: str) -> list[Result]:
+    """pyshacl-turbo or pyshacl on an N-Triples copy of the graph."""
+    if engine == "turbo":
+        from pyshacl_turbo import validate as run
+
+        conforms, report, _ = run(data, data_graph_format="nt", shacl_graph=shapes_graph(),
+                                  inference="none", advanced=True, allow_warnings=True)
+    else:
+        from pyshacl import validate as run
+
+        conforms, report, _ = run(Graph().parse(data=data, format="nt"), shacl_graph=shapes_graph(),
+                                  inference="none", advanced=True, allow_warnings=True)
+    out = []
+    for r in report.subjects(SH.resultSeverity, None):
+        value = report.value(r, SH.value)
+        out.append(Result(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)),
+                          None if value is None else str(value),
+                          str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+                          str(report.value(r, SH.resultMessage) or "")))
+    return out
+
+
+def verdicts(orders: list[tuple[str, str, dt.date]], results: Iterable[Result]) -> list[Verdict]:
+    """Verdicts for ``orders`` (IRI, order id, date) in their order, from the shapes' results."""
+    rule_of = {s.iri: s.rule for s in shapes()}
+    grouped: dict[str, dict[tuple, list[Reason]]] = {}
+    for r in results:
+        message, citation, policy, path = (r.message.split(SEPARATOR) + ["", "", "", ""])[:4]
+        effect = LICENSE_REQUIRED if r.severity == "Violation" else NEEDS_REVIEW
+        reason = Reason(rule_of.get(r.shape, r.shape), effect, message.strip(), citation.strip(),
+                        policy.strip() or None, tuple(s.strip() for s in path.split(" -> ") if s.strip()))
+        grouped.setdefault(r.focus, {}).setdefault((reason.rule, reason.effect, reason.message), []).append(reason)
+    # One reason per rule and message: a fact with several citations (an entry cited twice, an end
+    # use with three CFR sections) yields one result per citation; they are joined here, sorted.
+    by_focus: dict[str, list[Reason]] = {}
+    for focus, groups in grouped.items():
+        for same in groups.values():
+            same.sort(key=lambda x: (x.citation, x.path))
+            cites = ", ".join(dict.fromkeys(c for x in same for c in [x.citation] if c))
+            by_focus.setdefault(focus, []).append(Reason(same[0].rule, same[0].effect, same[0].message, cites,
+                                                         same[0].review_policy, same[0].path))
+    out = []
+    for iri, order_id, day in orders:
+        reasons = sorted(by_focus.get(iri, []),
+                         key=lambda x: (x.effect != LICENSE_REQUIRED, x.rule, x.message, x.citation))
+        effects = {x.effect for x in reasons}
+        verdict = (LICENSE_REQUIRED if LICENSE_REQUIRED in effects
+                   else NEEDS_REVIEW if effects else NO_LICENSE_REQUIRED)
+        out.append(Verdict(order_id, day, verdict, tuple(sorted({x.rule for x in reasons})), tuple(reasons)))
+    return out
+
+
+# -- reading orders -----------------------------------------------------------------------------
+
+def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an orders CSV with their line numbers; a malformed file is an ``InputError``."""
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read orders: {exc.strerror}", source=str(path)) from None
+    with fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise InputError("orders CSV lacks the columns " + ", ".join(missing) + "; expected "
+                             + ",".join(COLUMNS), source=str(path), line=1)
+        rows, seen = [], {}
+        try:
+            for values in reader:
+                line = reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
+                                     source=str(path), line=line)
+                row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+                oid = row["order_id"] or f"line-{line}"
+                if oid in seen:
+                    raise InputError(f"order id {oid!r} repeats the one on line {seen[oid]}",
+                                     source=str(path), line=line, column="order_id")
+                seen[oid] = line
+                row["order_id"] = oid
+                rows.append((line, row))
+        except csv.Error as exc:
+            raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+    return rows
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+class Resolver:
+    """Finds what an order names: parties (user ids, names, aliases), items, ECCNs, countries,
+    end uses. Lookups are batched and cached, so a large file costs a few queries."""
+
+    def __init__(self, store: Store, resolve_name: Callable[[str], str | None]) -> None:
+        self.store = store
+        self.resolve_name = resolve_name
+        self.countries = {str(r["code"]): str(r["c"]) for r in store.select(
+            "SELECT ?c ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        self.end_uses = {str(r["code"]): str(r["u"]) for r in store.select(
+            "SELECT ?u ?code WHERE { ?u a eg:EndUse ; skos:notation ?code }")}
+        self.eccns = {_key(str(r["code"])): str(r["e"]) for r in store.select(
+            "SELECT ?e ?code WHERE { ?e a eg:ECCN ; skos:notation ?code }")}
+        self.items: dict[str, set[str]] = {}
+        self.item_names: dict[str, str] = {}
+        for r in store.select("SELECT ?i ?n ?label WHERE { ?i a/rdfs:subClassOf* eg:Item ; eg:name ?label ; "
+                              "eg:name|eg:alias ?n }"):
+            self.items.setdefault(_key(str(r["n"])), set()).add(str(r["i"]))
+            self.item_names[str(r["i"])] = str(r["label"])
+        self.parties: dict[str, str | list[str] | None] = {}
+
+    def prepare_parties(self, refs: Iterable[str]) -> None:
+        todo = sorted({r for r in refs if r and r not in self.parties})
+        for chunk in _chunks(todo, 2000):
+            found = {str(r["p"]) for r in self.store.select(
+                "SELECT ?p WHERE { ?p a ?type }", [{"p": ox_iri(ids.user_party(x))} for x in chunk])}
+            for x in chunk:
+                if str(ids.user_party(x)) in found:
+                    self.parties[x] = str(ids.user_party(x))
+        todo = [x for x in todo if x not in self.parties]
+        for chunk in _chunks(todo, 2000):
+            hits: dict[str, set[str]] = {}
+            for r in self.store.select("SELECT ?query ?party WHERE { ?party eg:name|eg:alias ?query . "
+                                       "?party a/rdfs:subClassOf* eg:Party }", [{"query": x} for x in chunk]):
+                hits.setdefault(str(r["query"]), set()).add(str(r["party"]))
+            for x, found_parties in hits.items():
+                self.parties[x] = sorted(found_parties) if len(found_parties) > 1 else next(iter(found_parties))
+
+    def party(self, ref: str) -> tuple[str | None, str | None]:
+        """(IRI, problem): a party by user id, exact name or alias, or name ignoring case."""
+        if ref not in self.parties:
+            from .errors import AmbiguousError
+
+            try:
+                self.parties[ref] = self.resolve_name(ref)
+            except AmbiguousError as exc:
+                self.parties[ref] = [c[0] for c in exc.candidates]
+        found = self.parties[ref]
+        if found is None:
+            return None, f"no party with id or name {ref!r} in the graph"
+        if isinstance(found, list):
+            return None, f"{ref!r} names {len(found)} parties; give a party id"
+        return found, None
+
+    def item(self, text: str) -> tuple[str | None, str | None, str | None]:
+        """(item IRI, ECCN IRI, problem) for a chip name (matched forgivingly) or an ECCN code."""
+        key = _key(text)
+        if not key:
+            return None, None, "no item given"
+        if key in self.eccns:
+            return None, self.eccns[key], None
+        for test in (lambda k: k == key, lambda k: k.endswith(key), lambda k: k.startswith(key),
+                     lambda k: key in k):
+            found = set().union(*(v for k, v in self.items.items() if test(k)))
+            if len(found) == 1:
+                return next(iter(found)), None, None
+            if found:
+                names = sorted(self.item_names.get(i, i) for i in found)
+                return None, None, f"item {text!r} matches {len(found)} items ({', '.join(names[:5])})"
+        return None, None, f"no item or ECCN {text!r} in the graph"
+
+
+def ox_iri(iri: URIRef | str):
+    from .store.embedded import IRI
+
+    return IRI(str(iri))
+
+
+def _chunks(seq: list[str], n: int) -> Iterable[list[str]]:
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def _lit(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _date_lit(day: dt.date) -> str:
+    return f'"{day.isoformat()}T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+
+
+def orders_to_ntriples(rows: list[tuple[int, dict[str, str]]], resolver: Resolver, default_day: dt.date,
+                       source: str) -> tuple[bytes, list[tuple[str, str, dt.date]]]:
+    """The orders as N-Triples in the ontology's terms, and (IRI, order id, date) per order.
+
+    Whatever cannot be resolved becomes an ``eg:inputProblem`` of its order, never a silent gap.
+    """
+    roles = {"seller": EG.seller, "buyer": EG.buyer, "consignee": EG.consignee, "end_user": EG.endUser}
+    refs = [row[c] for _, row in rows for c in roles if row.get(c)]
+    refs += [_leg_parts(x)[0] for _, row in rows for x in row["intermediaries"].split(";") if x.strip()]
+    resolver.prepare_parties(refs)
+    lines: list[str] = []
+    orders = []
+
+    def add(s: str, p: URIRef, o: str) -> None:
+        lines.append(f"<{s}> <{p}> {o} .")
+
+    for line, row in rows:
+        oid = row["order_id"]
+        node = str(ids.order(oid))
+        problems = []
+        day = default_day
+        if row["date"]:
+            try:
+                day = parse_date(row["date"], source=source, line=line, column="date")
+            except InputError:
+                problems.append(f"bad date {row['date']!r} (expected YYYY-MM-DD); checked as of {default_day}")
+        orders.append((node, oid, day))
+        add(node, RDF.type, f"<{EG.Order}>")
+        add(node, EG.orderId, _lit(oid))
+        add(node, EG.orderDate, _date_lit(day))
+        add(node, DCTERMS.source, f"<{ids.user_row(Path(source).name, line, 'order')}>")
+        if row["item"]:
+            add(node, EG.orderItemText, _lit(row["item"]))
+        item, eccn, problem = resolver.item(row["item"])
+        if item:
+            add(node, EG.item, f"<{item}>")
+        if eccn:
+            add(node, EG.itemEccn, f"<{eccn}>")
+        if problem:
+            problems.append(problem)
+        if row["quantity"]:
+            if row["quantity"].isdigit():
+                add(node, EG.quantity, f'"{int(row["quantity"])}"^^<http://www.w3.org/2001/XMLSchema#integer>')
+            else:
+                problems.append(f"quantity {row['quantity']!r} is not a whole number")
+        for column, prop in roles.items():
+            if row.get(column):
+                party, problem = resolver.party(row[column])
+                if party:
+                    add(node, prop, f"<{party}>")
+                else:
+                    problems.append(f"{column.replace('_', ' ')}: {problem}")
+        for index, text in enumerate((x for x in row["intermediaries"].split(";") if x.strip()), start=1):
+            ref, cc = _leg_parts(text)
+            leg = str(ids.leg(oid, index))
+            add(node, EG.leg, f"<{leg}>")
+            add(leg, RDF.type, f"<{EG.ShipmentLeg}>")
+            add(leg, EG.legIndex, f'"{index}"^^<http://www.w3.org/2001/XMLSchema#integer>')
+            if cc:
+                if cc in resolver.countries:
+                    add(leg, EG.legCountry, f"<{resolver.countries[cc]}>")
+                else:
+                    problems.append(f"intermediary {index}: unknown country code {cc!r}")
+            if ref:
+                party, problem = resolver.party(ref)
+                if party:
+                    add(leg, EG.legParty, f"<{party}>")
+                else:
+                    problems.append(f"intermediary {index}: {problem}")
+        dest = row["destination"].upper()
+        if dest in resolver.countries:
+            add(node, EG.destination, f"<{resolver.countries[dest]}>")
+        else:
+            problems.append(f"unknown destination country code {row['destination']!r}" if dest
+                            else "no destination given")
+        if row["end_use"]:
+            use = resolver.end_uses.get(row["end_use"].lower())
+            if use:
+                add(node, EG.declaredEndUse, f"<{use}>")
+            else:
+                problems.append(f"unknown end use {row['end_use']!r}; expected one of "
+                                + ", ".join(sorted(resolver.end_uses)))
+        for p in problems:
+            add(node, EG.inputProblem, _lit(p))
+    return ("\n".join(lines) + "\n").encode("utf-8"), orders
+
+
+def _leg_parts(text: str) -> tuple[str, str | None]:
+    """An intermediary is a party id or name, optionally ``@CC`` for the country the leg passes
+    through; a bare two-letter code is a transit country without a named party."""
+    text = text.strip()
+    if "@" in text:
+        ref, cc = text.rsplit("@", 1)
+        return ref.strip(), cc.strip().upper()
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        return "", text.upper()
+    return text, None
+
+
+# -- scenarios ----------------------------------------------------------------------------------
+
+def scenario_update(path: Path) -> str:
+    """A scenario file as one SPARQL update. A ``.ru`` file is used as it is. A Turtle file
+    overrides: each subject and predicate it mentions loses its old values and gets the new ones;
+    an object ``rdf:nil`` only removes (e.g. ``rule:affiliates-2025-09 eg:suspendedFrom rdf:nil``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read scenario: {exc.strerror}", source=str(path)) from None
+    if path.suffix == ".ru":
+        return text
+    g = Graph()
+    try:
+        g.parse(data=text, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds for bad Turtle
+        raise InputError(f"not valid Turtle: {exc}", source=str(path)) from None
+    if not len(g):
+        raise InputError("the scenario has no triples", source=str(path))
+    deletes = sorted({(s, p) for s, p, _ in g})
+    inserts = [(s, p, o) for s, p, o in g if o != RDF.nil]
+    parts = [f"DELETE WHERE {{ {s.n3()} {p.n3()} ?o{i} }}" for i, (s, p) in enumerate(deletes)]
+    if inserts:
+        parts.append("INSERT DATA { " + " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in inserts) + " }")
+    return " ;\n".join(parts)

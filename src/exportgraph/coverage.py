@@ -1,0 +1,103 @@
+"""Runs the 50% rule of ``queries/coverage/`` once per period in which its inputs do not change.
+
+The rule lives in the SPARQL updates; this module only finds the periods the requested days fall
+in, runs the updates for each period not yet computed and repeats the two fixpoint steps until
+they add nothing. The results stay in the store (a named graph) until the data changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import paths
+from .store import Store
+
+GRAPH = "https://w3id.org/exportgraph/id/graph/coverage"
+_COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?c eg:validFrom ?from }} }}"
+MAX_ROUNDS = 100
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date | None  # the last day, None when open-ended
+
+    def bindings(self, day: dt.date) -> dict:
+        return {"asOf": day, "from": self.start, "to": self.end}
+
+
+class Coverage:
+    """The materialised 50% rule of one store. ``reset()`` when the data changes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._changes: list[dt.date] | None = None
+        self._done: set[dt.date] = set()
+        self.rounds: dict[dt.date, int] = {}
+        text = {p.name: p.read_text(encoding="utf-8") for p in (paths.QUERIES / "coverage").iterdir()}
+        self._listed, self._covered = text["01-listed.ru"], text["02-covered.ru"]
+        self._possible, self._stakes = text["03-possibly-covered.ru"], text["04-covering-stakes.ru"]
+        self._change_dates = text["change-dates.rq"]
+
+    def reset(self) -> None:
+        self.store.update(f"DROP SILENT GRAPH <{GRAPH}>")
+        self._changes = None
+        self._done.clear()
+        self.rounds.clear()
+
+    def changes(self) -> list[dt.date]:
+        """The sorted days on which a listing or stake the rule reads starts or stops holding."""
+        if self._changes is None:
+            days = set()
+            for r in self.store.select(self._change_dates):
+                day = r["day"]
+                if isinstance(day, dt.date):
+                    days.add(day + dt.timedelta(days=1) if r["kind"] == "end" else day)
+            self._changes = sorted(days)
+        return self._changes
+
+    def period(self, day: dt.date) -> Period:
+        changes = self.changes()
+        i = bisect.bisect_right(changes, day)
+        start = changes[i - 1] if i else dt.date(1, 1, 1)
+        end = changes[i] - dt.timedelta(days=1) if i < len(changes) else None
+        return Period(start, end)
+
+    def ensure(self, days: Iterable[dt.date]) -> list[Period]:
+        """Materialise the coverage of every period holding one of ``days``; return the new ones."""
+        new = []
+        for period in sorted({self.period(d) for d in days}, key=lambda p: p.start):
+            if period.start in self._done:
+                continue
+            self._compute(period)
+            self._done.add(period.start)
+            new.append(period)
+        return new
+
+    def _compute(self, period: Period) -> None:
+        day = period.start if period.start.year > 1 else (period.end or dt.date.today())
+        values = period.bindings(day)
+        self.store.update(self._listed, values)
+        depth = self._fixpoint(self._covered, values, 0, 0)
+        depth = self._fixpoint(self._possible, values, depth, None)
+        self.store.update(self._stakes, values)
+        self.rounds[period.start] = depth
+
+    def _fixpoint(self, update: str, values: dict, depth: int, prev: int | None) -> int:
+        """Semi-naive: each round only looks at parties owned by those the last round added
+        (``prev``; ``None`` for every party already reached). Returns the last depth used."""
+        before = self._count()
+        for _ in range(MAX_ROUNDS):
+            depth += 1
+            self.store.update(update, {**values, "depth": depth, "prev": prev})
+            after = self._count()
+            if after == before:
+                return depth - 1
+            before, prev = after, depth
+        raise RuntimeError(f"the 50% rule did not settle in {MAX_ROUNDS} rounds")
+
+    def _count(self) -> int:
+        return int(self.store.select(_COUNT)[0]["n"])  # type: ignore[arg-type]

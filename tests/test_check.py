@@ -1,0 +1,251 @@
+"""Orders checked against the restriction shapes: each rule id fires where it must and only there.
+
+The fixture world (tests/fixtures/check/) holds two listed parties X and Y and the OFAC 50% rule
+examples around them; the orders file holds one order per case, named after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import json
+
+import pytest
+
+from exportgraph import ExportGraph, check, paths
+from exportgraph.cli import main
+from exportgraph.errors import InputError
+
+FIX = "tests/fixtures/check/"
+DATA = [FIX + "parties.csv", FIX + "ownership.csv", FIX + "ownership-inspur.csv", FIX + "listings.csv"]
+ORDERS = FIX + "orders.csv"
+
+
+@pytest.fixture(scope="module")
+def world() -> ExportGraph:
+    return ExportGraph.open(DATA)
+
+
+@pytest.fixture(scope="module")
+def verdicts(world) -> dict[str, check.Verdict]:
+    return {v.order_id: v for v in world.check(ORDERS, as_of=dt.date(2025, 1, 1))}
+
+
+def rules(verdicts, order_id):
+    return set(verdicts[order_id].rules)
+
+
+def test_every_order_gets_a_verdict_in_input_order(world):
+    got = [v.order_id for v in world.check(ORDERS, as_of=dt.date(2025, 1, 1))]
+    with open(ORDERS, encoding="utf-8") as fh:
+        expected = [line.split(",", 1)[0] for line in fh.read().splitlines()[1:]]
+    assert got == expected
+
+
+def test_entity_list_depends_on_the_listing_date(verdicts):
+    assert verdicts["el-before"].verdict == check.NO_LICENSE_REQUIRED
+    after = verdicts["el-after"]
+    assert after.verdict == check.LICENSE_REQUIRED and after.rules == ("entity-list",)
+    reason = after.reasons[0]
+    assert reason.citation == "90 FR 99991"
+    assert reason.path == ("order el-after", "consignee Fixture Listed X",
+                           "Fixture Listed X on the Entity List since 2025-01-01, 90 FR 99991")
+
+
+def test_entity_list_reaches_intermediaries(verdicts):
+    assert rules(verdicts, "el-intermediary") == {"entity-list", "transshipment"}  # via HK, a hub
+    assert "intermediary" in verdicts["el-intermediary"].reasons[0].message
+
+
+@pytest.mark.parametrize("order_id, verdict", [
+    ("b-before", check.NO_LICENSE_REQUIRED),    # before the Affiliates rule took effect
+    ("b-force", check.LICENSE_REQUIRED),        # in force 2025-09-29 to 2025-11-09
+    ("b-susp", check.NO_LICENSE_REQUIRED),      # suspended 2025-11-10 through 2026-11-09
+    ("b-after", check.LICENSE_REQUIRED),        # reimposed 2026-11-10
+])
+def test_affiliates_rule_follows_its_force_and_suspension(verdicts, order_id, verdict):
+    assert verdicts[order_id].verdict == verdict
+    assert ("affiliates-50" in verdicts[order_id].rules) == (verdict == check.LICENSE_REQUIRED)
+
+
+def test_chain_of_majorities_is_covered_not_multiplied(verdicts):
+    """OFAC FAQ 401: X owns 50% of A, A owns 50% of B; B is covered though X's integrated stake is 25%."""
+    reason = verdicts["b-force"].reasons[0]
+    assert reason.rule == "affiliates-50" and reason.citation == "90 FR 47201"
+    assert reason.path[1:] == ("consignee Fixture B (50% of A) 50% owned by Fixture A (50% of X)",
+                               "Fixture A (50% of X) 50% owned by Fixture Listed X",
+                               "Fixture Listed X on the Entity List since 2025-01-01, 90 FR 99991")
+
+
+def test_aggregate_of_two_listed_owners_is_covered(verdicts):
+    v = verdicts["c-aggregate"]
+    assert "affiliates-50" in v.rules and v.verdict == check.LICENSE_REQUIRED
+    assert "in aggregate" in v.reasons[0].path[1]
+
+
+def test_a_49_percent_link_breaks_the_chain(verdicts):
+    assert verdicts["f-49"].verdict == check.NO_LICENSE_REQUIRED
+
+
+def test_divested_stake_counts_only_while_held(verdicts):
+    assert "affiliates-50" in verdicts["g-held"].rules
+    assert verdicts["g-divested"].verdict == check.NO_LICENSE_REQUIRED
+
+
+@pytest.mark.parametrize("order_id", ["h-unknown", "i-straddle"])
+def test_unknown_or_straddling_stakes_need_review(verdicts, order_id):
+    v = verdicts[order_id]
+    assert v.verdict == check.NEEDS_REVIEW and v.rules == ("affiliates-50",)
+
+
+def test_a_range_at_or_above_half_is_covered(verdicts):
+    assert verdicts["j-range-above"].verdict == check.LICENSE_REQUIRED
+
+
+@pytest.mark.parametrize("order_id, fires", [
+    ("dest-cn-2023", True),    # October 2022 scope: China
+    ("dest-sa-2023", False),   # Saudi Arabia only from the October 2023 rule (2023-11-17)
+    ("dest-sa-2024", True),    # D:4, not in A:5/A:6
+    ("dest-il-2024", False),   # D:4 but A:6
+    ("dest-de-2024", False),
+    ("dest-eccn", True),       # an ECCN code instead of a chip
+])
+def test_destination_3a090(verdicts, order_id, fires):
+    assert ("destination-3a090" in verdicts[order_id].rules) == fires
+
+
+def test_headquarters_through_the_ultimate_parent(verdicts):
+    assert "headquarters-d5" in verdicts["hq-parent"].rules
+    assert any("ultimate parent Inspur Group" in step for r in verdicts["hq-parent"].reasons for step in r.path)
+    assert "headquarters-d5" not in verdicts["hq-h20"].rules  # the H20 is not a 3A090 item
+
+
+@pytest.mark.parametrize("order_id, fires", [
+    ("enduse-super", True), ("enduse-commercial", False), ("enduse-military-de", False), ("enduse-wmd", True),
+])
+def test_end_use(verdicts, order_id, fires):
+    assert ("end-use" in verdicts[order_id].rules) == fires
+
+
+@pytest.mark.parametrize("order_id, fires", [("h20-cn", True), ("h20-cn-before", False), ("h20-de", False)])
+def test_h20(verdicts, order_id, fires):
+    assert ("h20-2025" in verdicts[order_id].rules) == fires
+    if not fires:
+        assert verdicts[order_id].verdict == check.NO_LICENSE_REQUIRED
+
+
+def test_transshipment_through_a_hub_needs_review(verdicts):
+    assert "transshipment" in verdicts["via-sg"].rules
+    assert "transshipment" not in verdicts["via-de"].rules
+
+
+@pytest.mark.parametrize("order_id, text", [
+    ("unknown-party", "Nobody Such Company"), ("unknown-item", "Quantum Toaster"), ("bad-date", "bad date"),
+])
+def test_what_cannot_be_resolved_needs_review(verdicts, order_id, text):
+    v = verdicts[order_id]
+    assert v.verdict == check.NEEDS_REVIEW and "unresolved-input" in v.rules
+    assert any(text in r.message for r in v.reasons)
+
+
+def test_a_bad_date_is_checked_as_of_the_default(verdicts):
+    assert verdicts["bad-date"].date == dt.date(2025, 1, 1)
+
+
+def test_a_chip_without_figures_needs_review(verdicts):
+    assert verdicts["no-figures"].rules == ("item-classification",)
+
+
+def test_ai_diffusion_never_bound_in_the_base_graph(verdicts):
+    assert not any("ai-diffusion-2025" in v.rules for v in verdicts.values())
+
+
+def test_scenario_switches_on_the_affiliates_rule_during_its_suspension(world, tmp_path):
+    scenario = tmp_path / "on.ttl"
+    scenario.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+                        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+                        "<https://w3id.org/exportgraph/id/rule/affiliates-2025-09> "
+                        "eg:suspendedFrom rdf:nil ; eg:suspendedTo rdf:nil .\n")
+    other = world.with_scenario(scenario)
+    got = {v.order_id: v for v in other.check(ORDERS, as_of=dt.date(2025, 1, 1))}
+    assert "affiliates-50" in got["b-susp"].rules
+    assert got["b-before"].verdict == check.NO_LICENSE_REQUIRED
+    base = {v.order_id: v for v in world.check(ORDERS, as_of=dt.date(2025, 1, 1))}
+    assert "affiliates-50" not in base["b-susp"].rules  # the base graph is untouched
+
+
+def test_scenario_lpp_cap_and_tiers(world, tmp_path):
+    """Had the AI Diffusion rule not been rescinded: LPP covers a Tier 2 consignee up to its cap."""
+    keep = tmp_path / "keep.ttl"
+    keep.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+                    "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+                    "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> eg:rescindedOn rdf:nil .\n")
+    got = {v.order_id: v for v in world.with_scenario(keep).check(ORDERS, as_of=dt.date(2025, 1, 1))}
+    assert "ai-diffusion-2025" in got["lpp-large"].rules      # 2000 H100s > 26,900,000 TPP
+    assert "ai-diffusion-2025" not in got["lpp-small"].rules  # 100 H100s under LPP
+    lower = tmp_path / "lower.ttl"
+    lower.write_text(keep.read_text() + "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> "
+                     'eg:tppCap "1000000"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+    got = {v.order_id: v for v in world.with_scenario(lower).check(ORDERS, as_of=dt.date(2025, 1, 1))}
+    assert "ai-diffusion-2025" in got["lpp-small"].rules     # 100 x 15,832 > 1,000,000
+
+
+def test_orders_as_rdf(world, tmp_path):
+    ttl = tmp_path / "orders.ttl"
+    ttl.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+                   "<urn:o1> a eg:Order ; eg:orderId \"rdf-1\" ; "
+                   "eg:consignee <https://w3id.org/exportgraph/id/user/party/x> ; "
+                   "eg:destination <https://w3id.org/exportgraph/id/country/CN> .\n")
+    (v,) = world.check(ttl, as_of=dt.date(2025, 6, 1))
+    assert v.order_id == "rdf-1" and v.date == dt.date(2025, 6, 1) and v.rules == ("entity-list",)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("order_id,date,item\n", "lacks the columns"),
+    (",".join(check.COLUMNS) + "\no1,2025-01-01,EAR99\n", "expected 11 columns"),
+    (",".join(check.COLUMNS) + "\no1,,EAR99,,,,,,,DE,\no1,,EAR99,,,,,,,DE,\n", "repeats"),
+])
+def test_a_malformed_file_is_an_error_naming_the_line(world, tmp_path, text, message):
+    bad = tmp_path / "orders.csv"
+    bad.write_text(text)
+    with pytest.raises(InputError, match=message) as err:
+        world.check(bad)
+    assert str(bad) in str(err.value)
+
+
+def test_the_engines_agree_on_a_small_world():
+    """The bulk store engine, pyshacl-turbo and pyshacl give the same results on the same data."""
+    files = sorted(glob.glob(str(paths.CURATED / "*.ttl"))) + [str(paths.GENERATED / "countries.ttl")]
+    small = ExportGraph.open(files + [FIX + "parties.csv", FIX + "ownership.csv", FIX + "listings.csv"],
+                             bundled=False)
+    small.store.update(f"DROP SILENT GRAPH <{check.ORDERS_GRAPH}>")
+    listed = small._load_orders(ORDERS, dt.date(2025, 1, 1))
+    small.coverage.ensure({day for _, _, day in listed})
+    data = small.context()
+    store = set(check.run_store(small.store))
+    assert len(store) > 30
+    assert set(check.run_shacl(data, "turbo")) == store
+    assert set(check.run_shacl(data, "pyshacl")) == store
+
+
+def test_engines_agree_on_the_bundled_graph(world):
+    """The context the SHACL engines get holds every fact the shapes read (else they would differ)."""
+    store = [v.to_dict() for v in world.check(ORDERS, as_of=dt.date(2025, 1, 1))]
+    assert [v.to_dict() for v in world.check(ORDERS, as_of=dt.date(2025, 1, 1), engine="turbo")] == store
+
+
+def test_cli_check_json(tmp_path, capsys):
+    args = ["check", ORDERS, "--as-of", "2025-01-01", "--format", "json"]
+    for d in DATA:
+        args += ["--data", d]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    first = {o["order_id"]: o for o in out}["el-after"]
+    assert {"order_id", "verdict", "rules", "reasons"} <= set(first)
+    assert {"rule", "message", "citation", "review_policy", "path"} <= set(first["reasons"][0])
+
+
+def test_cli_entity_shows_a_chips_derivation(capsys):
+    assert main(["entity", "NVIDIA H20"]) == 0
+    out = capsys.readouterr().out
+    assert "2368" in out and "2.909" in out and "does not hold" in out and "UNVERIFIED" in out
