@@ -15,7 +15,6 @@ Three engines evaluate the shapes and must agree (a test compares them):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
@@ -28,9 +27,11 @@ from rdflib import Graph, URIRef
 
 from . import ids, paths
 from .dates import parse_date
-from .errors import InputError
+from .errors import AmbiguousError, InputError
 from .namespaces import DCTERMS, EG, RDF, RDFS, SH
+from .sources.common import csv_rows
 from .store import Store
+from .store.embedded import IRI
 
 ORDERS_GRAPH = "https://w3id.org/exportgraph/id/graph/orders"
 COLUMNS = ["order_id", "date", "item", "quantity", "seller", "buyer", "consignee", "end_user",
@@ -201,36 +202,20 @@ def verdicts(orders: list[tuple[str, str, dt.date]], results: Iterable[Result]) 
 
 def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of an orders CSV with their line numbers; a malformed file is an ``InputError``."""
-    try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read orders: {exc.strerror}", source=str(path)) from None
-    with fh:
-        reader = csv.reader(fh)
-        header = [h.strip() for h in next(reader, [])]
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise InputError("orders CSV lacks the columns " + ", ".join(missing) + "; expected "
-                             + ",".join(COLUMNS), source=str(path), line=1)
-        rows, seen = [], {}
-        try:
-            for values in reader:
-                line = reader.line_num
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
-                                     source=str(path), line=line)
-                row = {h: v.strip() for h, v in zip(header, values, strict=True)}
-                oid = row["order_id"] or f"line-{line}"
-                if oid in seen:
-                    raise InputError(f"order id {oid!r} repeats the one on line {seen[oid]}",
-                                     source=str(path), line=line, column="order_id")
-                seen[oid] = line
-                row["order_id"] = oid
-                rows.append((line, row))
-        except csv.Error as exc:
-            raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+    header, lines = csv_rows(path)
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputError("orders CSV lacks the columns " + ", ".join(missing) + "; expected "
+                         + ",".join(COLUMNS), source=str(path), line=1)
+    rows, seen = [], {}
+    for line, row in lines:
+        oid = row["order_id"] or f"line-{line}"
+        if oid in seen:
+            raise InputError(f"order id {oid!r} repeats the one on line {seen[oid]}",
+                             source=str(path), line=line, column="order_id")
+        seen[oid] = line
+        row["order_id"] = oid
+        rows.append((line, row))
     return rows
 
 
@@ -263,7 +248,7 @@ class Resolver:
         todo = sorted({r for r in refs if r and r not in self.parties})
         for chunk in _chunks(todo, 2000):
             found = {str(r["p"]) for r in self.store.select(
-                "SELECT ?p WHERE { ?p a ?type }", [{"p": ox_iri(ids.user_party(x))} for x in chunk])}
+                "SELECT ?p WHERE { ?p a ?type }", [{"p": IRI(str(ids.user_party(x)))} for x in chunk])}
             for x in chunk:
                 if str(ids.user_party(x)) in found:
                     self.parties[x] = str(ids.user_party(x))
@@ -279,8 +264,6 @@ class Resolver:
     def party(self, ref: str) -> tuple[str | None, str | None]:
         """(IRI, problem): a party by user id, exact name or alias, or name ignoring case."""
         if ref not in self.parties:
-            from .errors import AmbiguousError
-
             try:
                 self.parties[ref] = self.resolve_name(ref)
             except AmbiguousError as exc:
@@ -308,12 +291,6 @@ class Resolver:
                 names = sorted(self.item_names.get(i, i) for i in found)
                 return None, None, f"item {text!r} matches {len(found)} items ({', '.join(names[:5])})"
         return None, None, f"no item or ECCN {text!r} in the graph"
-
-
-def ox_iri(iri: URIRef | str):
-    from .store.embedded import IRI
-
-    return IRI(str(iri))
 
 
 def _chunks(seq: list[str], n: int) -> Iterable[list[str]]:

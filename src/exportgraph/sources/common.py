@@ -87,3 +87,30 @@ class CountryIndex:
             raise InputError(f"unknown country {text!r}", source=source, line=line, column=column)
         return found
 
+
+
+def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header of a CSV and its non-blank rows as (line, {column: stripped value}).
+
+    A row with the wrong number of columns, or text that is not CSV, is an ``InputError`` naming
+    the file and line. The whole file is read before any row is used, so nothing half-loads.
+    """
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    rows: list[tuple[int, dict[str, str]]] = []
+    with fh:
+        reader = csv.reader(fh)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+            for values in reader:
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
+                                     source=str(path), line=reader.line_num)
+                rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+        except csv.Error as exc:
+            raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+    return header, rows

@@ -18,7 +18,7 @@ from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
-from .common import Triple
+from .common import Triple, csv_rows
 
 HEADERS = {
     "parties": ["id", "name", "country", "aliases", "kind"],
@@ -61,18 +61,9 @@ class Reader:
         kind = kind_of(path)
         out: list[Triple] = []
         new_ids: dict[str, URIRef] = {}
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = csv.reader(fh)
-            header = [h.strip() for h in next(rows)]
-            for line, values in enumerate(rows, start=2):
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
-                                     source=str(path), line=line)
-                row = {h: v.strip() for h, v in zip(header, values, strict=True)}
-                src = self._row_source(path, line, out)
-                getattr(self, "_" + kind)(path, line, row, src, out, new_ids)
+        for line, row in csv_rows(path)[1]:
+            src = self._row_source(path, line, out)
+            getattr(self, "_" + kind)(path, line, row, src, out, new_ids)
         self.party_ids.update(new_ids)
         return out
 
