@@ -91,6 +91,7 @@ class Entity:
     owners: tuple[Stake, ...]
     subsidiaries: tuple[Stake, ...]
     as_of: dt.date
+    ultimate_parent_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class ExportGraph:
 
         self.store = store
         self._queries: dict[str, NamedQuery] | None = None
+        self._screen_index = None
         self.coverage = Coverage(store)
 
     @classmethod
@@ -181,7 +183,7 @@ class ExportGraph:
 
         from .sources.usercsv import kind_of
 
-        order = {"parties": 0, "ownership": 1, "listings": 2}
+        order = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3}
         csvs.sort(key=lambda p: order[kind_of(p)])
         codes = {str(r["code"]) for r in self.store.select(
             "SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
@@ -201,6 +203,7 @@ class ExportGraph:
         for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
             self.store.update(path.read_text(encoding="utf-8"))
         self.coverage.reset()
+        self._screen_index = None
 
     # -- checking orders ------------------------------------------------------------------------
 
@@ -295,7 +298,10 @@ class ExportGraph:
             q = self.queries[name]
         else:
             raise InputError(f"no query named {name!r}; known: " + ", ".join(sorted(self.queries)))
-        rows = self.store.select(q.text, q.bind(params))
+        bindings = q.bind(params)
+        if "coverage" in q.needs:
+            self.coverage.ensure([bindings["asOf"]])  # type: ignore[list-item]
+        rows = self.store.select(q.text, bindings)
         columns = q.returns or tuple(rows[0]) if rows else q.returns
         return QueryResult(tuple(columns), rows)
 
@@ -359,30 +365,23 @@ class ExportGraph:
             owners=self._stakes("party-owners", "owner", iri, as_of),
             subsidiaries=self._stakes("party-subsidiaries", "owned", iri, as_of),
             as_of=as_of,
+            ultimate_parent_iri=str(parent[0]["value"]) if parent else None,
         )
 
     def _listings(self, iri: str, as_of: dt.date) -> tuple[Listing, ...]:
-        grouped: dict[str, list[Row]] = {}
-        for r in self.query("party-listings", party=IRI(iri), asOf=as_of).rows:
-            grouped.setdefault(str(r["entry"]), []).append(r)
-        out = []
-        for entry, rows in grouped.items():
-            first = rows[0]
-            cites = {str(r["citation"]): Citation(
-                label=str(r["citationLabel"] or r["citation"]), iri=str(r["citation"]),
-                published=r["published"], rule=r["rule"] and str(r["rule"]),
-                rule_title=r["ruleTitle"] and str(r["ruleTitle"]), effective=r["effective"])
-                for r in rows if r["citation"]}
-            out.append(Listing(
-                list=str(first["list"]), list_name=first["listName"] and str(first["listName"]),
-                entry=entry, date_added=first["dateAdded"], date_removed=first["dateRemoved"],
-                in_force=bool(first["inForce"]),
-                license_requirement=first["licenseRequirement"] and str(first["licenseRequirement"]),
-                review_policy=first["reviewPolicy"] and str(first["reviewPolicy"]),
-                footnotes=tuple(sorted({int(r["footnote"]) for r in rows if r["footnote"] is not None})),
-                citations=tuple(sorted(cites.values(), key=lambda c: (c.published or dt.date.min, c.label))),
-                confidence=first["confidence"] and str(first["confidence"]).rsplit("#", 1)[-1]))
-        return tuple(sorted(out, key=lambda x: (x.list, x.date_added or dt.date.min, x.entry)))
+        return self.listings([iri], as_of).get(iri, ())
+
+    def listings(self, parties: Iterable[str], as_of: dt.date) -> dict[str, tuple[Listing, ...]]:
+        """The list entries of each party (``queries/party-listings.rq``), in one query for all."""
+        rows = [{"party": IRI(p), "asOf": as_of} for p in dict.fromkeys(parties)]
+        if not rows:
+            return {}
+        grouped: dict[str, dict[str, list[Row]]] = {}
+        for r in self.store.select(self.queries["party-listings"].text, rows):
+            grouped.setdefault(str(r["party"]), {}).setdefault(str(r["entry"]), []).append(r)
+        return {party: tuple(sorted((_listing(entry, rs) for entry, rs in entries.items()),
+                                    key=lambda x: (x.list, x.date_added or dt.date.min, x.entry)))
+                for party, entries in grouped.items()}
 
     def _stakes(self, query: str, side: str, iri: str, as_of: dt.date) -> tuple[Stake, ...]:
         by_stake: dict[str, list[Row]] = {}
@@ -395,6 +394,121 @@ class ExportGraph:
             listed=bool(r[side + "Listed"]), source=r["source"] and str(r["source"]),
             source_label=r["sourceLabel"] and str(r["sourceLabel"]))
             for r in (rows[0] for rows in by_stake.values()))
+
+    # -- exposure -------------------------------------------------------------------------------
+
+    def exposure(self, name_or_iri: str, as_of: dt.date | None = None):
+        """One organisation's exposure on a date: its listings; its owners up the chain and the
+        ultimate parent with its headquarters; its subsidiaries down the chain; where it stands
+        under the 50% rule and the stakes that add up; and, apart from that legal test, the
+        integrated (multiplied-through) ownership held in it by listed parties (see ``exposure``)."""
+        from .exposure import build
+
+        as_of = as_of or dt.date.today()
+        ent = self.entity(name_or_iri, as_of)
+        up = self.query("owners-chain", party=IRI(ent.iri), asOf=as_of).rows
+        down = self.query("subsidiaries-chain", party=IRI(ent.iri), asOf=as_of).rows
+        parent = None
+        if ent.ultimate_parent_iri:
+            hq = self.store.select("SELECT ?code WHERE { ?p eg:headquarteredIn/eg:alpha2 ?code } ORDER BY ?code",
+                                   {"p": IRI(ent.ultimate_parent_iri)})
+            parent = (ent.ultimate_parent_iri, ent.ultimate_parent, tuple(str(r["code"]) for r in hq))
+        involved = [ent.iri] + [str(r["owned"]) for r in down]
+        standing = self.affiliates(involved, as_of)
+        covering = self.query("affiliates-stakes", party=IRI(ent.iri), asOf=as_of).rows
+        listings = self.listings([str(r["owned"]) for r in down], as_of)
+        return build(ent, up, down, parent, standing, covering, listings)
+
+    # -- routes ---------------------------------------------------------------------------------
+
+    def routes(self, *, to: str | None = None, destination: str | None = None, via: str | None = None,
+               as_of: dt.date | None = None, orders=None, max_hops: int | None = None):
+        """Routes through intermediaries (supply relations and orders in the graph, plus ``orders``:
+        a CSV or list of dicts as for ``check``) that reach a listed or covered party or a restricted
+        destination, or the party ``to``, or a party in ``destination``; ``via`` keeps those passing
+        through that country. Ranked by risk, best first (see ``routes``)."""
+        from . import check as ck
+        from . import routes as rt
+
+        as_of = as_of or dt.date.today()
+        codes = {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        for opt, code in (("destination", destination), ("via", via)):
+            if code is not None and code.upper() not in codes:
+                raise InputError(f"--{opt}: unknown country code {code!r} (expected ISO 3166 alpha-2)")
+        target = self.resolve(to) if to else None
+        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+        try:
+            if orders is not None:
+                self._load_orders(orders, as_of)
+            rows = self.query("routes/steps", asOf=as_of).rows
+        finally:
+            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+        factors: dict[str, list] = {}
+        for r in self.query("routes/risk", asOf=as_of).rows:
+            key = str(r["code"] or r["subject"])
+            factors.setdefault(key, []).append(rt.Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]),  # type: ignore[arg-type]
+                                                         key, bool(r["target"])))
+        names = {str(r["party"]): str(r["name"]) for r in rows if r["party"] and r["name"]}
+        if target and target not in names:
+            names[target] = self.entity(target, as_of).name
+        return rt.find(rt.steps_from_rows(rows), factors, names, to=target,
+                       destination=destination and destination.upper(), via=via and via.upper(),
+                       max_hops=max_hops or rt.MAX_HOPS)
+
+    # -- screening ------------------------------------------------------------------------------
+
+    def screen_index(self):
+        """The screening index of every name and alias (built on first use, reset by ``derive``)."""
+        from .screen import Entry, Index
+
+        if self._screen_index is None:
+            self._screen_index = Index(
+                Entry(str(r["party"]), str(r["name"]), str(r["matched"]), str(r["kind"]),
+                      tuple(str(r["countries"] or "").split()))
+                for r in self.query("screen/names").rows)
+        return self._screen_index
+
+    def screen(self, names, *, threshold: int | None = None, as_of: dt.date | None = None,
+               limit: int = 10):
+        """Screen names against every name and alias in the graph (see ``screen``): a names CSV,
+        one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``screen.Input``.
+        Each match carries the party's list entries and where it stands under the 50% rule on
+        ``as_of`` (default today)."""
+        from .screen import DEFAULT_THRESHOLD, Match, Screening, read_inputs
+
+        as_of = as_of or dt.date.today()
+        codes = {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        inputs = read_inputs(names, codes)
+        hits = self.screen_index().match([i.name for i in inputs], [i.country for i in inputs],
+                                         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                                         limit=limit)
+        parties = {h.party for hs in hits for h in hs}
+        lists = self.listings(parties, as_of)
+        standing = self.affiliates(parties, as_of)
+        return [Screening(i, tuple(Match(h.party, h.name, h.matched_name, h.matched_kind, h.score, tuple(h.why),
+                                         h.countries, lists.get(h.party, ()), standing[h.party]) for h in hs))
+                for i, hs in zip(inputs, hits, strict=True)]
+
+    def affiliates(self, parties: Iterable[str], as_of: dt.date):
+        """Where each party stands under the Affiliates (50%) rule on the date
+        (``queries/affiliates-status.rq`` over the materialised rule)."""
+        from .screen import AffiliatesStatus
+
+        parties = list(dict.fromkeys(parties))
+        self.coverage.ensure([as_of])
+        rule = {str(r["ruleId"]): str(r["status"]) for r in self.query("rules-in-force", asOf=as_of).rows}
+        rule_status = rule.get("affiliates-2025-09", "unknown")
+        found = {str(r["party"]): r for r in self.store.select(
+            self.queries["affiliates-status"].text, [{"party": IRI(p), "asOf": as_of} for p in parties])} \
+            if parties else {}
+        out = {}
+        for p in parties:
+            r = found.get(p)
+            status = str(r["status"]) if r else "not covered"
+            out[p] = AffiliatesStatus(status, status in ("listed", "covered"), rule_status,
+                                      str(r["reach"]) if r else "not covered", r and str(r["explanation"]),
+                                      r and r["aggregatePercent"], r and r["aggregatePercentMax"])
+        return out
 
     def item(self, name_or_iri: str) -> Item:
         """An item (chip) by IRI or name, matched forgivingly, with the derivation of its ECCN."""
@@ -444,3 +558,21 @@ class ExportGraph:
         from .validate import as_rdflib, validate
 
         return validate(as_rdflib(self.store.dump()), engine=engine)
+
+
+def _listing(entry: str, rows: list[Row]) -> Listing:
+    first = rows[0]
+    cites = {str(r["citation"]): Citation(
+        label=str(r["citationLabel"] or r["citation"]), iri=str(r["citation"]),
+        published=r["published"], rule=r["rule"] and str(r["rule"]),
+        rule_title=r["ruleTitle"] and str(r["ruleTitle"]), effective=r["effective"])
+        for r in rows if r["citation"]}
+    return Listing(
+        list=str(first["list"]), list_name=first["listName"] and str(first["listName"]),
+        entry=entry, date_added=first["dateAdded"], date_removed=first["dateRemoved"],  # type: ignore[arg-type]
+        in_force=bool(first["inForce"]),
+        license_requirement=first["licenseRequirement"] and str(first["licenseRequirement"]),
+        review_policy=first["reviewPolicy"] and str(first["reviewPolicy"]),
+        footnotes=tuple(sorted({int(r["footnote"]) for r in rows if r["footnote"] is not None})),  # type: ignore[arg-type]
+        citations=tuple(sorted(cites.values(), key=lambda c: (c.published or dt.date.min, c.label))),
+        confidence=first["confidence"] and str(first["confidence"]).rsplit("#", 1)[-1])

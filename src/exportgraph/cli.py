@@ -19,6 +19,7 @@ from pathlib import Path
 from . import __version__, settings
 from .check import COLUMNS, ENGINES
 from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
+from .screen import DEFAULT_THRESHOLD
 
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND = 0, 2, 3
 
@@ -62,6 +63,26 @@ def _parser() -> argparse.ArgumentParser:
                         "prints the verdicts that change between the base graph and the scenario")
     c.add_argument("--engine", choices=ENGINES, default="store",
                    help="SHACL engine: store (default; bulk SPARQL in the store), turbo or pyshacl")
+    s = sub.add_parser("screen", parents=[common], help="match counterparty names against every name and "
+                       "alias of every listed party and organisation, with lists and the 50% rule")
+    s.add_argument("names", nargs="?", help="a CSV with a 'name' column (optional: country, id)")
+    s.add_argument("--name", action="append", default=[], help="a name to screen (repeatable)")
+    s.add_argument("--country", default=None, help="ISO alpha-2 country of the --name(s); a party "
+                   "in another country scores lower")
+    s.add_argument("--threshold", type=int, default=None, metavar="0-100",
+                   help=f"lowest score that is a match (default {DEFAULT_THRESHOLD})")
+    s.add_argument("--limit", type=int, default=10, help="most matches per name (default 10)")
+    x = sub.add_parser("exposure", parents=[common], help="one organisation's exposure: listings, owners "
+                       "up to the ultimate parent, subsidiaries down the chain, the 50% rule, integrated ownership")
+    x.add_argument("name", help="a name, alias or IRI")
+    r = sub.add_parser("routes", parents=[common], help="routes through intermediaries (supply relations, "
+                       "orders) to listed or covered parties or restricted destinations, ranked by risk")
+    r.add_argument("--to", metavar="NAME", help="routes to this party (a name, alias or IRI)")
+    r.add_argument("--destination", metavar="CC", help="routes to parties in this country")
+    r.add_argument("--via", metavar="CC", help="only routes whose intermediaries or transit are in this country")
+    r.add_argument("--orders", metavar="FILE", help="also the orders in this CSV (as for check)")
+    r.add_argument("--max-hops", type=int, default=None, help="longest route followed (default 6)")
+    r.add_argument("--limit", type=int, default=50, help="most routes shown (default 50)")
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
@@ -276,6 +297,148 @@ def _emit(args, out, columns, rows) -> None:
         (_csv if args.format == "csv" else _table)(columns, rows, out)
 
 
+def cmd_screen(args, out) -> int:
+    if bool(args.names) == bool(args.name):
+        raise InputError("give a names CSV or --name NAME (not both)")
+    if args.names and args.country:
+        raise InputError("--country applies to --name; a CSV gives a country column")
+    if args.limit < 1:
+        raise InputError("--limit must be at least 1")
+    names = args.names or [{"name": n, "country": args.country} for n in args.name]
+    graph = _open(args)
+    results = graph.screen(names, threshold=args.threshold, as_of=args.as_of, limit=args.limit)
+    if args.format == "json":
+        json.dump([_screening(r) for r in results], out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
+    rows = []
+    for r in results:
+        if not r.matches:
+            rows.append([r.input.id, r.input.name, "", "no match", "", "", "", ""])
+        for m in r.matches:
+            rows.append([r.input.id, r.input.name, m.score, m.name, m.matched_name,
+                         "; ".join(f"{li.list} {_cell(li.date_added)} ({', '.join(c.label for c in li.citations)})"
+                                   for li in m.lists if li.in_force),
+                         m.affiliates_rule.status, "; ".join(m.why)])
+    columns = ["id", "input", "score", "name", "matched_name", "lists", "affiliates_rule", "why"]
+    (_csv if args.format == "csv" else _table)(columns, rows, out)
+    return EXIT_OK
+
+
+def _screening(r) -> dict:
+    """The JSON of one screened name: ``input`` and ``matches`` (the keys are a public contract)."""
+    def listing(li) -> dict:
+        return {"list": li.list, "list_name": li.list_name, "entry": li.entry, "date_added": _plain(li.date_added),
+                "date_removed": _plain(li.date_removed), "in_force": li.in_force,
+                "citations": [{"label": c.label, "iri": c.iri, "published": _plain(c.published)} for c in li.citations]}
+
+    return {"input": {k: v for k, v in _plain(r.input).items() if v is not None},
+            "matches": [{"name": m.name, "party": m.party, "matched_name": m.matched_name,
+                         "matched_kind": m.matched_kind, "score": m.score, "why": list(m.why),
+                         "countries": list(m.countries), "lists": [listing(li) for li in m.lists],
+                         "affiliates_rule": _plain(m.affiliates_rule)} for m in r.matches]}
+
+
+def cmd_exposure(args, out) -> int:
+    e = _open(args).exposure(args.name, args.as_of)
+    if args.format == "json":
+        json.dump(exposure_json(e), out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
+    ent, rule = e.entity, e.affiliates_rule
+    rows = [("entity", f"{ent.name} ({', '.join(ent.countries)})", ent.iri), ("as of", ent.as_of.isoformat(), "")]
+    for li in e.listings:
+        rows.append(("listing", f"{li.list} since {_cell(li.date_added)}" + ("" if li.in_force else " (not in force)"),
+                     ", ".join(c.label for c in li.citations)))
+    if e.ultimate_parent:
+        rows.append(("ultimate parent", f"{e.ultimate_parent['name']}, headquartered in "
+                     f"{', '.join(e.ultimate_parent['headquarters']) or 'unknown'}", e.ultimate_parent["party"]))
+    for o in e.owners:
+        rows.append((f"owner (level {o.depth})", f"{o.name or o.party} holds {_percent(o)} of {o.via_name or o.via}"
+                     + (" [listed]" if o.listed else ""), o.kind or ""))
+    for s in e.subsidiaries:
+        lists = f" [{', '.join(sorted({li.list for li in s.listings}))}]" if s.listings else ""
+        rows.append((f"subsidiary (level {s.depth})", f"{s.name or s.party}: {_percent(s)} held by "
+                     f"{s.via_name or s.via}{lists}", s.affiliates_rule.status if s.affiliates_rule else ""))
+    rows.append(("50% rule", f"{rule.status} ({rule.reach}); the rule is {rule.rule_status} on this date",
+                 rule.explanation or ""))
+    for c in e.covering_stakes:
+        rows.append(("covering stake", f"{c['name'] or c['owner']} ({c['owner_status']}) holds {_percent_of(c)}",
+                     c["stake"]))
+    for i in e.integrated_ownership:
+        figure = f"{_cell(i.percent_min)}%" if i.exact else f"{_cell(i.percent_min)}-{_cell(i.percent_max)}%"
+        rows.append(("integrated ownership", f"{i.name or i.owner} (listed): {figure} over {i.paths} path(s)",
+                     "risk figure: stakes multiplied through; not the 50% rule"))
+    (_csv if args.format == "csv" else _table)(["field", "value", "note"], rows, out)
+    return EXIT_OK
+
+
+def _percent_of(c: dict) -> str:
+    return _percent(argparse.Namespace(percent=c["percent"], percent_min=c["percent_min"],
+                                       percent_max=c["percent_max"]))
+
+
+def exposure_json(e) -> dict:
+    """The JSON of ``exportgraph exposure``; ``entity``, ``listings``, ``owners``, ``subsidiaries`` and
+    ``affiliates_rule`` are a public contract."""
+    ent = e.entity
+    return _plain({
+        "entity": {"name": ent.name, "iri": ent.iri, "countries": list(ent.countries),
+                   "headquarters": list(ent.headquartered_in), "as_of": ent.as_of},
+        "listings": [dataclasses.asdict(li) for li in e.listings],
+        "owners": [_link(o) for o in e.owners],
+        "ultimate_parent": e.ultimate_parent,
+        "subsidiaries": [_link(s) for s in e.subsidiaries],
+        "affiliates_rule": {**dataclasses.asdict(e.affiliates_rule), "covering_stakes": list(e.covering_stakes)},
+        "integrated_ownership": [dataclasses.asdict(i) for i in e.integrated_ownership],
+    })
+
+
+def _link(x) -> dict:
+    d = {"name": x.name, "party": x.party, "percent": x.percent, "percent_min": x.percent_min,
+         "percent_max": x.percent_max, "kind": x.kind, "depth": x.depth, "via": x.via, "via_name": x.via_name,
+         "listed": x.listed, "country": x.country, "stake": x.stake}
+    if x.affiliates_rule is not None:
+        d["lists"] = sorted({li.list for li in x.listings})
+        d["listings"] = [{"list": li.list, "date_added": li.date_added, "entry": li.entry,
+                          "citations": [c.label for c in li.citations]} for li in x.listings]
+        d["affiliates_rule"] = dataclasses.asdict(x.affiliates_rule)
+    return d
+
+
+def cmd_routes(args, out) -> int:
+    if args.to and args.destination:
+        raise InputError("give --to or --destination, not both")
+    if args.limit < 1 or (args.max_hops is not None and args.max_hops < 2):
+        raise InputError("--limit must be at least 1 and --max-hops at least 2")
+    found = _open(args).routes(to=args.to, destination=args.destination, via=args.via, as_of=args.as_of,
+                               orders=args.orders, max_hops=args.max_hops)
+    shown = found[:args.limit]
+    if args.format == "json":
+        json.dump([route_json(x) for x in shown], out, indent=2, ensure_ascii=False)
+        print(file=out)
+    else:
+        rows = [[x.score, len(x.steps), x.path, "; ".join(f"{f.factor}: {f.detail}" for f in x.target_factors),
+                 "; ".join(f"{f.factor} ({f.subject.rsplit('/', 1)[-1]}) +{f.weight}" for f in x.risk_factors)]
+                for x in shown]
+        (_csv if args.format == "csv" else _table)(["score", "hops", "path", "reaches", "risk"], rows, out)
+    if len(found) > len(shown):
+        print(f"{len(found)} routes; showing the {len(shown)} riskiest (--limit)", file=sys.stderr)
+    return EXIT_OK
+
+
+def route_json(x) -> dict:
+    """One route of ``exportgraph routes --format json``."""
+    def factor(f) -> dict:
+        return {"factor": f.factor, "weight": f.weight, "detail": f.detail, "subject": f.subject}
+
+    return {"score": x.score, "path": x.path,
+            "parties": [{"party": p, "name": n} for p, n in zip(x.parties, x.names, strict=True)],
+            "steps": [{"from": s.source, "to": s.target, "kind": s.kind, "refs": s.ref.split(), "label": s.label,
+                       "country": s.country, "transit": list(s.transit), "item": s.item} for s in x.steps],
+            "reaches": [factor(f) for f in x.target_factors], "risk_factors": [factor(f) for f in x.risk_factors]}
+
+
 def cmd_build(args, out) -> int:
     from .build import build
 
@@ -288,4 +451,5 @@ def cmd_build(args, out) -> int:
     return EXIT_OK
 
 
-VERBS = {"info": cmd_info, "entity": cmd_entity, "query": cmd_query, "check": cmd_check, "build": cmd_build}
+VERBS = {"info": cmd_info, "entity": cmd_entity, "query": cmd_query, "check": cmd_check, "screen": cmd_screen,
+         "exposure": cmd_exposure, "routes": cmd_routes, "build": cmd_build}

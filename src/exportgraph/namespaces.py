@@ -65,11 +65,13 @@ class EG(DefinedNamespace):
     ShipmentLeg: URIRef
     Source: URIRef
     StakeKind: URIRef
+    SupplyRelation: URIRef
     ThroughputFigure: URIRef
     University: URIRef
     Unverified: URIRef
     Voting: URIRef
     addressCountry: URIRef
+    addressKey: URIRef
     addressText: URIRef
     aggregatePercent: URIRef
     aggregatePercentMax: URIRef
@@ -97,6 +99,7 @@ class EG(DefinedNamespace):
     coveredThrough: URIRef
     coveringStake: URIRef
     criterion: URIRef
+    customer: URIRef
     datacenterDesigned: URIRef
     dataset: URIRef
     dateAdded: URIRef
@@ -113,6 +116,7 @@ class EG(DefinedNamespace):
     exceptGroup: URIRef
     explanation: URIRef
     fdpFootnote: URIRef
+    foundingDate: URIRef
     foundry: URIRef
     frDocument: URIRef
     frFirstPage: URIRef
@@ -169,9 +173,12 @@ class EG(DefinedNamespace):
     rowKey: URIRef
     ruleId: URIRef
     seller: URIRef
+    sharesAddressWith: URIRef
     shortName: URIRef
     stakeKind: URIRef
     subsidiaryOf: URIRef
+    suppliedItemText: URIRef
+    supplier: URIRef
     suspendedBy: URIRef
     suspendedFrom: URIRef
     suspendedTo: URIRef

@@ -39,6 +39,7 @@ class NamedQuery:
     source: str | None
     text: str
     has_header: bool = True
+    needs: tuple[str, ...] = ()  # derived facts to materialise first: "coverage" (the 50% rule on asOf)
 
     def bind(self, values: dict[str, object]) -> dict[str, Value]:
         """Typed bindings for the declared parameters; unknown or missing ones are input errors.
@@ -111,7 +112,8 @@ def parse(path: Path, name: str | None = None, *, strict: bool = True) -> NamedQ
         params.append(Param(p["name"], p["type"], None if p.get("example") is None
                             else str(p["example"]), bool(p.get("required", True))))
     return NamedQuery(name or path.stem, path, str(meta["summary"]).strip(), tuple(params),
-                      tuple(meta.get("returns") or ()), meta.get("source"), text)
+                      tuple(meta.get("returns") or ()), meta.get("source"), text,
+                      needs=tuple(meta.get("needs", "").split()))
 
 
 def catalogue(folder: Path = QUERIES) -> dict[str, NamedQuery]:

@@ -1,4 +1,4 @@
-"""User data as CSV, recognised by its header row: parties, ownership stakes, list entries.
+"""User data as CSV, recognised by its header row: parties, ownership stakes, list entries, supply relations.
 
 A file either loads whole or not at all: every row is read and checked first, and the first bad
 row raises an ``InputError`` naming the file, the line and the column.
@@ -25,7 +25,10 @@ HEADERS = {
     "ownership": ["owner", "owned", "percent", "percent_min", "percent_max", "valid_from",
                   "valid_to", "source"],
     "listings": ["party", "list", "date_added", "date_removed", "citation"],
+    "supply": ["supplier", "customer", "item", "valid_from", "valid_to", "source"],
 }
+# Columns a file may add after the required ones, in any order.
+OPTIONAL = {"parties": ["address", "founded"]}
 KINDS = {"": EG.Party, "company": EG.Company, "organisation": EG.Organization,
          "organization": EG.Organization, "research-institute": EG.ResearchInstitute,
          "university": EG.University, "government-body": EG.GovernmentBody, "person": EG.Person}
@@ -38,10 +41,13 @@ def kind_of(path: Path) -> str:
         header = next(csv.reader(fh), [])
     cols = [h.strip() for h in header]
     for kind, expected in HEADERS.items():
-        if cols == expected:
+        extra = cols[len(expected):]
+        if cols[:len(expected)] == expected and len(set(extra)) == len(extra) <= len(
+                set(extra) & set(OPTIONAL.get(kind, ()))):
             return kind
     raise InputError("unrecognised CSV header " + ",".join(cols) + "; expected one of: "
-                     + " | ".join(",".join(h) for h in HEADERS.values()), source=str(path), line=1)
+                     + " | ".join(",".join(h + [f"[{o}]" for o in OPTIONAL.get(k, ())])
+                                  for k, h in HEADERS.items()), source=str(path), line=1)
 
 
 class Reader:
@@ -113,6 +119,15 @@ class Reader:
         if row["country"]:
             out.append((node, EG.country, self._country(row["country"], path, line, "country")))
         out += [(node, EG.alias, Literal(a.strip())) for a in row["aliases"].split(";") if a.strip()]
+        if row.get("address"):
+            addr = ids.user_row(path.name, line, "address")
+            out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
+                    (addr, EG.addressText, Literal(row["address"])), (addr, DCTERMS.source, src)]
+            if row["country"]:
+                out.append((addr, EG.addressCountry, self._country(row["country"], path, line, "country")))
+        if row.get("founded"):
+            day = parse_date(row["founded"], source=str(path), line=line, column="founded")
+            out.append((node, EG.foundingDate, to_literal(day)))
 
     def _ownership(self, path, line, row, src, out, new_ids) -> None:
         owner = self._party(row["owner"], path, line, "owner", new_ids)
@@ -140,10 +155,7 @@ class Reader:
             raise InputError("percent_min is greater than percent_max", source=str(path), line=line,
                              column="percent_min")
         self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
-        if row["source"]:
-            out.append((src, RDFS.comment, Literal(row["source"])))
-            if row["source"].startswith(("http://", "https://")):
-                out.append((src, SCHEMA.url, Literal(row["source"])))
+        self._note_source(src, row["source"], out)
 
     def _listings(self, path, line, row, src, out, new_ids) -> None:
         party = self._party(row["party"], path, line, "party", new_ids)
@@ -164,6 +176,28 @@ class Reader:
         cite = ids.fr_citation(int(m[1]), int(m[2])) if m else ids.user_row(path.name, line, "citation")
         out += [(node, EG.citation, cite), (cite, RDFS.label, Literal(row["citation"])),
                 (cite, RDF.type, EG.FederalRegisterCitation if m else EG.Source)]
+
+    def _supply(self, path, line, row, src, out, new_ids) -> None:
+        supplier = self._party(row["supplier"], path, line, "supplier", new_ids)
+        customer = self._party(row["customer"], path, line, "customer", new_ids)
+        if supplier == customer:
+            raise InputError("supplier and customer are the same party", source=str(path), line=line,
+                             column="customer")
+        node = ids.user_row(path.name, line, "supply")
+        out += [(node, RDF.type, EG.SupplyRelation), (node, EG.supplier, supplier), (node, EG.customer, customer),
+                (node, DCTERMS.source, src)]
+        if row["item"]:
+            out.append((node, EG.suppliedItemText, Literal(row["item"])))
+        self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
+        self._note_source(src, row["source"], out)
+
+    @staticmethod
+    def _note_source(src, text: str, out: list[Triple]) -> None:
+        """The row's ``source`` column: a comment on the row's source node, and its URL if it is one."""
+        if text:
+            out.append((src, RDFS.comment, Literal(text)))
+            if text.startswith(("http://", "https://")):
+                out.append((src, SCHEMA.url, Literal(text)))
 
     @staticmethod
     def _period(node, row, start, end, start_prop, end_prop, path, line, out) -> None:

@@ -1,0 +1,177 @@
+"""Routes chips can take to a restricted party or destination, through intermediaries, ranked by risk.
+
+The facts come from two named queries: ``routes/steps.rq`` (supply relations and the parties of
+each order in route order) and ``routes/risk.rq`` (what ends a route and what adds risk, with the
+weights). This module joins the steps into a graph and walks it: a route starts at a party no
+step leads to, or at any party for ``to``, passes through at least one intermediary, and ends at
+the first target it reaches. The score of a route is the sum of the weights of its target and of
+the risk factors of its intermediaries and of the countries it passes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_HOPS = 6
+MAX_ROUTES = 10_000  # routes enumerated before ranking
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop: from ``source`` to ``target`` as part of a supply relation or an order."""
+
+    source: str
+    target: str
+    kind: str  # supply or order
+    ref: str  # the supply relation or order
+    label: str
+    country: str | None  # where the target receives it (its leg country, the destination, its country)
+    transit: tuple[str, ...] = ()  # countries passed on the way (legs without a party)
+    item: str | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    factor: str
+    weight: int
+    detail: str
+    subject: str  # the party or country code it concerns
+    target: bool = False  # a route ends here
+
+
+@dataclass
+class Route:
+    parties: list[str]  # IRIs, start to end
+    names: list[str]
+    steps: list[Step]
+    target_factors: list[Factor]
+    risk_factors: list[Factor] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return sum(f.weight for f in self.target_factors) + sum(f.weight for f in self.risk_factors)
+
+    @property
+    def countries(self) -> list[str]:
+        out: list[str] = []
+        for s in self.steps:
+            for c in (*s.transit, s.country):
+                if c and c not in out:
+                    out.append(c)
+        return out
+
+    @property
+    def path(self) -> str:
+        parts = [self.names[0]]
+        for s, name in zip(self.steps, self.names[1:], strict=True):
+            via = "".join(f" via {c}" for c in s.transit)
+            parts.append(f"-[{s.label}{via}]-> {name}" + (f" ({s.country})" if s.country else ""))
+        return " ".join(parts)
+
+
+def steps_from_rows(rows) -> list[Step]:
+    """Consecutive parties of each supply relation or order (rows of ``routes/steps.rq``)."""
+    by_route: dict[str, list] = {}
+    for r in rows:
+        by_route.setdefault(str(r["route"]), []).append(r)
+    out = []
+    for ref, rs in by_route.items():
+        seen_positions: set[int] = set()
+        chain: list[tuple[str, str | None]] = []  # (party, country)
+        transit: list[str] = []
+        pending: list[tuple[str, str | None, tuple[str, ...]]] = []
+        for r in sorted(rs, key=lambda r: int(r["position"])):
+            if int(r["position"]) in seen_positions:
+                continue
+            seen_positions.add(int(r["position"]))
+            country = r["country"] and str(r["country"])
+            if r["party"] is None:
+                if country:
+                    transit.append(country)
+                continue
+            party = str(r["party"])
+            if chain and chain[-1][0] == party:
+                continue
+            pending.append((party, country, tuple(transit)))
+            chain.append((party, country))
+            transit = []
+        first = rs[0]
+        for (a, _, _), (b, country, via) in zip(pending, pending[1:], strict=False):
+            out.append(Step(a, b, str(first["kind"]), ref, str(first["label"]), country, via,
+                            first["item"] and str(first["item"])))
+    return out
+
+
+def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, str], *,
+         to: str | None = None, destination: str | None = None, via: str | None = None,
+         max_hops: int = MAX_HOPS) -> list[Route]:
+    """Routes through at least one intermediary to a target, best first.
+
+    Targets: ``to`` (one party), else parties located in ``destination``, else every party or
+    country with a target factor. ``via`` keeps routes whose intermediaries or transit are in that
+    country. ``factors`` maps a party IRI or a country code to its factors (``routes/risk.rq``).
+    """
+    out_edges: dict[str, list[Step]] = {}
+    incoming: set[str] = set()
+    for s in _merge(steps):
+        out_edges.setdefault(s.source, []).append(s)
+        incoming.add(s.target)
+
+    def target_factors(step: Step) -> list[Factor]:
+        if to is not None:
+            return [Factor("the party asked about", 0, "the route reaches it", step.target, True)] \
+                if step.target == to else []
+        if destination is not None:
+            return [Factor("destination", 0, f"the route reaches {destination}", destination, True)] \
+                if step.country == destination else []
+        found = [f for f in factors.get(step.target, []) if f.target]
+        if step.country:
+            found += [f for f in factors.get(step.country, []) if f.target]
+        return found
+
+    starts = sorted(set(out_edges) - incoming) or sorted(out_edges)
+    if to is not None:
+        starts = sorted(out_edges)
+    routes: list[Route] = []
+
+    def walk(node: str, path: list[str], taken: list[Step]) -> None:
+        if len(routes) >= MAX_ROUTES or len(taken) >= max_hops:
+            return
+        for s in out_edges.get(node, []):
+            if s.target in path:
+                continue
+            hit = target_factors(s)
+            if hit:
+                if taken:  # at least one intermediary
+                    routes.append(Route(path + [s.target], [], taken + [s], hit))
+                continue
+            walk(s.target, path + [s.target], taken + [s])
+
+    for start in starts:
+        if to is None and any(f.target for f in factors.get(start, [])):
+            continue  # a route starts outside the restricted parties
+        walk(start, [start], [])
+
+    for r in routes:
+        r.names = [names.get(p, p) for p in r.parties]
+        for subject in r.parties[1:-1] + sorted(_intermediate_countries(r)):
+            r.risk_factors += factors.get(subject, [])
+    if via is not None:
+        routes = [r for r in routes if via in _intermediate_countries(r)]
+    return sorted(routes, key=lambda r: (-r.score, len(r.steps), r.names))
+
+
+def _merge(steps: list[Step]) -> list[Step]:
+    """Parallel steps (same parties, same countries) become one, naming every order and relation."""
+    groups: dict[tuple, list[Step]] = {}
+    for s in steps:
+        groups.setdefault((s.source, s.target, s.country, s.transit), []).append(s)
+    return [Step(a, b, "+".join(sorted({s.kind for s in g})), " ".join(sorted({s.ref for s in g})),
+                 ", ".join(sorted({s.label for s in g})), country, transit,
+                 ", ".join(sorted({s.item for s in g if s.item})) or None)
+            for (a, b, country, transit), g in groups.items()]
+
+
+def _intermediate_countries(r: Route) -> set[str]:
+    """The countries a route passes before its last step: intermediaries' and transit legs'."""
+    return {c for s in r.steps for c in s.transit} | {s.country for s in r.steps[:-1] if s.country}

@@ -1,0 +1,371 @@
+"""Screening: match counterparty names against every name and alias of every party in the graph.
+
+How a name is compared (the tables are data, in ``names.toml``):
+
+1. **Normalise** both sides the same way: cut Chinese-script legal forms, transliterate the rest to
+   Latin with ``anyascii`` (Chinese to pinyin, one word per run of characters; Cyrillic, Greek, ...),
+   lower-case, drop punctuation, drop legal forms (Co., Ltd., Company Limited, LLC, GmbH, JSC, OOO,
+   Pte, youxian gongsi, ...), write abbreviations out (Tech -> technology, Intl -> international).
+   A list name with a bracketed acronym, "... Corporation (SMIC)", is also indexed without the
+   bracket and as the acronym alone.
+2. **Score** 0-100 with ``rapidfuzz``: the better of the edit similarity (Indel ratio) of the words
+   in sorted order (so word order does not matter) and of the words run together (so "Zhong Ke"
+   meets "Zhongke"). Scoring runs as ``cdist`` matrices on every core, inputs grouped by length against
+   the names whose length can reach the threshold.
+3. **Guard** short names: a name of fewer than ``SHORT`` letters after normalising ("BAAI", "Suma")
+   matches only exactly, since one changed letter in four is a different name.
+4. **Country**: when the input gives a country and the party has countries recorded, none of
+   which is the input's, the score drops by ``COUNTRY_PENALTY``.
+
+A match is a score of at least the threshold (default ``DEFAULT_THRESHOLD``). The threshold was
+set on ``benchmarks/bench_screen.py``'s labelled variants and look-alike negatives; see README.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
+
+from .errors import InputError
+
+DEFAULT_THRESHOLD = 90
+COUNTRY_PENALTY = 10
+SHORT = 5
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_SCRIPTS = (("Chinese", _CJK), ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
+            ("Greek", re.compile(r"[\u0370-\u03ff]")), ("Arabic", re.compile(r"[\u0600-\u06ff]")),
+            ("Korean", re.compile(r"[\uac00-\ud7af]")), ("Japanese", re.compile(r"[\u3040-\u30ff]")))
+_ACRONYM = re.compile(r"^(.*\S)\s*\(([A-Z][A-Z0-9&-]{2,})\)$")
+COMMON_SHARE = 0.0025
+
+
+@dataclass(frozen=True)
+class Key:
+    """A name after normalising: its words, the words sorted, the words run together."""
+
+    words: tuple[str, ...]
+    scripts: tuple[str, ...]  # non-Latin scripts transliterated, e.g. ("Chinese",)
+
+    @property
+    def sorted(self) -> str:
+        return " ".join(sorted(self.words))
+
+    @property
+    def compact(self) -> str:
+        return "".join(self.words)
+
+
+class Normaliser:
+    """Turns a name into its ``Key`` with the tables of ``names.toml``."""
+
+    def __init__(self, tables: dict | None = None) -> None:
+        t = tables or tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
+        zh = t["chinese"]
+        self._zh_forms = re.compile("|".join(sorted(map(re.escape, zh["legal_forms"]), key=len, reverse=True)))
+        self._zh_terms = dict(zh["terms"])
+        phrases = sorted(t["legal_forms"]["phrases"], key=len, reverse=True)
+        self._phrases = re.compile(r"(?:^| )(?:" + "|".join(map(re.escape, phrases)) + r")(?= |$)")
+        self._words = frozenset(t["legal_forms"]["words"])
+        self._abbrev = {k: tuple(v.split()) for k, v in t["abbreviations"].items()}
+
+    def __call__(self, name: str) -> Key:
+        scripts = tuple(s for s, rx in _SCRIPTS if rx.search(name))
+        text = name
+        if "Chinese" in scripts:
+            text = self._zh_forms.sub(" ", text)
+            for term, repl in self._zh_terms.items():
+                text = text.replace(term, repl)
+            text = _CJK.sub(lambda m: " " + anyascii(m.group(0)) + " ", text)
+        text = anyascii(text).lower().replace("&", " and ")
+        text = re.sub(r"['`\u2019]", "", text)
+        text = re.sub(r"[^0-9a-z]+", " ", text).strip()
+        stripped = self._phrases.sub(" ", f" {text} ").split()
+        words: list[str] = []
+        for w in stripped:
+            if w in self._words:
+                continue
+            words.extend(_singular(x) for x in self._abbrev.get(w, (w,)))
+        if not words:  # a name that is nothing but a legal form keeps its words
+            words = text.split()
+        return Key(tuple(words), scripts)
+
+
+def _singular(word: str) -> str:
+    """A light plural strip, the same on both sides: technologies -> technology, systems -> system."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def variants(name: str) -> list[str]:
+    """The name, and for "Long Name (ACR)" also "Long Name" and "ACR"."""
+    m = _ACRONYM.match(name.strip())
+    return [name, m.group(1), m.group(2)] if m else [name]
+
+
+@dataclass(frozen=True)
+class Entry:
+    party: str
+    name: str  # the party's primary name
+    matched: str  # the name or alias that matched
+    kind: str  # name, alias or native name
+    countries: tuple[str, ...]
+
+
+@dataclass
+class Hit:
+    party: str
+    name: str
+    matched_name: str
+    matched_kind: str
+    score: int
+    why: list[str] = field(default_factory=list)
+    countries: tuple[str, ...] = ()
+
+
+class Index:
+    """Every name and alias, normalised once; ``match`` scores a batch of inputs against them."""
+
+    def __init__(self, entries: Iterable[Entry], normaliser: Normaliser | None = None) -> None:
+        self.normalise = normaliser or Normaliser()
+        by_key: dict[tuple[str, str], int] = {}
+        self.keys: list[Key] = []
+        self.entries: list[list[Entry]] = []
+        for e in entries:
+            for v in variants(e.matched):
+                k = self.normalise(v)
+                if not k.words:
+                    continue
+                slot = by_key.setdefault((k.sorted, k.compact), len(self.keys))
+                if slot == len(self.keys):
+                    self.keys.append(k)
+                    self.entries.append([])
+                if e not in self.entries[slot]:
+                    self.entries[slot].append(e)
+        self._by_length = {}  # form -> (sorted lengths, key index of each, strings in that order)
+        for form in ("sorted", "compact"):
+            strings = [getattr(k, form) for k in self.keys]
+            order = np.argsort([len(x) for x in strings], kind="stable")
+            self._by_length[form] = (np.array([len(strings[i]) for i in order]), order, [strings[i] for i in order])
+        self._exact: dict[str, list[int]] = {}
+        df: Counter[str] = Counter()
+        for i, k in enumerate(self.keys):
+            self._exact.setdefault(k.compact, []).append(i)
+            df.update(set(k.words))
+        floor = max(5, COMMON_SHARE * len(self.keys))
+        self.common = frozenset(w for w, n in df.items() if n >= floor)
+        self._is_common: dict[str, bool] = {}
+        self._learn(df)
+        self._cores: dict[int, Key | None] = {}
+
+    def _common(self, word: str) -> bool:
+        """Is the word one that many names share ("technology", "institute"), or a misspelling of one?"""
+        found = self._is_common.get(word)
+        if found is None:
+            self._learn([word])
+            found = self._is_common[word]
+        return found
+
+    def _learn(self, words: Iterable[str]) -> None:
+        """Decide ``_common`` for many words at once (one ``cdist`` against the common words)."""
+        new = sorted({w for w in words if w not in self._is_common})
+        for w in new:
+            self._is_common[w] = w in self.common
+        long = [w for w in new if len(w) >= 6 and not self._is_common[w]]
+        if long and self.common:
+            near = process.cdist(long, sorted(self.common), scorer=fuzz.ratio, score_cutoff=88, dtype=np.uint8,
+                                 workers=-1).max(axis=1)
+            for w, score in zip(long, near.tolist(), strict=True):
+                self._is_common[w] = score > 0
+
+    def core(self, key: Key) -> Key | None:
+        """The distinctive words of a name; None when it has none (all are common words)."""
+        words = tuple(w for w in key.words if not self._common(w))
+        return Key(words, key.scripts) if words else None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def match(self, names: Sequence[str], countries: Sequence[str | None] | None = None, *,
+              threshold: int = DEFAULT_THRESHOLD, limit: int = 10) -> list[list[Hit]]:
+        """For each name, the parties scoring at least ``threshold``, best first, at most ``limit``."""
+        if not 0 <= threshold <= 100:
+            raise InputError(f"threshold {threshold} is not between 0 and 100")
+        countries = list(countries) if countries is not None else [None] * len(names)
+        qkeys = [self.normalise(n) for n in names]
+        self._learn(w for k in qkeys for w in k.words)
+        found = self._candidates(qkeys, threshold)
+        return [self._hits(names[i], q, countries[i], found[i], threshold, limit) for i, q in enumerate(qkeys)]
+
+    def _candidates(self, qkeys: list[Key], threshold: int) -> list[dict[int, int]]:
+        """Per input, the index keys whose sorted or run-together form scores at least ``threshold``.
+
+        Inputs are grouped by length and compared only with keys whose length allows the score
+        (an Indel ratio of t needs the shorter string to be at least t/(200-t) of the longer)."""
+        out: list[dict[int, int]] = [{} for _ in qkeys]
+        lo_f, hi_f = threshold / (200 - threshold), (200 - threshold) / max(threshold, 1)
+        for form, (lengths, order, strings) in self._by_length.items():
+            groups: dict[int, list[int]] = {}
+            for i, k in enumerate(qkeys):
+                groups.setdefault(len(getattr(k, form)), []).append(i)
+            for length, members in groups.items():
+                lo = int(np.searchsorted(lengths, length * lo_f - 1, "left"))
+                hi = int(np.searchsorted(lengths, length * hi_f + 1, "right"))
+                if lo >= hi:
+                    continue
+                m = process.cdist([getattr(qkeys[i], form) for i in members], strings[lo:hi], scorer=fuzz.ratio,
+                                  score_cutoff=threshold, dtype=np.uint8, workers=-1)
+                rows, cols = np.nonzero(m)
+                for r, c, v in zip(rows.tolist(), cols.tolist(), m[rows, cols].tolist(), strict=True):
+                    got, key = out[members[r]], int(order[lo + c])
+                    if v > got.get(key, -1):
+                        got[key] = v
+        return out
+
+    def _hits(self, raw: str, q: Key, country: str | None, found: dict[int, int], threshold: int,
+              limit: int) -> list[Hit]:
+        if not q.words:
+            return []
+        short = len(q.compact) < SHORT
+        cols = {c: 100 for c in self._exact.get(q.compact, [])} if short else found
+        qcore = self.core(q)
+        best: dict[str, tuple[int, int, Entry, int | None]] = {}  # party -> (score, key, entry, core)
+        for c, score in cols.items():
+            key = self.keys[c]
+            if len(key.compact) < SHORT and key.compact != q.compact:
+                continue
+            core = None
+            kcore = self._key_core(c)
+            if score < 100 and (qcore is not None or kcore is not None):
+                # a distinctive word on one side only is a different name, whatever the rest shares
+                core = 0 if qcore is None or kcore is None else round(max(
+                    fuzz.ratio(qcore.sorted, kcore.sorted), fuzz.ratio(qcore.compact, kcore.compact)))
+                score = min(score, core)
+            for e in self.entries[c]:
+                final = score - (COUNTRY_PENALTY if _disagrees(country, e) else 0)
+                if final >= threshold and (e.party not in best or final > best[e.party][0]):
+                    best[e.party] = (final, c, e, core)
+        ranked = sorted(best.values(), key=lambda b: (-b[0], b[2].name, b[2].party))[:limit]
+        return [self._explain(raw, q, self.keys[c], e, final, core, country) for final, c, e, core in ranked]
+
+    def _key_core(self, c: int) -> Key | None:
+        if c not in self._cores:
+            self._cores[c] = self.core(self.keys[c])
+        return self._cores[c]
+
+    def _explain(self, raw: str, q: Key, key: Key, e: Entry, score: int, core: int | None,
+                 country: str | None) -> Hit:
+        why = []
+        if raw.strip().casefold() == e.matched.strip().casefold():
+            why.append(f"same {e.kind} as listed")
+        elif q.compact == key.compact:
+            why.append(f"same {e.kind} after normalising case, punctuation, legal forms and abbreviations")
+        elif q.sorted == key.sorted:
+            why.append(f"same words as the {e.kind}, in another order")
+        else:
+            why.append(f"similar spelling to the {e.kind} ({' '.join(q.words)!r} vs {' '.join(key.words)!r})")
+        if core is not None and core < 100:
+            qc, kc = self.core(q), self.core(key)
+            why.append(f"distinctive words ({' '.join(qc.words) if qc else 'none'!r} vs "
+                       f"{' '.join(kc.words) if kc else 'none'!r}) score {core}/100")
+        scripts = sorted(set(q.scripts) | set(key.scripts))
+        if scripts:
+            why.append(f"compared in Latin transliteration ({', '.join(scripts)} script)")
+        if _disagrees(country, e):
+            why.append(f"country {country} is not the party's ({', '.join(e.countries)}): -{COUNTRY_PENALTY}")
+        return Hit(e.party, e.name, e.matched, e.kind, score, why, e.countries)
+
+
+def _disagrees(country: str | None, e: Entry) -> bool:
+    return bool(country and e.countries and country.upper() not in e.countries)
+
+
+# -- inputs and results ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Input:
+    """One name to screen, with the optional country (ISO alpha-2) and the caller's id."""
+
+    name: str
+    country: str | None = None
+    id: str | None = None
+
+
+def read_inputs(names: str | Path | Iterable[str | dict | Input], countries: set[str]) -> list[Input]:
+    """Inputs from a CSV (a ``name`` column; optional ``country`` and ``id``), or from strings,
+    dicts or ``Input``s. A blank name or an unknown country code is an ``InputError`` naming the
+    place, and nothing is screened."""
+    from .sources.common import csv_rows
+
+    if isinstance(names, str | Path) and not isinstance(names, str) or (
+            isinstance(names, str) and names.lower().endswith(".csv")):
+        path = Path(names)
+        header, rows = csv_rows(path)
+        if "name" not in header:
+            raise InputError("a names CSV needs a 'name' column (optional: country, id)", source=str(path), line=1)
+        items = [(line, row) for line, row in rows]
+        where = str(path)
+    elif isinstance(names, str):
+        items, where = [(1, {"name": names})], "input"
+    else:
+        items, where = [], "input"
+        for i, n in enumerate(names, 1):
+            if isinstance(n, Input):
+                n = {"name": n.name, "country": n.country, "id": n.id}
+            items.append((i, {"name": n} if isinstance(n, str) else {k: str(v) for k, v in n.items() if v is not None}))
+    out = []
+    for line, row in items:
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise InputError("empty name", source=where, line=line, column="name")
+        country = (row.get("country") or "").strip().upper() or None
+        if country and country not in countries:
+            raise InputError(f"unknown country code {country!r} (expected ISO 3166 alpha-2)",
+                             source=where, line=line, column="country")
+        out.append(Input(name, country, (row.get("id") or "").strip() or None))
+    return out
+
+
+@dataclass(frozen=True)
+class AffiliatesStatus:
+    """Where a party stands under the Affiliates (50%) rule on a date."""
+
+    status: str  # listed, covered, possibly covered or not covered
+    covered: bool  # listed or covered
+    rule_status: str  # the rule itself on the date: in force, suspended, not yet effective, ...
+    reach: str = "not covered"  # listed, direct, indirect, aggregate, possibly or not covered
+    explanation: str | None = None
+    aggregate_percent: object = None
+    aggregate_percent_max: object = None
+
+
+@dataclass(frozen=True)
+class Match:
+    party: str
+    name: str
+    matched_name: str
+    matched_kind: str
+    score: int
+    why: tuple[str, ...]
+    countries: tuple[str, ...]
+    lists: tuple  # of api.Listing
+    affiliates_rule: AffiliatesStatus
+
+
+@dataclass(frozen=True)
+class Screening:
+    input: Input
+    matches: tuple[Match, ...]

@@ -1,0 +1,111 @@
+"""Routes through intermediaries to listed or covered parties and restricted destinations, ranked by
+risk; supply relations as user data; shared addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from exportgraph import ExportGraph
+from exportgraph.cli import main
+from exportgraph.errors import InputError
+from exportgraph.store.embedded import IRI
+
+F = "tests/fixtures/routes/"
+DAY = dt.date(2025, 10, 1)
+U = "https://w3id.org/exportgraph/id/user/party/"
+
+
+@pytest.fixture(scope="module")
+def graph() -> ExportGraph:
+    return ExportGraph.open([F + "parties.csv", F + "supply.csv"])
+
+
+def names(route) -> list[str]:
+    return [n.removeprefix("Fixture ") for n in route.names]
+
+
+def test_routes_are_ranked_by_risk_and_say_why(graph):
+    routes = graph.routes(as_of=DAY, orders=F + "orders.csv")
+    assert [names(r) for r in routes] == [
+        ["Chip Maker", "Distributor MY", "Nettrix Information Industry Co., Ltd."],
+        ["Chip Maker", "Distributor MY", "Twin TW", "Inspur Taiwan"],
+        ["Chip Maker", "Distributor SG", "Shell HK"],
+    ]
+    nettrix, inspur, hk = routes
+    assert [f.factor for f in nettrix.target_factors] == ["listed", "restricted destination"]
+    assert {(f.factor, f.subject) for f in nettrix.risk_factors} == {
+        ("recently founded", U + "dist-my"), ("diversion hub", "MY"), ("diversion hub", "AE")}
+    assert nettrix.steps[-1].transit == ("AE",)  # the order's bare AE leg
+    assert {f.factor for f in inspur.risk_factors} == {"recently founded", "shares an address with a listed party",
+                                                        "diversion hub"}
+    assert nettrix.score > inspur.score > hk.score == 5
+    assert "order r-1" in hk.steps[0].label and "supply NVIDIA H100 SXM" in hk.steps[0].label
+
+
+def test_supply_relations_alone_and_their_validity(graph):
+    routes = graph.routes(as_of=DAY)
+    assert [names(r)[-1] for r in routes] == ["Inspur Taiwan", "Shell HK"]
+    before = graph.routes(as_of=dt.date(2025, 2, 1))  # only the Singapore distributor's first relation
+    assert before == []
+
+
+def test_filters_to_destination_and_via(graph):
+    assert [names(r) for r in graph.routes(as_of=DAY, to="Inspur Taiwan")] == [
+        ["Chip Maker", "Distributor MY", "Twin TW", "Inspur Taiwan"],
+        ["Distributor MY", "Twin TW", "Inspur Taiwan"]]
+    assert [names(r)[-1] for r in graph.routes(as_of=DAY, destination="DE")] == ["Cloud DE"]
+    assert [names(r)[-1] for r in graph.routes(as_of=DAY, via="SG")] == ["Shell HK"]
+    assert graph.routes(as_of=DAY, via="JP") == []
+    with pytest.raises(InputError, match="unknown country code 'XX'"):
+        graph.routes(via="XX")
+
+
+def test_shared_address_is_derived_ignoring_case_and_punctuation(graph):
+    rows = graph.store.select("SELECT ?b WHERE { ?a eg:sharesAddressWith ?b }", {"a": IRI(U + "twin-tw")})
+    assert [str(r["b"]) for r in rows] == ["https://w3id.org/exportgraph/id/party/inspur-taiwan"]
+
+
+def test_cli_json_and_table(capsys):
+    data = ["--data", F + "parties.csv", "--data", F + "supply.csv", "--as-of", "2025-10-01"]
+    assert main(["routes", *data, "--orders", F + "orders.csv", "--format", "json", "--limit", "1"]) == 0
+    captured = capsys.readouterr()
+    [route] = json.loads(captured.out)
+    assert set(route) == {"score", "path", "parties", "steps", "reaches", "risk_factors"}
+    assert route["parties"][-1]["name"] == "Nettrix Information Industry Co., Ltd."
+    assert "3 routes; showing the 1 riskiest" in captured.err
+    assert main(["routes", *data, "--to", "Inspur Taiwan", "--destination", "CN"]) == 2
+    assert main(["routes", *data, "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "score,hops,path,reaches,risk" and len(lines) == 3
+    assert "Fixture Twin TW" in lines[1]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("supplier,customer,item,valid_from,valid_to,source\nnobody,maker,x,,,\n",
+     "supply.csv:2 column 'supplier': 'nobody' is neither a party id"),
+    ("supplier,customer,item,valid_from,valid_to,source\nmaker,maker,x,,,\n",
+     "supply.csv:2 column 'customer': supplier and customer are the same party"),
+    ("supplier,customer,item,valid_from,valid_to,source\nmaker,dist-sg,x,2025-13-01,,\n",
+     "supply.csv:2 column 'valid_from'"),
+])
+def test_bad_supply_rows_name_the_place_and_load_nothing(tmp_path, text, message):
+    path = tmp_path / "supply.csv"
+    path.write_text(text, encoding="utf-8")
+    graph = ExportGraph.open([F + "parties.csv"])
+    before = len(graph.store)
+    with pytest.raises(InputError, match=message):
+        graph.load([F + "parties.csv", path])  # ids of a parties file are known to the files loaded with it
+    assert len(graph.store) == before
+
+
+def test_parties_file_takes_optional_address_and_founded_columns(tmp_path):
+    path = tmp_path / "parties.csv"
+    path.write_text("id,name,country,aliases,kind,founded\np1,Fixture P1,,,company,2024-02-30\n", encoding="utf-8")
+    with pytest.raises(InputError, match="parties.csv:2 column 'founded'"):
+        ExportGraph.open([path], bundled=False)
+    path.write_text("id,name,country,aliases,kind,phone\np1,Fixture P1,,,company,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unrecognised CSV header"):
+        ExportGraph.open([path], bundled=False)
