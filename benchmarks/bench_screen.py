@@ -67,8 +67,8 @@ def perturb(name: str, rnd: random.Random) -> tuple[str, str]:
     return " ".join(words), kind
 
 
-def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str | None]], list[str | None], dict]:
-    """Inputs (name, country) and labels (the party, or None for a negative)."""
+def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str | None]], list[str | None], list[str]]:
+    """Inputs (name, country), labels (the party, or None for a negative) and how each was made."""
     rnd = random.Random(seed)
     rows = graph.store.select(
         "SELECT DISTINCT ?p ?n ?code WHERE { ?e eg:party ?p . { ?p eg:name ?n } UNION { ?p eg:alias ?n } "
@@ -85,16 +85,17 @@ def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str
                 code = (row["Country"] or "").split(";")[0].strip().upper()
                 negatives.append((row["Name"], code if code in codes else None))
     n_neg = min(len(negatives), n // 10)
-    inputs, labels, kinds = [], [], {}
+    inputs, labels, kinds = [], [], []
     for _ in range(n - n_neg):
         party, name, code = rnd.choice(names)
         variant, kind = perturb(name, rnd)
         inputs.append((variant, code if rnd.random() < 0.5 else None))
         labels.append(party)
-        kinds[kind] = kinds.get(kind, 0) + 1
+        kinds.append(kind)
     for name, code in rnd.sample(negatives, n_neg):
         inputs.append((name, code))
         labels.append(None)
+        kinds.append("negative")
     return inputs, labels, kinds
 
 
@@ -120,10 +121,12 @@ def main(argv: list[str] | None = None) -> None:
     t_index = time.perf_counter() - t
     inputs, labels, kinds = labelled(graph, args.names, args.seed)
     names, countries = [n for n, _ in inputs], [c for _, c in inputs]
-    print(f"{len(inputs)} inputs ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))}); "
+    counts = {k: kinds.count(k) for k in sorted(set(kinds))}
+    print(f"{len(inputs)} inputs ({', '.join(f'{k} {v}' for k, v in counts.items())}); "
           f"{len(index)} distinct normalised names of {len({e.party for es in index.entries for e in es})} parties",
           file=sys.stderr)
 
+    by_kind: dict[str, list[list[str]]] = {}  # matcher -> the parties each input matched
     table = [("matcher", "threshold", "index s", "match s", "names/s", "recall", "false matches", "peak RSS MB")]
     for threshold in sorted({DEFAULT_THRESHOLD, 85, 88, 92}):
         graph._screen_index = None  # cold: a fresh index each time, so no word is already looked up
@@ -132,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
         hits = index.match(names, countries, threshold=threshold)
         dt = time.perf_counter() - t
         recall, false, _, _ = score([[h.party for h in hs] for hs in hits], labels)
+        if threshold == DEFAULT_THRESHOLD:
+            by_kind[f"exportgraph {threshold}"] = [[h.party for h in hs] for hs in hits]
         label = "exportgraph" + (" (default)" if threshold == DEFAULT_THRESHOLD else "")
         table.append((label, threshold, f"{t_index:.2f}", f"{dt:.2f}", f"{len(names) / dt:,.0f}",
                       f"{recall:.3f}", f"{false:.3f}", f"{rss_mb():.0f}"))
@@ -156,11 +161,26 @@ def main(argv: list[str] | None = None) -> None:
         targets = [(p, ns, sorted(cs)) for p, (ns, cs) in by_party.items()]
         results, timings = match(targets, list(inputs), threshold=0.7, algorithm=args.algorithm)
         recall, false, _, _ = score([[p for p, _ in r] for r in results], labels)
+        by_kind[f"nomenklatura {args.algorithm}"] = [[p for p, _ in r] for r in results]
         total = timings["index_s"] + timings["match_s"]
         table.append((f"nomenklatura {args.algorithm}", 0.7, f"{timings['index_s']:.2f}", f"{timings['match_s']:.2f}",
                       f"{len(names) / total:,.0f}", f"{recall:.3f}", f"{false:.3f}", f"{rss_mb():.0f}"))
 
     print(f"positives {npos}, negatives {nneg}")
+    _print(table)
+    print()
+    rows = [("recall by variant", "inputs", *by_kind)]
+    for kind, count in counts.items():
+        idx = [i for i, k in enumerate(kinds) if k == kind]
+        if kind == "negative":
+            cells = [f"{sum(bool(res[i]) for i in idx) / count:.3f} matched" for res in by_kind.values()]
+        else:
+            cells = [f"{sum(labels[i] in res[i] for i in idx) / count:.3f}" for res in by_kind.values()]
+        rows.append((kind, count, *cells))
+    _print(rows)
+
+
+def _print(table: list[tuple]) -> None:
     widths = [max(len(str(r[i])) for r in table) for i in range(len(table[0]))]
     for r in table:
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)))
