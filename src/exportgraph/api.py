@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -185,8 +186,7 @@ class ExportGraph:
 
         order = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3}
         csvs.sort(key=lambda p: order[kind_of(p)])
-        codes = {str(r["code"]) for r in self.store.select(
-            "SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        codes = self._country_codes()
         lists = {str(r["name"]) for r in self.store.select(
             "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
         reader = Reader(self._resolve_org, codes, lists)
@@ -196,6 +196,21 @@ class ExportGraph:
                 g.add(t)
             self.store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples",
                             name=str(path))
+
+    def _country_codes(self) -> set[str]:
+        return {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+
+    @contextmanager
+    def _orders(self, orders, default_day: dt.date):
+        """Orders loaded into their own graph for the duration (``None``: none); yields
+        (order IRI, order id, day) per order. The graph is dropped afterwards, whatever happens."""
+        from . import check as ck
+
+        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+        try:
+            yield [] if orders is None else self._load_orders(orders, default_day)
+        finally:
+            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
 
     def derive(self) -> None:
         """Run the derivation updates in ``queries/derive/`` in order (idempotent); forget the
@@ -216,18 +231,13 @@ class ExportGraph:
 
         if engine not in ck.ENGINES:
             raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ck.ENGINES)}")
-        default_day = as_of or dt.date.today()
-        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
-        try:
-            listed = self._load_orders(orders, default_day)
+        with self._orders(orders, as_of or dt.date.today()) as listed:
             self.coverage.ensure({day for _, _, day in listed})
             if engine == "store":
                 results = ck.run_store(self.store)
             else:
                 results = ck.run_shacl(self.context(), engine)
             return ck.verdicts(listed, results)
-        finally:
-            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
 
     def context(self) -> bytes:
         """N-Triples of what the restriction shapes read for the orders loaded for checking
@@ -427,22 +437,16 @@ class ExportGraph:
         a CSV or list of dicts as for ``check``) that reach a listed or covered party or a restricted
         destination, or the party ``to``, or a party in ``destination``; ``via`` keeps those passing
         through that country. Ranked by risk, best first (see ``routes``)."""
-        from . import check as ck
         from . import routes as rt
 
         as_of = as_of or dt.date.today()
-        codes = {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        codes = self._country_codes()
         for opt, code in (("destination", destination), ("via", via)):
             if code is not None and code.upper() not in codes:
                 raise InputError(f"--{opt}: unknown country code {code!r} (expected ISO 3166 alpha-2)")
         target = self.resolve(to) if to else None
-        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
-        try:
-            if orders is not None:
-                self._load_orders(orders, as_of)
+        with self._orders(orders, as_of):
             rows = self.query("routes/steps", asOf=as_of).rows
-        finally:
-            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
         factors: dict[str, list] = {}
         for r in self.query("routes/risk", asOf=as_of).rows:
             key = str(r["code"] or r["subject"])
@@ -477,7 +481,7 @@ class ExportGraph:
         from .screen import DEFAULT_THRESHOLD, Match, Screening, read_inputs
 
         as_of = as_of or dt.date.today()
-        codes = {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
+        codes = self._country_codes()
         inputs = read_inputs(names, codes)
         hits = self.screen_index().match([i.name for i in inputs], [i.country for i in inputs],
                                          threshold=DEFAULT_THRESHOLD if threshold is None else threshold,

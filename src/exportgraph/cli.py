@@ -354,11 +354,13 @@ def cmd_exposure(args, out) -> int:
         rows.append(("ultimate parent", f"{e.ultimate_parent['name']}, headquartered in "
                      f"{', '.join(e.ultimate_parent['headquarters']) or 'unknown'}", e.ultimate_parent["party"]))
     for o in e.owners:
-        rows.append((f"owner (level {o.depth})", f"{o.name or o.party} holds {_percent(o)} of {o.via_name or o.via}"
+        held = "an unknown stake" if not o.known else _percent(o)
+        rows.append((f"owner (level {o.depth})", f"{o.name or o.party} holds {held} in {o.via_name or o.via}"
                      + (" [listed]" if o.listed else ""), o.kind or ""))
     for s in e.subsidiaries:
         lists = f" [{', '.join(sorted({li.list for li in s.listings}))}]" if s.listings else ""
-        rows.append((f"subsidiary (level {s.depth})", f"{s.name or s.party}: {_percent(s)} held by "
+        held = "an unknown stake" if not s.known else _percent(s)
+        rows.append((f"subsidiary (level {s.depth})", f"{s.name or s.party}: {held} held by "
                      f"{s.via_name or s.via}{lists}", s.affiliates_rule.status if s.affiliates_rule else ""))
     rows.append(("50% rule", f"{rule.status} ({rule.reach}); the rule is {rule.rule_status} on this date",
                  rule.explanation or ""))

@@ -37,6 +37,10 @@ class Link:
     listings: tuple = ()  # subsidiaries: their list entries in force (api.Listing)
     affiliates_rule: object = None  # subsidiaries: their own standing under the 50% rule
 
+    @property
+    def known(self) -> bool:
+        return self.percent is not None or self.percent_min is not None or self.percent_max is not None
+
 
 @dataclass(frozen=True)
 class Integrated:
