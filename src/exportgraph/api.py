@@ -146,19 +146,37 @@ class ExportGraph:
         self.coverage = Coverage(store)
 
     @classmethod
-    def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True) -> ExportGraph:
+    def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True, endpoint: str | None = None,
+             update_endpoint: str | None = None) -> ExportGraph:
         """Load the ontology and, unless ``bundled=False``, the bundled graph; then ``data`` files.
 
-        ``data`` holds RDF files (by extension) and user CSVs (parties, ownership, listings, by
-        header). Derived facts (TPP, subsidiary and ultimate-parent links) are computed last.
+        ``data`` holds RDF files (by extension) and user CSVs (parties, ownership, listings, supply,
+        by header). Derived facts (TPP, subsidiary and ultimate-parent links) are computed last.
+
+        With ``endpoint`` the triples live in a remote SPARQL 1.1 store (``store.remote``): one that
+        holds no triples yet gets the ontology and the bundled graph (this needs ``update_endpoint``);
+        one that holds them is used as it is. Derived facts are computed on the server.
         """
-        store = EmbeddedStore()
-        files = paths.ontology_files() + (paths.graph_files() if bundled else [])
-        for path in files:
-            store.load(path.read_bytes(), "text/turtle", name=str(path))
-        graph = cls(store)
+        if endpoint:
+            from .store.remote import RemoteStore
+
+            remote = RemoteStore(endpoint, update_endpoint)
+            graph = cls(remote)
+            if remote.is_empty():
+                if not update_endpoint:
+                    raise InputError(f"{endpoint} holds no triples: load the graph with `exportgraph load "
+                                     "--endpoint URL --update-endpoint URL` first")
+                graph._load_files(paths.ontology_files() + (paths.graph_files() if bundled else []))
+            graph.load(data)
+            return graph
+        graph = cls(EmbeddedStore())
+        graph._load_files(paths.ontology_files() + (paths.graph_files() if bundled else []))
         graph.load(data)
         return graph
+
+    def _load_files(self, files: Sequence[Path]) -> None:
+        for path in files:
+            self.store.load(path.read_bytes(), "text/turtle", name=str(path))
 
     def load(self, data: Iterable[str | Path]) -> None:
         """Add user data files; each loads whole or not at all. Then recompute derived facts."""
@@ -214,7 +232,10 @@ class ExportGraph:
 
     def derive(self) -> None:
         """Run the derivation updates in ``queries/derive/`` in order (idempotent); forget the
-        materialised 50% rule, which the next check recomputes for the new data."""
+        materialised 50% rule, which the next check recomputes for the new data. A remote store
+        opened without an update endpoint is read-only: its facts were derived when it was loaded."""
+        if not getattr(self.store, "writable", True):
+            return
         for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
             self.store.update(path.read_text(encoding="utf-8"))
         self.coverage.reset()

@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="answer as of this date (default: today)")
     common.add_argument("--format", choices=("table", "json", "csv"), default="table")
     common.add_argument("-o", "--output", default="-", help="write here instead of stdout")
+    common.add_argument("--endpoint", default=os.environ.get("EXPORTGRAPH_ENDPOINT"), metavar="URL",
+                        help="work on a remote SPARQL 1.1 store instead of the embedded one (default: "
+                             "EXPORTGRAPH_ENDPOINT); credentials from EXPORTGRAPH_ENDPOINT_USER/_PASSWORD")
+    common.add_argument("--update-endpoint", default=os.environ.get("EXPORTGRAPH_UPDATE_ENDPOINT"), metavar="URL",
+                        help="its SPARQL Update URL, for loading and for derived facts (the 50%% rule, orders)")
 
     p = argparse.ArgumentParser(prog="exportgraph", description="A knowledge graph of AI-chip "
                                 "export controls.", epilog="Exit codes: 0 ok; 2 usage or input "
@@ -47,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"exportgraph {__version__}")
     sub = p.add_subparsers(dest="verb", required=True)
     sub.add_parser("info", parents=[common], help="counts and data version")
+    sub.add_parser("load", parents=[common], help="load the ontology, the bundled graph and --data into the "
+                   "--endpoint store (an empty one) and derive the facts there; prints the counts")
     e = sub.add_parser("entity", parents=[common], help="profile of one party: names, country, "
                        "listings with citations, owners, subsidiaries")
     e.add_argument("name", help="a name, alias or IRI")
@@ -83,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--orders", metavar="FILE", help="also the orders in this CSV (as for check)")
     r.add_argument("--max-hops", type=int, default=None, help="longest route followed (default 6)")
     r.add_argument("--limit", type=int, default=50, help="most routes shown (default 50)")
+    v = sub.add_parser("serve", parents=[common], help="a SPARQL 1.1 endpoint at /sparql, the named queries "
+                       "and the jobs (check, screen, exposure) over HTTP, with a query page at /")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    v.add_argument("--port", type=int, default=7878)
+    v.add_argument("--store", metavar="DIR", default=None, help="keep the SPARQL store's database here (a "
+                   "directory that holds one already is served as it is)")
+    v.add_argument("--workers", type=int, default=2, help="SPARQL engine processes (default 2)")
+    v.add_argument("--timeout", type=float, default=5.0, help="seconds a SPARQL query may run (default 5)")
+    v.add_argument("--max-bytes", type=int, default=50_000_000, help="largest SPARQL result sent (default 50 MB)")
+    v.add_argument("--allow-update", action="store_true", help="accept SPARQL Update (needs --token)")
+    v.add_argument("--token", default=os.environ.get("EXPORTGRAPH_TOKEN"),
+                   help="the bearer token updates must carry (default: EXPORTGRAPH_TOKEN)")
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
@@ -115,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open(args):
     from .api import ExportGraph
 
-    return ExportGraph.open(args.data)
+    return ExportGraph.open(args.data, endpoint=args.endpoint, update_endpoint=args.update_endpoint)
 
 
 def _plain(value):
@@ -453,5 +473,38 @@ def cmd_build(args, out) -> int:
     return EXIT_OK
 
 
-VERBS = {"info": cmd_info, "entity": cmd_entity, "query": cmd_query, "check": cmd_check, "screen": cmd_screen,
+def cmd_serve(args, out) -> int:
+    from .server import make_app, make_server
+
+    if args.endpoint:
+        raise InputError("serve runs its own store; --endpoint is for the other verbs")
+    app = make_app(args.data, store_dir=args.store, workers=args.workers, timeout=args.timeout,
+                   max_bytes=args.max_bytes, allow_update=args.allow_update, token=args.token)
+    try:
+        server = make_server(app, args.host, args.port)
+    except OSError as exc:
+        app.close()
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"exportgraph: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+    print(f"exportgraph: serving http://{args.host}:{server.server_port}/ (SPARQL at /sparql); Ctrl-C stops",
+          file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        app.close()
+    return EXIT_OK
+
+
+def cmd_load(args, out) -> int:
+    if not args.endpoint or not args.update_endpoint:
+        raise InputError("load needs --endpoint and --update-endpoint (the store to load into)")
+    return cmd_info(args, out)
+
+
+VERBS = {"info": cmd_info, "load": cmd_load, "serve": cmd_serve, "entity": cmd_entity, "query": cmd_query,
+         "check": cmd_check, "screen": cmd_screen,
          "exposure": cmd_exposure, "routes": cmd_routes, "build": cmd_build}

@@ -105,6 +105,8 @@ def with_values(sparql: str, bindings: Bindings) -> str:
 class EmbeddedStore:
     """pyoxigraph in memory; queries see the union of all graphs as their default graph."""
 
+    writable = True
+
     def __init__(self) -> None:
         self._store = ox.Store()
 

@@ -1,0 +1,142 @@
+"""A remote SPARQL 1.1 store (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...) through SPARQLWrapper.
+
+Everything exportgraph does runs here as SPARQL: queries on the query endpoint, derived facts
+(the 50% rule, ECCN classification) and loading as SPARQL Update on the update endpoint, so the
+work happens where the data lives. The server must treat its default graph as the union of its
+graphs, as the embedded store does (Oxigraph: ``--union-default-graph``; Virtuoso does by default).
+
+Credentials come from the environment: ``EXPORTGRAPH_ENDPOINT_USER`` and
+``EXPORTGRAPH_ENDPOINT_PASSWORD`` (HTTP basic or digest, ``EXPORTGRAPH_ENDPOINT_AUTH=digest``).
+Results come back as SPARQL JSON (or N-Triples) and are read with pyoxigraph's parsers, so values
+cross the seam exactly as from the embedded store.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.error import HTTPError, URLError
+
+import pyoxigraph as ox
+
+from ..errors import ExportGraphError, InputError
+from ..namespaces import PREFIXES
+from .embedded import Bindings, Row, Value, to_python, with_values
+
+CHUNK = 20_000  # triples per INSERT DATA request
+GENID = "https://w3id.org/exportgraph/.well-known/genid/"
+
+
+class RemoteError(ExportGraphError):
+    """The remote endpoint could not be reached or answered with an error."""
+
+
+def _prologue() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint (and optionally its update endpoint) as an exportgraph ``Store``."""
+
+    def __init__(self, endpoint: str, update_endpoint: str | None = None, *, timeout: float = 300) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise InputError(f"--endpoint {endpoint!r} is not an http(s) URL")
+        self.endpoint, self.update_endpoint, self.timeout = endpoint, update_endpoint, timeout
+        self.writable = bool(update_endpoint)
+        self._prologue = _prologue()
+
+    def _wrapper(self, text: str, update: bool = False):
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        if update and not self.update_endpoint:
+            raise InputError("this needs to write to the store: give --update-endpoint (the server's "
+                             "SPARQL Update URL)")
+        sw = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint)
+        sw.setMethod(POST)
+        sw.setTimeout(int(self.timeout))
+        user = os.environ.get("EXPORTGRAPH_ENDPOINT_USER")
+        if user:
+            sw.setCredentials(user, os.environ.get("EXPORTGRAPH_ENDPOINT_PASSWORD", ""))
+            if os.environ.get("EXPORTGRAPH_ENDPOINT_AUTH", "basic").lower() == "digest":
+                from SPARQLWrapper import DIGEST
+
+                sw.setHTTPAuth(DIGEST)
+        sw.setQuery(self._prologue + text)
+        return sw
+
+    def _raw(self, text: str, accept: str) -> bytes:
+        sw = self._wrapper(text)
+        sw.addCustomHttpHeader("Accept", accept)
+        sw.setOnlyConneg(True)
+        return self._send(sw)
+
+    def _send(self, sw) -> bytes:
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        try:
+            return sw.query().response.read()
+        except SPARQLWrapperException as exc:
+            message = str(exc)
+            if "syntax" in message.lower() or "QueryBadFormed" in type(exc).__name__:
+                raise InputError(f"SPARQL rejected by {self.endpoint}: {message}") from None
+            raise RemoteError(f"{self.endpoint}: {message}") from None
+        except (HTTPError, URLError, OSError) as exc:
+            raise RemoteError(f"cannot reach {self.endpoint}: {exc}") from None
+
+    # -- the Store protocol -------------------------------------------------------------------
+
+    def select(self, sparql: str, bindings: Bindings = None) -> list[Row]:
+        data = self._raw(with_values(sparql, bindings), "application/sparql-results+json")
+        result = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        if not isinstance(result, ox.QuerySolutions):
+            raise InputError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_python(sol[n]) for n in names} for sol in result]
+
+    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
+        data = self._raw(with_values(sparql, bindings), "application/sparql-results+json")
+        result = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        if not isinstance(result, ox.QueryBoolean):
+            raise InputError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, sparql: str, bindings: dict[str, Value] | None = None) -> bytes:
+        data = self._raw(with_values(sparql, bindings), "application/n-triples")
+        return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
+        self._send(self._wrapper(with_values(sparql, bindings), update=True))
+
+    def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
+        """Parse locally (a file that does not parse sends nothing), then INSERT DATA in chunks.
+        Blank nodes become skolem IRIs, so that a chunk boundary cannot split one."""
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise InputError(f"unsupported RDF media type {media_type}", source=name)
+        try:
+            quads = list(ox.parse(data, fmt, base_iri=None))
+        except SyntaxError as exc:
+            raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
+
+        def term(t):
+            return ox.NamedNode(GENID + t.value) if isinstance(t, ox.BlankNode) else t
+
+        lines = [f"{term(q.subject)} {q.predicate} {term(q.object)} ." for q in quads]
+        for start in range(0, len(lines), CHUNK):
+            body = "\n".join(lines[start:start + CHUNK])
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if graph else f"INSERT DATA {{\n{body}\n}}")
+
+    def dump(self, media_type: str = "application/n-triples", *, union: bool = False) -> bytes:
+        data = self.construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        if media_type == "application/n-triples":
+            return data
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise InputError(f"unsupported RDF media type {media_type}")
+        return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=fmt) or b""
+
+    def __len__(self) -> int:
+        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])  # type: ignore[arg-type]
+
+    def is_empty(self) -> bool:
+        return not self.ask("ASK { ?s ?p ?o }")
+

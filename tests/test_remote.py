@@ -1,0 +1,74 @@
+"""The same API and CLI over a remote SPARQL 1.1 store: a real Oxigraph server, started here on a
+free loopback port, loaded through SPARQL Update, then checked, screened and queried."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+
+import pytest
+
+from exportgraph import ExportGraph
+from exportgraph.cli import main
+from exportgraph.server import free_port, oxigraph_binary
+
+
+@pytest.fixture(scope="module")
+def oxigraph():
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "the Oxigraph server did not start"
+            time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    yield ["--endpoint", base + "/query", "--update-endpoint", base + "/update"]
+    proc.kill()
+    proc.wait()
+
+
+@pytest.fixture(scope="module")
+def loaded(oxigraph):
+    assert main(["load", *oxigraph, "--format", "json", "-o", "/dev/null"]) == 0
+    return oxigraph
+
+
+def test_an_empty_read_only_endpoint_is_an_error(oxigraph, capsys):
+    assert main(["info", oxigraph[0], oxigraph[1]]) == 2  # no update endpoint, and nothing loaded yet
+    assert "holds no triples" in capsys.readouterr().err
+
+
+def test_same_verdicts_as_the_embedded_store(loaded, bundled, capsys):
+    assert main(["check", "examples/orders.csv", *loaded, "--format", "json"]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    local = json.loads(json.dumps([v.to_dict() for v in bundled.check("examples/orders.csv")], default=str))
+    assert remote == local
+    assert {v["verdict"] for v in remote} >= {"license_required", "no_license_required"}
+
+
+def test_counts_screening_and_queries_agree(loaded, bundled, capsys):
+    graph = ExportGraph.open(endpoint=loaded[1], update_endpoint=loaded[3])
+    assert {k: v for k, v in graph.info().items() if k != "triples"} == \
+        {k: v for k, v in bundled.info().items() if k != "triples"}
+    [r] = graph.screen(["IEIT Systems"])
+    assert r.matches[0].name == "Inspur Electronic Information Industry Co., Ltd."
+    assert graph.query("chips-by-eccn", eccn="3A090.a").rows == bundled.query("chips-by-eccn", eccn="3A090.a").rows
+    e = graph.exposure("Inspur Taiwan")
+    assert e.ultimate_parent["headquarters"] == ["CN"]
+
+
+def test_read_only_use_and_errors(loaded, capsys):
+    assert main(["query", "chips-by-eccn", "--param", "eccn=3A090.a", loaded[0], loaded[1], "--format", "csv"]) == 0
+    assert "NVIDIA H100" in capsys.readouterr().out
+    assert main(["check", "examples/orders.csv", loaded[0], loaded[1]]) == 2  # orders must be written
+    assert "--update-endpoint" in capsys.readouterr().err
+    assert main(["info", "--endpoint", f"http://127.0.0.1:{free_port()}/query"]) == 2
+    assert "cannot reach" in capsys.readouterr().err
+    assert main(["info", "--endpoint", "ftp://example.org/sparql"]) == 2
