@@ -72,3 +72,35 @@ def test_read_only_use_and_errors(loaded, capsys):
     assert main(["info", "--endpoint", f"http://127.0.0.1:{free_port()}/query"]) == 2
     assert "cannot reach" in capsys.readouterr().err
     assert main(["info", "--endpoint", "ftp://example.org/sparql"]) == 2
+
+
+def test_writing_into_a_named_graph(bundled, capsys):
+    """--graph: what belongs in the default graph goes into a named graph (for Virtuoso, whose
+    default graph is the union of its graphs); an Oxigraph server with a union default graph
+    must then answer exactly as before."""
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        args = ["--endpoint", base + "/query", "--update-endpoint", base + "/update",
+                "--graph", "https://w3id.org/exportgraph/id/graph/main"]
+        assert main(["check", "examples/orders.csv", *args, "--format", "json"]) == 0
+        remote = json.loads(capsys.readouterr().out)
+        assert remote == json.loads(json.dumps([v.to_dict() for v in bundled.check("examples/orders.csv")],
+                                               default=str))
+        graph = ExportGraph.open(endpoint=base + "/query")
+        assert graph.store.ask("ASK { GRAPH <https://w3id.org/exportgraph/id/graph/main> { ?o a owl:Ontology } }")
+        assert not graph.store.ask("ASK { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/exportgraph/id/graph/main>"
+                                   " && ?g != <https://w3id.org/exportgraph/id/graph/coverage>) }")
+    finally:
+        proc.kill()
+        proc.wait()

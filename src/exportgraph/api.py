@@ -147,7 +147,7 @@ class ExportGraph:
 
     @classmethod
     def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True, endpoint: str | None = None,
-             update_endpoint: str | None = None) -> ExportGraph:
+             update_endpoint: str | None = None, graph: str | None = None) -> ExportGraph:
         """Load the ontology and, unless ``bundled=False``, the bundled graph; then ``data`` files.
 
         ``data`` holds RDF files (by extension) and user CSVs (parties, ownership, listings, supply,
@@ -155,18 +155,20 @@ class ExportGraph:
 
         With ``endpoint`` the triples live in a remote SPARQL 1.1 store (``store.remote``): one that
         holds no triples yet gets the ontology and the bundled graph (this needs ``update_endpoint``);
-        one that holds them is used as it is. Derived facts are computed on the server.
+        one that holds them is used as it is. Derived facts are computed on the server. ``graph``
+        names the graph to write into where the default graph cannot be written (Virtuoso).
         """
         if endpoint:
             from .store.remote import RemoteStore
 
-            remote = RemoteStore(endpoint, update_endpoint)
+            remote = RemoteStore(endpoint, update_endpoint, graph=graph)
             graph = cls(remote)
             if remote.is_empty():
                 if not update_endpoint:
                     raise InputError(f"{endpoint} holds no triples: load the graph with `exportgraph load "
                                      "--endpoint URL --update-endpoint URL` first")
-                graph._load_files(paths.ontology_files() + (paths.graph_files() if bundled else []))
+                # the ontology last: it marks the store as loaded, so a load cut short is redone
+                graph._load_files((paths.graph_files() if bundled else []) + paths.ontology_files())
             graph.load(data)
             return graph
         graph = cls(EmbeddedStore())

@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                              "EXPORTGRAPH_ENDPOINT); credentials from EXPORTGRAPH_ENDPOINT_USER/_PASSWORD")
     common.add_argument("--update-endpoint", default=os.environ.get("EXPORTGRAPH_UPDATE_ENDPOINT"), metavar="URL",
                         help="its SPARQL Update URL, for loading and for derived facts (the 50%% rule, orders)")
+    common.add_argument("--graph", default=os.environ.get("EXPORTGRAPH_GRAPH"), metavar="IRI",
+                        help="with --endpoint: write into this named graph (Virtuoso, whose default graph is "
+                             "the union of its graphs)")
 
     p = argparse.ArgumentParser(prog="exportgraph", description="A knowledge graph of AI-chip "
                                 "export controls.", epilog="Exit codes: 0 ok; 2 usage or input "
@@ -135,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open(args):
     from .api import ExportGraph
 
-    return ExportGraph.open(args.data, endpoint=args.endpoint, update_endpoint=args.update_endpoint)
+    return ExportGraph.open(args.data, endpoint=args.endpoint, update_endpoint=args.update_endpoint,
+                            graph=args.graph)
 
 
 def _plain(value):

@@ -311,6 +311,12 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_HEAD = lambda self: self._route()  # noqa: E731
 
+    def _not_allowed(self) -> None:
+        self._body()
+        self._error(405, f"{self.command} is not allowed here; use GET or POST")
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
+
     # -- SPARQL --------------------------------------------------------------------------------
 
     def _sparql(self, query_string: str) -> None:
@@ -321,7 +327,7 @@ class Handler(BaseHTTPRequestHandler):
             form.update(parse_qs(body.decode("utf-8", errors="replace")))
         is_update = "update" in form or ctype == "application/sparql-update"
         if is_update:
-            return self._update(body, ctype, form)
+            return self._update(body, ctype, query_string)
         if self.command == "POST" and ctype not in ("application/sparql-query", "application/x-www-form-urlencoded"):
             return self._error(415, "POST a query as application/sparql-query or as a form (query=...)")
         headers = {k: self.headers[k] for k in FORWARD_HEADERS if self.headers.get(k)}
@@ -340,7 +346,7 @@ class Handler(BaseHTTPRequestHandler):
     def _deadline(self) -> float:
         return time.monotonic() + self.app.timeout
 
-    def _update(self, body: bytes, ctype: str, form: dict) -> None:
+    def _update(self, body: bytes, ctype: str, query_string: str) -> None:
         if not self.app.allow_update:
             return self._error(403, "SPARQL Update is disabled on this server; start it with --allow-update "
                                     "and --token to allow it")
@@ -349,7 +355,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "POST":
             return self._error(405, "SPARQL Update must be POSTed")
         headers = {"Content-Type": self.headers.get("Content-Type") or ctype}
-        status, out, data = self.app.pool.forward("POST", "/update", body, headers, self._deadline())
+        path = "/update" + (f"?{query_string}" if query_string else "")
+        status, out, data = self.app.pool.forward("POST", path, body, headers, self._deadline())
         self._send(status, data, out.get("Content-Type", "text/plain"))
 
     # -- named queries and jobs ----------------------------------------------------------------

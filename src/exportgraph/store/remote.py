@@ -14,6 +14,7 @@ cross the seam exactly as from the embedded store.
 from __future__ import annotations
 
 import os
+import re
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
@@ -22,7 +23,7 @@ from ..errors import ExportGraphError, InputError
 from ..namespaces import PREFIXES
 from .embedded import Bindings, Row, Value, to_python, with_values
 
-CHUNK = 20_000  # triples per INSERT DATA request
+CHUNK = 2_000  # triples per INSERT DATA request (Virtuoso's SPARQL compiler runs out of memory near 5,000)
 GENID = "https://w3id.org/exportgraph/.well-known/genid/"
 
 
@@ -37,10 +38,14 @@ def _prologue() -> str:
 class RemoteStore:
     """A SPARQL 1.1 endpoint (and optionally its update endpoint) as an exportgraph ``Store``."""
 
-    def __init__(self, endpoint: str, update_endpoint: str | None = None, *, timeout: float = 300) -> None:
+    def __init__(self, endpoint: str, update_endpoint: str | None = None, *, graph: str | None = None,
+                 timeout: float = 300) -> None:
+        """``graph``: write what belongs in the default graph into this named graph instead, for
+        stores whose default graph is the union of the named ones and not writable (Virtuoso)."""
         if not endpoint.startswith(("http://", "https://")):
             raise InputError(f"--endpoint {endpoint!r} is not an http(s) URL")
         self.endpoint, self.update_endpoint, self.timeout = endpoint, update_endpoint, timeout
+        self.graph = graph
         self.writable = bool(update_endpoint)
         self._prologue = _prologue()
 
@@ -95,8 +100,9 @@ class RemoteStore:
     def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
         data = self._raw(with_values(sparql, bindings), "application/sparql-results+json")
         result = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
-        if not isinstance(result, ox.QueryBoolean):
-            raise InputError("expected an ASK query")
+        if isinstance(result, ox.QuerySolutions):  # Virtuoso 7 answers ASK as a table of one __ASK_RETVAL
+            rows = list(result)
+            return bool(rows) and str(rows[0][0].value) in ("1", "true")
         return bool(result)
 
     def construct(self, sparql: str, bindings: dict[str, Value] | None = None) -> bytes:
@@ -104,6 +110,8 @@ class RemoteStore:
         return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
+        if self.graph:
+            sparql = _into_graph(sparql, self.graph)
         self._send(self._wrapper(with_values(sparql, bindings), update=True))
 
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
@@ -121,6 +129,7 @@ class RemoteStore:
             return ox.NamedNode(GENID + t.value) if isinstance(t, ox.BlankNode) else t
 
         lines = [f"{term(q.subject)} {q.predicate} {term(q.object)} ." for q in quads]
+        graph = graph or self.graph
         for start in range(0, len(lines), CHUNK):
             body = "\n".join(lines[start:start + CHUNK])
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if graph else f"INSERT DATA {{\n{body}\n}}")
@@ -138,5 +147,24 @@ class RemoteStore:
         return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])  # type: ignore[arg-type]
 
     def is_empty(self) -> bool:
-        return not self.ask("ASK { ?s ?p ?o }")
+        """Holds no exportgraph data: no ontology (a server may hold triples of its own)."""
+        return not self.ask("ASK { ?o a owl:Ontology FILTER(STRSTARTS(STR(?o), \"https://w3id.org/exportgraph/\")) }")
+
+
+_INSERT = re.compile(r"\bINSERT\s*\{", re.IGNORECASE)
+
+
+def _into_graph(sparql: str, graph: str) -> str:
+    """``INSERT { t }`` becomes ``INSERT { GRAPH <graph> { t } }`` unless the template names its graphs."""
+    m = _INSERT.search(sparql)
+    if m is None:
+        return sparql
+    depth, end = 1, m.end()
+    while depth and end < len(sparql):
+        depth += {"{": 1, "}": -1}.get(sparql[end], 0)
+        end += 1
+    template = sparql[m.end():end - 1]
+    if re.search(r"\bGRAPH\b", template, re.IGNORECASE):
+        return sparql
+    return f"{sparql[:m.end()]} GRAPH <{graph}> {{{template}}} }}{sparql[end:]}"
 
