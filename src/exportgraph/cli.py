@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -477,6 +478,10 @@ def cmd_build(args, out) -> int:
     return EXIT_OK
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the server the way Ctrl-C does, engines included
+
+
 def cmd_serve(args, out) -> int:
     from .server import make_app, make_server
 
@@ -493,6 +498,7 @@ def cmd_serve(args, out) -> int:
         print(f"exportgraph: warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
     print(f"exportgraph: serving http://{args.host}:{server.server_port}/ (SPARQL at /sparql); Ctrl-C stops",
           file=sys.stderr)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -65,6 +65,12 @@ def oxigraph_binary() -> str:
     raise ExportGraphError("the Oxigraph server binary is missing: pip install oxigraph")
 
 
+class _Connection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms delayed-ACK stalls
+
+
 class QueryStopped(Exception):
     pass
 
@@ -110,7 +116,7 @@ class Backend:
     def connection(self, timeout: float) -> http.client.HTTPConnection:
         conn = getattr(self.local, "conn", None)
         if conn is None or getattr(self.local, "generation", None) != self.generation:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+            conn = _Connection("127.0.0.1", self.port, timeout=timeout)
             self.local.conn, self.local.generation = conn, self.generation
         conn.timeout = timeout
         if conn.sock is not None:
@@ -255,6 +261,7 @@ def make_server(app: App, host: str = "127.0.0.1", port: int = 7878) -> Threadin
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "exportgraph"
+    disable_nagle_algorithm = True  # else a keep-alive client waits ~40 ms for each delayed ACK
     app: App
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
