@@ -19,6 +19,6 @@ WHERE {
                   IF(BOUND(?added), CONCAT(" since ", SUBSTR(STR(?added), 1, 10)), ""),
                   IF(BOUND(?cites), CONCAT(", ", ?cites), "")) AS ?fact)
     } GROUP BY ?p }
-  BIND(CONCAT(?name, " ", ?facts) AS ?explanation)
+  BIND(CONCAT(STR(?name), " ", STR(?facts)) AS ?explanation)
   BIND(IRI(CONCAT("https://w3id.org/exportgraph/id/coverage/", SUBSTR(STR(?from), 1, 10), "/", MD5(STR(?p)))) AS ?cov)
 }

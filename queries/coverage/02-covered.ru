@@ -31,7 +31,7 @@ WHERE {
   FILTER NOT EXISTS { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
     ?done eg:coveredParty ?o ; eg:validFrom ?from ; eg:coverageStatus ?ds FILTER(?ds IN (eg:Listed, eg:Covered)) } }
   BIND(COALESCE(?pname, STR(?o)) AS ?name)
-  BIND(CONCAT(?name, " ", ?steps, IF(?stakes > 1, CONCAT(" (", STR(?sum), "% in aggregate)"), ""),
-              " -> ", ?aboves) AS ?explanation)
+  BIND(CONCAT(STR(?name), " ", STR(?steps), IF(?stakes > 1, CONCAT(" (", STR(?sum), "% in aggregate)"), ""),
+              " -> ", STR(?aboves)) AS ?explanation)
   BIND(IRI(CONCAT("https://w3id.org/exportgraph/id/coverage/", SUBSTR(STR(?from), 1, 10), "/", MD5(STR(?o)))) AS ?cov)
 }

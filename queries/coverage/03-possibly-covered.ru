@@ -34,7 +34,7 @@ WHERE {
   FILTER NOT EXISTS { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
     ?done eg:coveredParty ?o ; eg:validFrom ?from } }
   BIND(COALESCE(?pname, STR(?o)) AS ?name)
-  BIND(CONCAT(?name, " ", ?steps, " (50% or more only if the unknown stakes or ranges are high enough)",
-              " -> ", ?aboves) AS ?explanation)
+  BIND(CONCAT(STR(?name), " ", STR(?steps), " (50% or more only if the unknown stakes or ranges are high enough)",
+              " -> ", STR(?aboves)) AS ?explanation)
   BIND(IRI(CONCAT("https://w3id.org/exportgraph/id/coverage/", SUBSTR(STR(?from), 1, 10), "/", MD5(STR(?o)))) AS ?cov)
 }
