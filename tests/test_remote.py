@@ -15,8 +15,8 @@ from exportgraph.cli import main
 from exportgraph.server import free_port, oxigraph_binary
 
 
-@pytest.fixture(scope="module")
-def oxigraph():
+def start_oxigraph() -> tuple[subprocess.Popen, str]:
+    """A real, empty, read-write Oxigraph server on a free loopback port; its base URL."""
     port = free_port()
     proc = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -24,11 +24,15 @@ def oxigraph():
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return proc, f"http://127.0.0.1:{port}"
         except OSError:
             assert time.monotonic() < deadline and proc.poll() is None, "the Oxigraph server did not start"
             time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def oxigraph():
+    proc, base = start_oxigraph()
     yield ["--endpoint", base + "/query", "--update-endpoint", base + "/update"]
     proc.kill()
     proc.wait()
@@ -78,19 +82,8 @@ def test_writing_into_a_named_graph(bundled, capsys):
     """--graph: what belongs in the default graph goes into a named graph (for Virtuoso, whose
     default graph is the union of its graphs); an Oxigraph server with a union default graph
     must then answer exactly as before."""
-    port = free_port()
-    proc = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, base = start_oxigraph()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
-        base = f"http://127.0.0.1:{port}"
         args = ["--endpoint", base + "/query", "--update-endpoint", base + "/update",
                 "--graph", "https://w3id.org/exportgraph/id/graph/main"]
         assert main(["check", "examples/orders.csv", *args, "--format", "json"]) == 0

@@ -102,6 +102,17 @@ def with_values(sparql: str, bindings: Bindings) -> str:
     return "".join(out) + sparql[last:]
 
 
+def parse_rdf(data: bytes, media_type: str, name: str) -> list:
+    """All the quads of an RDF document, or an ``InputError`` naming it (nothing half-parsed)."""
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise InputError(f"unsupported RDF media type {media_type}", source=name)
+    try:
+        return list(ox.parse(data, fmt, base_iri=None))
+    except SyntaxError as exc:
+        raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
+
+
 class EmbeddedStore:
     """pyoxigraph in memory; queries see the union of all graphs as their default graph."""
 
@@ -112,13 +123,7 @@ class EmbeddedStore:
 
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
         """Add RDF to the default graph (or a named graph); a file that does not parse adds nothing."""
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise InputError(f"unsupported RDF media type {media_type}", source=name)
-        try:
-            quads = list(ox.parse(data, fmt, base_iri=None))
-        except SyntaxError as exc:
-            raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
+        quads = parse_rdf(data, media_type, name)
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 

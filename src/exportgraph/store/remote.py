@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ..errors import ExportGraphError, InputError
 from ..namespaces import PREFIXES
-from .embedded import Bindings, Row, Value, to_python, with_values
+from .embedded import Bindings, Row, Value, parse_rdf, to_python, with_values
 
 CHUNK = 2_000  # triples per INSERT DATA request (Virtuoso's SPARQL compiler runs out of memory near 5,000)
 GENID = "https://w3id.org/exportgraph/.well-known/genid/"
@@ -117,13 +117,7 @@ class RemoteStore:
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
         """Parse locally (a file that does not parse sends nothing), then INSERT DATA in chunks.
         Blank nodes become skolem IRIs, so that a chunk boundary cannot split one."""
-        fmt = ox.RdfFormat.from_media_type(media_type)
-        if fmt is None:
-            raise InputError(f"unsupported RDF media type {media_type}", source=name)
-        try:
-            quads = list(ox.parse(data, fmt, base_iri=None))
-        except SyntaxError as exc:
-            raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
+        quads = parse_rdf(data, media_type, name)
 
         def term(t):
             return ox.NamedNode(GENID + t.value) if isinstance(t, ox.BlankNode) else t
