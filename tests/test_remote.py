@@ -97,3 +97,8 @@ def test_writing_into_a_named_graph(bundled, capsys):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_graph_must_be_an_iri(capsys):
+    assert main(["info", "--endpoint", "http://127.0.0.1:1/query", "--graph", "urn:g> } ; DROP ALL ; #"]) == 2
+    assert "is not an absolute IRI" in capsys.readouterr().err

@@ -44,8 +44,10 @@ class RemoteStore:
         stores whose default graph is the union of the named ones and not writable (Virtuoso)."""
         if not endpoint.startswith(("http://", "https://")):
             raise InputError(f"--endpoint {endpoint!r} is not an http(s) URL")
+        if graph is not None and not _IRI.fullmatch(graph):
+            raise InputError(f"--graph {graph!r} is not an absolute IRI")
         self.endpoint, self.update_endpoint, self.timeout = endpoint, update_endpoint, timeout
-        self.graph = graph
+        self.graph = graph  # checked above, so it can stand between <> in an update
         self.writable = bool(update_endpoint)
         self._prologue = _prologue()
 
@@ -145,6 +147,7 @@ class RemoteStore:
         return not self.ask("ASK { ?o a owl:Ontology FILTER(STRSTARTS(STR(?o), \"https://w3id.org/exportgraph/\")) }")
 
 
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 _INSERT = re.compile(r"\bINSERT\s*\{", re.IGNORECASE)
 
 
