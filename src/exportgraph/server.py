@@ -91,14 +91,16 @@ class Backend:
     def start(self) -> None:
         self.port = free_port()
         verb = "serve" if self.writable else "serve-read-only"
+        log = tempfile.TemporaryFile()  # not a pipe: a chatty process must never block on a full one
         self.proc = subprocess.Popen(
             [oxigraph_binary(), verb, "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=log)
         self.generation += 1
         deadline = time.monotonic() + BACKEND_START
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
+                log.seek(0)
+                err = log.read().decode(errors="replace")
                 raise ExportGraphError(f"the Oxigraph server did not start: {err.strip()[:500]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
