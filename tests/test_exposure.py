@@ -86,6 +86,17 @@ def test_unknown_and_range_stakes_are_possibly_covered(world):
     assert (x.percent_min, x.percent_max, x.exact) == (0, 100, False)
 
 
+def test_stakes_count_only_within_their_dates(world):
+    """G was divested by X: while the stake held, X is its owner and G a subsidiary of X; after, not."""
+    before = world.exposure("Fixture G (divested by X)", dt.date(2024, 6, 1))
+    after = world.exposure("Fixture G (divested by X)", DAY)
+    assert [o.name for o in before.owners] == ["Fixture Listed X"]
+    assert after.owners == () and after.integrated_ownership == ()
+    x_after = {s.name for s in world.exposure("Fixture Listed X", DAY).subsidiaries}
+    x_before = {s.name for s in world.exposure("Fixture Listed X", dt.date(2024, 6, 1)).subsidiaries}
+    assert "Fixture G (divested by X)" in x_before - x_after
+
+
 def test_subsidiaries_down_the_chain_with_their_standing(world):
     e = world.exposure("Fixture Listed X", DAY)
     subs = {s.name: s for s in e.subsidiaries}

@@ -109,3 +109,33 @@ def test_parties_file_takes_optional_address_and_founded_columns(tmp_path):
     path.write_text("id,name,country,aliases,kind,phone\np1,Fixture P1,,,company,1\n", encoding="utf-8")
     with pytest.raises(InputError, match="unrecognised CSV header"):
         ExportGraph.open([path], bundled=False)
+
+
+def test_a_cycle_is_walked_and_an_order_without_destination_keeps_its_consignee(tmp_path):
+    (tmp_path / "loop-parties.csv").write_text(
+        "id,name,country,aliases,kind\nloop-sg,Fixture Loop SG,SG,,company\nloop-my,Fixture Loop MY,MY,,company\n",
+        encoding="utf-8")
+    (tmp_path / "loop-supply.csv").write_text(
+        "supplier,customer,item,valid_from,valid_to,source\nloop-sg,loop-my,x,,,fixture\nloop-my,loop-sg,x,,,fixture\n"
+        "loop-my,Inspur Taiwan,x,,,fixture\n", encoding="utf-8")
+    graph = ExportGraph.open([F + "parties.csv", F + "supply.csv", tmp_path / "loop-parties.csv",
+                              tmp_path / "loop-supply.csv"])
+    found = [names(r) for r in graph.routes(as_of=DAY)]
+    assert ["Loop SG", "Loop MY", "Inspur Taiwan"] in found  # no party starts the loop; it is walked anyway
+    orders = [{"order_id": "nd-1", "date": "2025-09-01", "item": "EAR99", "seller": "maker",
+               "consignee": "Inspur Taiwan", "intermediaries": "dist-sg@SG", "destination": ""}]
+    routes = graph.routes(as_of=DAY, orders=orders)
+    nd = [r for r in routes if any("nd-1" in s.label for s in r.steps)]
+    assert nd and names(nd[0])[-1] == "Inspur Taiwan" and nd[0].steps[-1].country == "TW"
+
+
+def test_a_party_on_two_lists_counts_once(graph):
+    rows = graph.query("routes/risk", asOf="2026-07-01").rows
+    inspur = [r for r in rows if str(r["subject"]).endswith("/inspur-group-co-ltd") and r["factor"] == "listed"]
+    assert len(inspur) == 1 and inspur[0]["weight"] == 5
+    assert "Entity List" in inspur[0]["detail"] and "1260H" in inspur[0]["detail"]
+
+
+def test_via_country_takes_lower_case(graph):
+    upper = graph.query("routes/via-country", country="SG", asOf="2025-10-01").rows
+    assert upper and graph.query("routes/via-country", country="sg", asOf="2025-10-01").rows == upper

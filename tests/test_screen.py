@@ -85,6 +85,19 @@ def test_a_country_that_disagrees_lowers_the_score(bundled):
     assert any("country US" in w for w in other.matches[0].why)
 
 
+def test_inputs_get_the_same_variants_as_the_index(bundled):
+    [r] = bundled.screen(["Inspur Group Co., Ltd. (INSPUR)"])  # the bracketed acronym is tried apart
+    assert r.matches and r.matches[0].name == "Inspur Group Co., Ltd." and r.matches[0].score == 100
+
+
+def test_a_misspelt_common_brand_still_scores_on_its_nearest_word(bundled):
+    """"huawei" is in a hundred listed names, so it is not distinctive; a misspelling of it is, and
+    is compared with the nearest word of the other name instead of counting as a different name."""
+    [r] = bundled.screen(["Hauwei Technologies Co., Ltd."], threshold=80)
+    assert r.matches and r.matches[0].name == "Huawei Technologies Co., Ltd."
+    assert 80 <= r.matches[0].score < 90
+
+
 def test_threshold_decides_what_is_a_match(bundled):
     [loose] = bundled.screen(["Suma Technology"], threshold=80)
     [strict] = bundled.screen(["Suma Technology"], threshold=100)
@@ -149,6 +162,15 @@ def test_bad_names_files_are_errors_naming_the_place(tmp_path, capsys, text, mes
     names.write_text(text, encoding="utf-8")
     assert main(["screen", str(names)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_cli_argument_is_always_a_file(tmp_path, capsys):
+    names = tmp_path / "names.txt"
+    names.write_text("name\nBAAI\n", encoding="utf-8")
+    assert main(["screen", str(names), "--format", "csv"]) == 0
+    assert ",BAAI,100,Beijing Academy of Artificial Intelligence," in capsys.readouterr().out
+    assert main(["screen", str(tmp_path / "missing.csv")]) == 2
+    assert "cannot read" in capsys.readouterr().err
 
 
 def test_cli_needs_names_or_a_file(capsys):

@@ -329,7 +329,7 @@ def cmd_screen(args, out) -> int:
         raise InputError("--country applies to --name; a CSV gives a country column")
     if args.limit < 1:
         raise InputError("--limit must be at least 1")
-    names = args.names or [{"name": n, "country": args.country} for n in args.name]
+    names = Path(args.names) if args.names else [{"name": n, "country": args.country} for n in args.name]
     graph = _open(args)
     results = graph.screen(names, threshold=args.threshold, as_of=args.as_of, limit=args.limit)
     if args.format == "json":

@@ -108,8 +108,8 @@ def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, s
     """Routes through at least one intermediary to a target, best first.
 
     Targets: ``to`` (one party), else parties located in ``destination``, else every party or
-    country with a target factor. ``via`` keeps routes whose intermediaries or transit are in that
-    country. ``factors`` maps a party IRI or a country code to its factors (``routes/risk.rq``).
+    country with a target factor. Walks start where no step leads, and in cycles no such walk
+    reached. ``via`` keeps routes whose intermediaries or transit are in that country. ``factors`` maps a party IRI or a country code to its factors (``routes/risk.rq``).
     """
     out_edges: dict[str, list[Step]] = {}
     incoming: set[str] = set()
@@ -129,12 +129,11 @@ def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, s
             found += [f for f in factors.get(step.country, []) if f.target]
         return found
 
-    starts = sorted(set(out_edges) - incoming) or sorted(out_edges)
-    if to is not None:
-        starts = sorted(out_edges)
     routes: list[Route] = []
+    seen: set[str] = set()
 
     def walk(node: str, path: list[str], taken: list[Step]) -> None:
+        seen.add(node)
         if len(routes) >= MAX_ROUTES or len(taken) >= max_hops:
             return
         for s in out_edges.get(node, []):
@@ -147,10 +146,16 @@ def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, s
                 continue
             walk(s.target, path + [s.target], taken + [s])
 
-    for start in starts:
+    # Starts: with --to every party; else the parties no step leads to, then any party of a
+    # cycle that those walks did not reach (a loop A <-> B has no such start).
+    sources = sorted(out_edges) if to is not None else sorted(set(out_edges) - incoming)
+    for start in sources:
         if to is None and any(f.target for f in factors.get(start, [])):
             continue  # a route starts outside the restricted parties
         walk(start, [start], [])
+    for start in sorted(set(out_edges) - seen):  # cycles no source leads into
+        if not any(f.target for f in factors.get(start, [])):
+            walk(start, [start], [])
 
     for r in routes:
         r.names = [names.get(p, p) for p in r.parties]

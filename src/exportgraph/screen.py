@@ -205,10 +205,17 @@ class Index:
         if not 0 <= threshold <= 100:
             raise InputError(f"threshold {threshold} is not between 0 and 100")
         countries = list(countries) if countries is not None else [None] * len(names)
-        qkeys = [self.normalise(n) for n in names]
+        # every variant of an input ("Long Name (ACR)": also "Long Name" and "ACR"), as in the index
+        owner = [(i, v) for i, n in enumerate(names) for v in variants(n)]
+        qkeys = [self.normalise(v) for _, v in owner]
         self._learn(w for k in qkeys for w in k.words)
         found = self._candidates(qkeys, threshold)
-        return [self._hits(names[i], q, countries[i], found[i], threshold, limit) for i, q in enumerate(qkeys)]
+        merged: list[dict[str, Hit]] = [{} for _ in names]
+        for (i, variant), q, cands in zip(owner, qkeys, found, strict=True):
+            for h in self._hits(variant, q, countries[i], cands, threshold, limit):
+                if h.party not in merged[i] or h.score > merged[i][h.party].score:
+                    merged[i][h.party] = h
+        return [sorted(m.values(), key=lambda h: (-h.score, h.name, h.party))[:limit] for m in merged]
 
     def _candidates(self, qkeys: list[Key], threshold: int) -> list[dict[int, int]]:
         """Per input, the index keys whose sorted or run-together form scores at least ``threshold``.
@@ -248,18 +255,29 @@ class Index:
             if len(key.compact) < SHORT and key.compact != q.compact:
                 continue
             core = None
-            kcore = self._key_core(c)
-            if score < 100 and (qcore is not None or kcore is not None):
-                # a distinctive word on one side only is a different name, whatever the rest shares
-                core = 0 if qcore is None or kcore is None else round(max(
-                    fuzz.ratio(qcore.sorted, kcore.sorted), fuzz.ratio(qcore.compact, kcore.compact)))
-                score = min(score, core)
+            if key.compact != q.compact:
+                score = min(score, 99)  # cdist rounds 99.5 up; only the same name scores 100
+                core = self._core_score(qcore, self._key_core(c), q, key)
+                if core is not None:
+                    score = min(score, core)
             for e in self.entries[c]:
                 final = score - (COUNTRY_PENALTY if _disagrees(country, e) else 0)
                 if final >= threshold and (e.party not in best or final > best[e.party][0]):
                     best[e.party] = (final, c, e, core)
         ranked = sorted(best.values(), key=lambda b: (-b[0], b[2].name, b[2].party))[:limit]
         return [self._explain(raw, q, self.keys[c], e, final, core, country) for final, c, e, core in ranked]
+
+    @staticmethod
+    def _core_score(qcore: Key | None, kcore: Key | None, q: Key, key: Key) -> int | None:
+        """How alike the distinctive words are (None when neither name has any). When only one
+        name has some, each of them is compared with the other name's nearest word: "Hauwei"
+        against "Huawei" scores high even though "huawei", in a hundred listed names, is common."""
+        if qcore is None and kcore is None:
+            return None
+        if qcore is not None and kcore is not None:
+            return round(max(fuzz.ratio(qcore.sorted, kcore.sorted), fuzz.ratio(qcore.compact, kcore.compact)))
+        one, other = (qcore, key) if qcore is not None else (kcore, q)
+        return round(sum(max(fuzz.ratio(w, o) for o in other.words) for w in one.words) / len(one.words))
 
     def _key_core(self, c: int) -> Key | None:
         if c not in self._cores:
