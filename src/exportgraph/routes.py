@@ -109,7 +109,8 @@ def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, s
 
     Targets: ``to`` (one party), else parties located in ``destination``, else every party or
     country with a target factor. Walks start where no step leads, and in cycles no such walk
-    reached. ``via`` keeps routes whose intermediaries or transit are in that country. ``factors`` maps a party IRI or a country code to its factors (``routes/risk.rq``).
+    reached. ``via`` keeps routes whose intermediaries or transit are in that country. ``factors``
+    maps a party IRI or a country code to its factors (``routes/risk.rq``).
     """
     out_edges: dict[str, list[Step]] = {}
     incoming: set[str] = set()
