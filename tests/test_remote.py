@@ -64,6 +64,9 @@ def test_counts_screening_and_queries_agree(loaded, bundled, capsys):
     [r] = graph.screen(["IEIT Systems"])
     assert r.matches[0].name == "Inspur Electronic Information Industry Co., Ltd."
     assert graph.query("chips-by-eccn", eccn="3A090.a").rows == bundled.query("chips-by-eccn", eccn="3A090.a").rows
+    # its header says "dateAdded": SPARQLWrapper must not take the query for an ADD update
+    args = {"list": "entity-list", "from": "2025-03-01", "to": "2025-04-01"}
+    assert graph.query("list-additions", **args).rows == bundled.query("list-additions", **args).rows
     e = graph.exposure("Inspur Taiwan")
     assert e.ultimate_parent["headquarters"] == ["CN"]
 

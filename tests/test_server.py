@@ -36,10 +36,14 @@ def _start(app):
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
+_APPS: dict = {}
+
+
 @pytest.fixture(scope="module")
 def served(bundled):
     app = make_app(graph=bundled, workers=2, timeout=2.0, max_bytes=2_000_000)
     server, url = _start(app)
+    _APPS[url] = app
     yield url, bundled
     server.shutdown()
     server.server_close()
@@ -182,6 +186,58 @@ def test_named_queries_and_jobs_return_the_cli_json(served):
     assert get(url + "/exposure?name=No+Such+Party+Ltd")[0] == 404
     status, ctype, body = get(url + "/")
     assert status == 200 and ctype.startswith("text/html") and b"/sparql" in body
+
+
+def raw(port: int, data: bytes) -> bytes:
+    """Send bytes as they are on one connection; everything that comes back within a second."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        sock.settimeout(1)
+        out = b""
+        try:
+            while chunk := sock.recv(65536):
+                out += chunk
+        except TimeoutError:
+            pass
+    return out
+
+
+def test_bodies_are_read_whole_and_bad_requests_answered(served):
+    url, _ = served
+    port = int(url.rsplit(":", 1)[1])
+    smuggled = b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    reply = raw(port, b"POST /nothere HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(smuggled) + smuggled)
+    assert reply.count(b"HTTP/1.1 404") == 1 and b"smuggled" not in reply  # the body was not a request
+    reply = raw(port, b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 400") and reply.count(b"HTTP/1.1") == 1
+    assert raw(port, b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n").startswith(b"HTTP/1.1 400")
+    assert get(url + "/queries/chips?name=x")[0] == 400  # not a parameter of the query
+    assert get(url + "/queries/party-facts?party=not%20an%20iri")[0] == 400
+    assert get(url + "/check", data=b"[1, 2]", ctype="application/json")[0] == 400
+    assert get(url + "/screen", data=b"[[1]]", ctype="application/json")[0] == 400
+    assert get(url + "/screen?threshold=abc", data=b'["BAAI"]', ctype="application/json")[0] == 400
+    req = urllib.request.Request(url + "/queries", method="HEAD")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 200 and resp.read() == b""
+
+
+def test_an_engine_that_dies_is_replaced(served):
+    url, graph = served
+    app_pool = _APPS[url].pool
+    for b in app_pool.backends:
+        b.proc.kill()
+        b.proc.wait()
+    deadline = time.monotonic() + 60
+    while True:
+        status, _, body = get(url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}),
+                              "application/sparql-results+json")
+        if status == 200:
+            assert json.loads(body)["boolean"] is True
+            break
+        assert status == 502 and time.monotonic() < deadline, (status, body)
+        time.sleep(0.2)
 
 
 def test_updates_with_the_flag_need_the_token(bundled):

@@ -323,7 +323,7 @@ class ExportGraph:
             self._queries = catalogue()
         return self._queries
 
-    def query(self, name: str, **params: object) -> QueryResult:
+    def query(self, name: str, /, **params: object) -> QueryResult:
         """Run ``queries/<name>.rq`` (or a ``.rq`` file path) with bound parameters."""
         if name.endswith(".rq"):
             q = parse(Path(name), strict=False)

@@ -26,6 +26,7 @@ How it is put together:
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import http.client
 import json
 import shutil
@@ -44,6 +45,7 @@ from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_BYTES = 50_000_000
+MAX_BODY = 20_000_000  # largest request body (an orders CSV, a names list, a query)
 FORWARD_HEADERS = ("Accept", "Content-Type")
 BACKEND_START = 60.0  # seconds an Oxigraph process may take to listen
 
@@ -69,10 +71,6 @@ class _Connection(http.client.HTTPConnection):
     def connect(self) -> None:
         super().connect()
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms delayed-ACK stalls
-
-
-class QueryStopped(Exception):
-    pass
 
 
 @dataclass
@@ -140,8 +138,12 @@ class Pool:
         self.timeout, self.max_bytes = timeout, max_bytes
         self.lock = threading.Lock()
         self.backends = [Backend(location, writable) for _ in range(1 if writable else max(1, workers))]
-        for b in self.backends:
-            b.start()
+        try:
+            for b in self.backends:
+                b.start()
+        except BaseException:
+            self.close()  # no process is left behind when one fails to start
+            raise
 
     def close(self) -> None:
         for b in self.backends:
@@ -149,6 +151,9 @@ class Pool:
 
     def _pick(self) -> Backend:
         with self.lock:
+            for b in self.backends:  # a process that died (crash, OOM kill) is replaced
+                if not b.restarting and b.proc is not None and b.proc.poll() is not None:
+                    threading.Thread(target=self._restart, args=(b, b.generation), daemon=True).start()
             live = [b for b in self.backends if not b.restarting and b.proc and b.proc.poll() is None]
             b = min(live or self.backends, key=lambda x: x.busy)
             b.busy += 1
@@ -163,46 +168,59 @@ class Pool:
         try:
             b.stop()
             b.start()
+        except ExportGraphError:
+            pass  # the next request's _pick tries again
         finally:
             with self.lock:
                 b.restarting = False
 
     def forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str],
                 deadline: float) -> tuple[int, dict[str, str], bytes]:
-        """Send the request to a backend; stop it at the deadline. Retries once on another
-        process when the one it was on was killed for another query."""
-        for attempt in range(2):
+        """Send the request to a backend and stop it at the deadline: the whole exchange, not each
+        read, must end by then. A query (never an update) is sent once more to another process
+        when the one it was on went away because of another query."""
+        text = {"Content-Type": "text/plain; charset=utf-8"}
+        stopped = 503, text, f"the query was stopped after the server's time limit of {self.timeout:g} s".encode()
+        retry = not path.startswith("/update")
+        for attempt in range(2 if retry else 1):
+            if deadline - time.monotonic() <= 0:
+                return stopped  # out of time before it ran anywhere: nothing to stop
             b = self._pick()
             generation = b.generation
             try:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise QueryStopped
-                conn = b.connection(left)
+                conn = b.connection(deadline - time.monotonic())
                 conn.request(method, path, body=body, headers=headers)
                 resp = conn.getresponse()
-                data = resp.read(self.max_bytes + 1)
-                if len(data) > self.max_bytes:
-                    b.drop_connection()
-                    return 413, {"Content-Type": "text/plain; charset=utf-8"}, (
-                        f"the result is larger than the server's cap of {self.max_bytes} bytes; "
-                        "add a LIMIT").encode()
-                out = {k: v for k, v in resp.getheaders() if k.lower() in ("content-type",)}
-                return resp.status, out, data
-            except (TimeoutError, QueryStopped):
+                chunks, size = [], 0
+                while True:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError
+                    conn.sock.settimeout(left)
+                    chunk = resp.read1(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        b.drop_connection()
+                        return 413, text, (f"the result is larger than the server's cap of {self.max_bytes} bytes; "
+                                           "add a LIMIT").encode()
+                out = {k: v for k, v in resp.getheaders() if k.lower() == "content-type"}
+                return resp.status, out, b"".join(chunks)
+            except TimeoutError:
                 b.drop_connection()
                 threading.Thread(target=self._restart, args=(b, generation), daemon=True).start()
-                return 503, {"Content-Type": "text/plain; charset=utf-8"}, (
-                    f"the query was stopped after the server's time limit of {self.timeout:g} s").encode()
+                return stopped
             except (ConnectionError, http.client.HTTPException, OSError):
                 b.drop_connection()
-                if attempt == 1:
-                    return 502, {"Content-Type": "text/plain; charset=utf-8"}, b"the SPARQL engine is restarting"
+                if attempt == 1 or not retry:
+                    return 502, text, b"the SPARQL engine is restarting; try again"
                 time.sleep(0.05)
             finally:
                 with self.lock:
                     b.busy -= 1
-        raise AssertionError("unreachable")
+        return 502, text, b"the SPARQL engine is restarting; try again"
 
 
 class App:
@@ -245,10 +263,15 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
     graph = graph or ExportGraph.open(data)
     owns = store_dir is None
     location = Path(store_dir) if store_dir else Path(tempfile.mkdtemp(prefix="exportgraph-store-"))
-    if not (location / "CURRENT").exists():
-        location.mkdir(parents=True, exist_ok=True)
-        build_store(graph, location)
-    pool = Pool(location, workers, allow_update, timeout, max_bytes)
+    try:
+        if not (location / "CURRENT").exists():
+            location.mkdir(parents=True, exist_ok=True)
+            build_store(graph, location)
+        pool = Pool(location, workers, allow_update, timeout, max_bytes)
+    except BaseException:
+        if owns:
+            shutil.rmtree(location, ignore_errors=True)
+        raise
     return App(graph, pool, timeout=timeout, allow_update=allow_update, token=token, location=location,
                owns_location=owns)
 
@@ -264,7 +287,9 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "exportgraph"
     disable_nagle_algorithm = True  # else a keep-alive client waits ~40 ms for each delayed ACK
+    timeout = 60  # seconds a client may take to send a request; a stalled one does not hold a thread
     app: App
+    body: bytes = b""
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
         pass
@@ -289,39 +314,64 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8")
 
     def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        return self.body
+
+    def _read_body(self) -> str | None:
+        """Read the whole body before anything else, so a keep-alive connection never parses a body
+        as the next request; the reason it cannot be read, or None."""
+        self.body = b""
+        if self.headers.get("Transfer-Encoding"):
+            return "send the body with a Content-Length (chunked transfer encoding is not accepted)"
+        raw = self.headers.get("Content-Length") or "0"
+        if not raw.isdigit():
+            return f"Content-Length {raw!r} is not a length"
+        length = int(raw)
+        if length > MAX_BODY:
+            return f"the request body is over {MAX_BODY} bytes"
+        self.body = self.rfile.read(length)
+        if len(self.body) < length:
+            return "the request body is shorter than its Content-Length"
+        return None
 
     def _route(self) -> None:
+        problem = self._read_body()
+        if problem:
+            self.close_connection = True
+            return self._error(413 if "over" in problem else 400, problem)
+        try:
+            self._dispatch()
+        except (NotFoundError, AmbiguousError) as exc:
+            self._error(404, str(exc))
+        except (InputError, ValueError, TypeError) as exc:
+            self._error(400, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a server answers; it does not drop the connection
+            self._error(500, f"{type(exc).__name__}: {exc}")
+
+    def _dispatch(self) -> None:
         url = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        try:
-            if url.path == "/sparql":
-                return self._sparql(url.query)
-            if url.path == "/" and self.command in ("GET", "HEAD"):
-                return self._send(200, PAGE.encode(), "text/html; charset=utf-8")
-            if url.path == "/queries" and self.command == "GET":
-                return self._queries()
-            if url.path.startswith("/queries/") and self.command == "GET":
-                return self._named(url.path.removeprefix("/queries/"), params)
-            if url.path == "/check" and self.command == "POST":
-                return self._check(params)
-            if url.path == "/screen" and self.command == "POST":
-                return self._screen(params)
-            if url.path == "/exposure" and self.command == "GET":
-                return self._exposure(params)
-            return self._error(404, f"no such resource: {self.command} {url.path}")
-        except (NotFoundError, AmbiguousError) as exc:
-            return self._error(404, str(exc))
-        except InputError as exc:
-            return self._error(400, str(exc))
-        except ExportGraphError as exc:
-            return self._error(500, str(exc))
+        get = self.command in ("GET", "HEAD")
+        if url.path == "/sparql":
+            return self._sparql(url.query)
+        if url.path == "/" and get:
+            return self._send(200, PAGE.encode(), "text/html; charset=utf-8")
+        if url.path == "/queries" and get:
+            return self._queries()
+        if url.path.startswith("/queries/") and get:
+            return self._named(url.path.removeprefix("/queries/"), params)
+        if url.path == "/check" and self.command == "POST":
+            return self._check(params)
+        if url.path == "/screen" and self.command == "POST":
+            return self._screen(params)
+        if url.path == "/exposure" and get:
+            return self._exposure(params)
+        return self._error(404, f"no such resource: {self.command} {url.path}")
 
     do_GET = do_POST = do_HEAD = lambda self: self._route()  # noqa: E731
 
     def _not_allowed(self) -> None:
-        self._body()
+        if self._read_body():
+            self.close_connection = True
         self._error(405, f"{self.command} is not allowed here; use GET or POST")
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
@@ -359,7 +409,7 @@ class Handler(BaseHTTPRequestHandler):
         if not self.app.allow_update:
             return self._error(403, "SPARQL Update is disabled on this server; start it with --allow-update "
                                     "and --token to allow it")
-        if self.headers.get("Authorization") != f"Bearer {self.app.token}":
+        if not hmac.compare_digest(self.headers.get("Authorization", "").encode(), f"Bearer {self.app.token}".encode()):
             return self._error(401, "SPARQL Update needs Authorization: Bearer TOKEN")
         if self.command != "POST":
             return self._error(405, "SPARQL Update must be POSTed")
@@ -414,8 +464,11 @@ class Handler(BaseHTTPRequestHandler):
     def _screen(self, params: dict[str, str]) -> None:
         from .cli import _screening
 
-        names = _json_list(self._body(), "names")
-        threshold = int(params["threshold"]) if params.get("threshold") else None
+        names = _json_list(self._body(), "names", (str, dict))
+        try:
+            threshold = int(params["threshold"]) if params.get("threshold") else None
+        except ValueError:
+            raise InputError(f"threshold {params['threshold']!r} is not a whole number") from None
         with self.app.jobs:
             results = self.app.graph.screen(names, threshold=threshold, as_of=self._as_of(params))
         self._json([_screening(r) for r in results])
@@ -430,13 +483,17 @@ class Handler(BaseHTTPRequestHandler):
         self._json(exposure_json(e))
 
 
-def _json_list(body: bytes, what: str) -> list:
+def _json_list(body: bytes, what: str, kinds: tuple[type, ...] = (dict,)) -> list:
     try:
         value = json.loads(body or b"null")
     except ValueError as exc:
         raise InputError(f"the request body is not JSON: {exc}") from None
     if not isinstance(value, list):
         raise InputError(f"POST a JSON list of {what}")
+    for i, item in enumerate(value):
+        if not isinstance(item, kinds):
+            raise InputError(f"item {i} of the list is a {type(item).__name__}; expected "
+                             + " or ".join("an object" if k is dict else "a string" for k in kinds))
     return value
 
 

@@ -67,7 +67,11 @@ class RemoteStore:
                 from SPARQLWrapper import DIGEST
 
                 sw.setHTTPAuth(DIGEST)
-        sw.setQuery(self._prologue + text)
+        # comments go: SPARQLWrapper guesses the operation from keywords, and "#+ returns: [dateAdded]"
+        # would read as ADD; then the operation is set, not guessed
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        sw.setQuery(self._prologue + body)
+        sw.queryType = "INSERT" if update else "SELECT"
         return sw
 
     def _raw(self, text: str, accept: str) -> bytes:
