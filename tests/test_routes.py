@@ -139,3 +139,17 @@ def test_a_party_on_two_lists_counts_once(graph):
 def test_via_country_takes_lower_case(graph):
     upper = graph.query("routes/via-country", country="SG", asOf="2025-10-01").rows
     assert upper and graph.query("routes/via-country", country="sg", asOf="2025-10-01").rows == upper
+
+
+def test_two_data_files_of_one_name_are_refused(tmp_path):
+    """CSV rows are named after their file name; two files called supply.csv would merge silently."""
+    (tmp_path / "supply.csv").write_text("supplier,customer,item,valid_from,valid_to,source\n"
+                                         "dist-sg,dist-my,x,,,fixture\n", encoding="utf-8")
+    with pytest.raises(InputError, match="another data file has the same name"):
+        ExportGraph.open([F + "parties.csv", F + "supply.csv", tmp_path / "supply.csv"])
+    graph = ExportGraph.open([F + "parties.csv", F + "supply.csv"])
+    before = len(graph.store)
+    with pytest.raises(InputError, match="same name"):
+        graph.load([tmp_path / "supply.csv"])
+    assert len(graph.store) == before
+    graph.load([F + "parties.csv", F + "supply.csv"])  # the same files again are fine

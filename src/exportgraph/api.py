@@ -143,6 +143,7 @@ class ExportGraph:
         self.store = store
         self._queries: dict[str, NamedQuery] | None = None
         self._screen_index = None
+        self._csv_names: dict[str, Path] = {}  # file name -> the file loaded under it
         self.coverage = Coverage(store)
 
     @classmethod
@@ -182,11 +183,19 @@ class ExportGraph:
 
     def load(self, data: Iterable[str | Path]) -> None:
         """Add user data files; each loads whole or not at all. Then recompute derived facts."""
-        csvs: list[Path] = []
-        for item in data:
-            path = Path(item)
+        paths_ = [Path(item) for item in data]
+        names = dict(self._csv_names)
+        for path in paths_:
             if not path.is_file():
                 raise InputError("no such file", source=str(path))
+            # a CSV's rows are named after its file name: two different files of one name would merge
+            if path.suffix.lower() == ".csv":
+                other = names.setdefault(path.name, path.resolve())
+                if other != path.resolve():
+                    raise InputError(f"another data file has the same name ({other}); rename one of them",
+                                     source=str(path))
+        csvs: list[Path] = []
+        for path in paths_:
             if path.suffix.lower() == ".csv":
                 csvs.append(path)
                 continue
@@ -197,6 +206,7 @@ class ExportGraph:
             self.store.load(path.read_bytes(), media, name=str(path))
         if csvs:
             self._load_csvs(csvs)
+        self._csv_names = names
         self.derive()
 
     def _load_csvs(self, csvs: list[Path]) -> None:
