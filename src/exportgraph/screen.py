@@ -328,13 +328,11 @@ def read_inputs(names: str | Path | Iterable[str | dict | Input], countries: set
     place, and nothing is screened."""
     from .sources.common import csv_rows
 
-    if isinstance(names, str | Path) and not isinstance(names, str) or (
-            isinstance(names, str) and names.lower().endswith(".csv")):
+    if isinstance(names, Path) or (isinstance(names, str) and names.lower().endswith(".csv")):
         path = Path(names)
-        header, rows = csv_rows(path)
+        header, items = csv_rows(path)
         if "name" not in header:
             raise InputError("a names CSV needs a 'name' column (optional: country, id)", source=str(path), line=1)
-        items = [(line, row) for line, row in rows]
         where = str(path)
     elif isinstance(names, str):
         items, where = [(1, {"name": names})], "input"
