@@ -23,7 +23,7 @@ from ..errors import ExportGraphError, InputError
 from ..namespaces import PREFIXES
 from .embedded import Bindings, Row, Value, parse_rdf, to_python, with_values
 
-CHUNK = 2_000  # triples per INSERT DATA request (Virtuoso's SPARQL compiler runs out of memory near 5,000)
+CHUNK = 1_000  # triples per INSERT DATA request (Virtuoso 7 compiles at most 10,000 lines of SQL per request)
 GENID = "https://w3id.org/exportgraph/.well-known/genid/"
 
 
@@ -87,6 +87,8 @@ class RemoteStore:
             return sw.query().response.read()
         except SPARQLWrapperException as exc:
             message = str(exc)
+            if len(message) > 2_000:  # servers echo the whole request; keep the reason, not a megabyte
+                message = message[:2_000] + " ..."
             if "syntax" in message.lower() or "QueryBadFormed" in type(exc).__name__:
                 raise InputError(f"SPARQL rejected by {self.endpoint}: {message}") from None
             raise RemoteError(f"{self.endpoint}: {message}") from None
