@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from exportgraph import ExportGraph
@@ -19,3 +21,20 @@ def bundled() -> ExportGraph:
 @pytest.fixture(scope="session")
 def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (tests/browser.py); CI installs Chromium."""
+    from browser import Browser, BrowserUnavailable
+
+    try:
+        b = Browser()
+    except BrowserUnavailable as e:
+        if os.environ.get("EXPORTGRAPH_SKIP_BROWSER") == "1":
+            pytest.skip(f"{e} (EXPORTGRAPH_SKIP_BROWSER=1)")
+        pytest.fail(
+            f"{e}: install Chromium (Debian: apt-get install chromium) or set EXPORTGRAPH_SKIP_BROWSER=1", pytrace=False
+        )
+    with b:
+        yield b

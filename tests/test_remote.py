@@ -105,3 +105,19 @@ def test_writing_into_a_named_graph(bundled, capsys):
 def test_graph_must_be_an_iri(capsys):
     assert main(["info", "--endpoint", "http://127.0.0.1:1/query", "--graph", "urn:g> } ; DROP ALL ; #"]) == 2
     assert "is not an absolute IRI" in capsys.readouterr().err
+
+
+def test_export_runs_on_the_server_as_on_the_embedded_store(loaded, bundled, tmp_path):
+    import datetime as dt
+
+    day = dt.date(2025, 6, 1)
+    graph = ExportGraph.open(endpoint=loaded[1], update_endpoint=loaded[3])
+    remote = graph.graph_view("Inspur Group Co., Ltd.", as_of=day)
+    local = bundled.graph_view("Inspur Group Co., Ltd.", as_of=day)
+    assert {n: v.attrs for n, v in remote.nodes.items()} == {n: v.attrs for n, v in local.nodes.items()}
+    assert [(e.id, e.attrs) for e in remote.edges] == [(e.id, e.attrs) for e in local.edges]
+    assert main(["export", "--format", "turtle", "--focus", "Inspur Taiwan", "--as-of", "2025-06-01",
+                 *loaded, "-o", str(tmp_path / "t.ttl")]) == 0
+    assert "90 FR 14048" in (tmp_path / "t.ttl").read_text()
+    # the view's "covered" needs the 50% rule of the date, computed on the server: an update URL
+    assert main(["export", "--format", "dot", "--as-of", "2024-01-01", loaded[0], loaded[1]]) == 2

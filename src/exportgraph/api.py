@@ -462,6 +462,64 @@ class ExportGraph:
         listings = self.listings([str(r["owned"]) for r in down], as_of)
         return build(ent, up, down, parent, standing, covering, listings)
 
+    # -- exports ---------------------------------------------------------------------------------
+
+    def graph_view(self, focus: str | None = None, *, depth: int = 2, as_of: dt.date | None = None,
+                   include: str | Sequence[str] | None = None):
+        """The property-graph view that every export renders (``export.View``): the whole graph, or
+        the neighbourhood of ``focus`` (a name, alias or IRI) ``depth`` ownership levels up and down.
+        ``include``: some of ``export.INCLUDE`` (comma-separated or a list; default all)."""
+        from .export import build, parse_include
+
+        as_of = as_of or dt.date.today()
+        kinds = parse_include(include if include is None or isinstance(include, str) else ",".join(include))
+        focus_iri = self.resolve(focus) if focus else None
+        return build(self.query("export/nodes", asOf=as_of).rows, self.query("export/edges", asOf=as_of).rows,
+                     self.query("export/citations").rows, as_of=as_of, focus=focus_iri, depth=depth,
+                     include=kinds)
+
+    def export(self, fmt: str, out: str | Path | None = None, *, focus: str | None = None, depth: int = 2,
+               as_of: dt.date | None = None, include: str | Sequence[str] | None = None) -> list[Path]:
+        """Write the view (see ``graph_view``) as ``fmt`` (``export.FORMATS``) into ``out``: a file,
+        a directory for neo4j, or standard output for the text formats. Returns the paths written."""
+        from .export import check_target, parse_include, write
+
+        check_target(fmt, out)  # before any work
+        if isinstance(include, str):
+            parse_include(include)
+        if depth < 0:
+            raise InputError(f"--depth must be 0 or more, not {depth}")
+        view = self.graph_view(focus, depth=depth, as_of=as_of, include=include)
+        data = None
+        if fmt in ("jsonld", "turtle"):
+            describe = self.queries["export/describe"].text
+            data = self.store.construct(describe, [{"resource": IRI(r)} for r in view.resources()])  # type: ignore[arg-type]
+        return write(view, fmt, out, data)
+
+    def view(self, name_or_iri: str, out: str | Path, *, depth: int = 2, as_of: dt.date | None = None,
+             fmt: str = "html") -> Path:
+        """A picture of one organisation's ownership neighbourhood: ``html`` (interactive, one
+        self-contained file), ``svg`` or ``png`` (Graphviz). Returns the path written."""
+        from .export import write
+        from .export.html import picture
+        from .picture import render_html
+
+        if fmt not in ("html", "svg", "png"):
+            raise InputError(f"--format: unknown {fmt!r}; expected html, svg or png")
+        if not Path(out).parent.is_dir():
+            raise InputError(f"-o {out}: directory {Path(out).parent} does not exist")
+        if depth < 0:
+            raise InputError(f"--depth must be 0 or more, not {depth}")
+        view = self.graph_view(name_or_iri, depth=depth, as_of=as_of, include="owners,subsidiaries,listings")
+        if fmt != "html":
+            view.edges = [e for e in view.edges if e.attrs["type"] != "listing"]
+            view.nodes = {k: n for k, n in view.nodes.items() if n.attrs["kind"] != "list-entry"}
+            return write(view, fmt, out)[0]
+        title = str(view.nodes[view.focus].attrs["label"]) if view.focus else "exportgraph"
+        path = Path(out)
+        path.write_text(render_html(picture(view, title)), encoding="utf-8")
+        return path
+
     # -- routes ---------------------------------------------------------------------------------
 
     def routes(self, *, to: str | None = None, destination: str | None = None, via: str | None = None,

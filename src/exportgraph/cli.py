@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from pathlib import Path
 from . import __version__, settings
 from .check import COLUMNS, ENGINES
 from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
+from .export import FORMATS as EXPORT_FORMATS
+from .export import INCLUDE as EXPORT_INCLUDE
 from .screen import DEFAULT_THRESHOLD
 
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND = 0, 2, 3
@@ -34,22 +37,23 @@ def _date(text: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data", action="append", default=[], metavar="PATH",
+    base = argparse.ArgumentParser(add_help=False)  # what every verb takes
+    base.add_argument("--data", action="append", default=[], metavar="PATH",
                         help="extra data: Turtle, N-Triples, JSON-LD, RDF/XML, or a parties, "
                              "ownership or listings CSV (repeatable)")
-    common.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
-                        help="answer as of this date (default: today)")
-    common.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    common.add_argument("-o", "--output", default="-", help="write here instead of stdout")
-    common.add_argument("--endpoint", default=os.environ.get("EXPORTGRAPH_ENDPOINT"), metavar="URL",
+    base.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
+                      help="answer as of this date (default: today)")
+    base.add_argument("--endpoint", default=os.environ.get("EXPORTGRAPH_ENDPOINT"), metavar="URL",
                         help="work on a remote SPARQL 1.1 store instead of the embedded one (default: "
                              "EXPORTGRAPH_ENDPOINT); credentials from EXPORTGRAPH_ENDPOINT_USER/_PASSWORD")
-    common.add_argument("--update-endpoint", default=os.environ.get("EXPORTGRAPH_UPDATE_ENDPOINT"), metavar="URL",
+    base.add_argument("--update-endpoint", default=os.environ.get("EXPORTGRAPH_UPDATE_ENDPOINT"), metavar="URL",
                         help="its SPARQL Update URL, for loading and for derived facts (the 50%% rule, orders)")
-    common.add_argument("--graph", default=os.environ.get("EXPORTGRAPH_GRAPH"), metavar="IRI",
-                        help="with --endpoint: write into this named graph (Virtuoso, whose default graph is "
-                             "the union of its graphs)")
+    base.add_argument("--graph", default=os.environ.get("EXPORTGRAPH_GRAPH"), metavar="IRI",
+                      help="with --endpoint: write into this named graph (Virtuoso, whose default graph is "
+                           "the union of its graphs)")
+    common = argparse.ArgumentParser(add_help=False, parents=[base])  # verbs that print a table, JSON or CSV
+    common.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    common.add_argument("-o", "--output", default="-", help="write here instead of stdout")
 
     p = argparse.ArgumentParser(prog="exportgraph", description="A knowledge graph of AI-chip "
                                 "export controls.", epilog="Exit codes: 0 ok; 2 usage or input "
@@ -107,6 +111,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-update", action="store_true", help="accept SPARQL Update (needs --token)")
     v.add_argument("--token", default=os.environ.get("EXPORTGRAPH_TOKEN"),
                    help="the bearer token updates must carry (default: EXPORTGRAPH_TOKEN)")
+    xp = sub.add_parser("export", parents=[base], help="the graph, or one organisation's neighbourhood, for "
+                        "Gephi, yEd, Cytoscape, Graphviz, Neo4j or linked-data tools")
+    xp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    xp.add_argument("-o", "--output", default="-", help="file to write (a directory for neo4j; default stdout)")
+    xp.add_argument("--focus", metavar="NAME", default=None, help="only this organisation's neighbourhood "
+                    "(a name, alias or IRI); default: the whole graph")
+    xp.add_argument("--depth", type=int, default=2, help="ownership levels up and down from --focus (default 2)")
+    xp.add_argument("--include", default=None, metavar="KINDS", help="comma-separated, from "
+                    + ",".join(EXPORT_INCLUDE) + " (default: all)")
+    vw = sub.add_parser("view", parents=[base], help="a picture of one organisation's ownership neighbourhood: "
+                        "an interactive HTML page (works offline), or SVG/PNG for reports")
+    vw.add_argument("name", help="a name, alias or IRI")
+    vw.add_argument("--depth", type=int, default=2, help="ownership levels up and down (default 2)")
+    vw.add_argument("--format", choices=("html", "svg", "png"), default="html")
+    vw.add_argument("-o", "--output", default=None, help="file to write (default: NAME.html, .svg or .png)")
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
@@ -116,7 +135,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
+    # export and view write their own files (whole or not at all)
+    own = args.verb in ("export", "view")
+    out = sys.stdout if own or args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
     try:
         return VERBS[args.verb](args, out)
     except (NotFoundError, AmbiguousError) as exc:
@@ -509,6 +530,32 @@ def cmd_serve(args, out) -> int:
     return EXIT_OK
 
 
+def cmd_export(args, out) -> int:
+    from .export import check_target, parse_include
+
+    check_target(args.format, args.output)  # refuse what cannot be written before opening the graph
+    parse_include(args.include)
+    if args.depth < 0:
+        raise InputError(f"--depth must be 0 or more, not {args.depth}")
+    written = _open(args).export(args.format, args.output, focus=args.focus, depth=args.depth,
+                                 as_of=args.as_of, include=args.include)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_view(args, out) -> int:
+    graph = _open(args)
+    path = args.output or f"{_slug(args.name)}.{args.format}"
+    written = graph.view(args.name, path, depth=args.depth, as_of=args.as_of, fmt=args.format)
+    print(f"wrote {written}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.rsplit("/", 1)[-1].lower()).strip("-")[:60] or "view"
+
+
 def cmd_load(args, out) -> int:
     if not args.endpoint or not args.update_endpoint:
         raise InputError("load needs --endpoint and --update-endpoint (the store to load into)")
@@ -517,4 +564,5 @@ def cmd_load(args, out) -> int:
 
 VERBS = {"info": cmd_info, "load": cmd_load, "serve": cmd_serve, "entity": cmd_entity, "query": cmd_query,
          "check": cmd_check, "screen": cmd_screen,
-         "exposure": cmd_exposure, "routes": cmd_routes, "build": cmd_build}
+         "exposure": cmd_exposure, "routes": cmd_routes, "export": cmd_export, "view": cmd_view,
+         "build": cmd_build}
