@@ -15,13 +15,13 @@ import igraph
 import jsonschema
 import networkx as nx
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from exportgraph import ExportGraph
 from exportgraph.cli import main
 from exportgraph.export.view import EDGE_ATTRS as EDGE_KEYS
-from exportgraph.export.view import NODE_ATTRS as NODE_KEYS
+from exportgraph.ids import user_party
 
 FIXTURES = Path(__file__).parent / "fixtures"
 P = "https://w3id.org/exportgraph/id/party/"
@@ -90,6 +90,44 @@ def test_percentages_where_known(world, tmp_path):
     assert g.edges[stake.source, stake.target]["percent"] == 100.0
 
 
+def test_orders_and_route_legs_hop_by_hop():
+    graph = ExportGraph.open([FIXTURES / "world.ttl", FIXTURES / "export" / "orders.ttl"], bundled=False)
+    view = graph.graph_view("Fixture Cloud Ltd.", depth=0, as_of=DAY, include="orders,routes")
+    hops = sorted((e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in view.edges
+                  if e.attrs["type"] == "leg")
+    # seller -> leg 1 -> (leg 2 is only a country) -> leg 3 -> consignee
+    assert hops == [("fixture-cloud-ltd", "inspur-hk-electronics-co-ltd"),
+                    ("nvidia-corporation", "fixture-cloud-ltd")]
+    whole = graph.graph_view(as_of=DAY, include="orders,routes")
+    legs = sorted((e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in whole.edges
+                  if e.attrs["type"] == "leg")
+    assert legs == [("fixture-cloud-ltd", "inspur-hk-electronics-co-ltd"),
+                    ("inspur-hk-electronics-co-ltd", "inspur-taiwan"),
+                    ("nvidia-corporation", "fixture-cloud-ltd")]
+    [order] = [e for e in whole.edges if e.attrs["type"] == "order"]
+    assert (order.source, order.target) == (P + "nvidia-corporation", TAIWAN)
+    assert order.attrs["valid_from"] == "2025-05-01"
+    assert len({e.id for e in whole.edges}) == len(whole.edges)
+    before = graph.graph_view(as_of=dt.date(2025, 4, 30), include="orders,routes")
+    assert not [e for e in before.edges if e.attrs["type"] in ("order", "leg")]  # not yet ordered
+
+
+def test_a_cycle_of_stakes_loses_nobody(tmp_path):
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name,country,aliases,kind\na,Alpha Holdings,SG,,company\nb,Beta Industries,SG,,company\n"
+                       "d,Delta Sub,SG,,company\n")
+    stakes = tmp_path / "ownership.csv"
+    stakes.write_text("owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+                      "a,b,60,,,,,test\nb,a,20,,,,,test\nb,d,100,,,,,test\n")
+    graph = ExportGraph.open([FIXTURES / "world.ttl", parties, stakes], bundled=False)
+    names = {n.attrs["label"] for n in graph.graph_view("Alpha Holdings", depth=2, as_of=DAY,
+                                                         include="owners,subsidiaries").nodes.values()}
+    assert names == {"Alpha Holdings", "Beta Industries", "Delta Sub"}
+    page = tmp_path / "cycle.html"
+    graph.view("Alpha Holdings", page)
+    assert "Delta Sub" in page.read_text()
+
+
 def test_graphml_reads_back_in_networkx_and_igraph(bundled, inspur, tmp_path):
     path = export(bundled, "graphml", tmp_path / "inspur.graphml", focus="Inspur Group Co., Ltd.", depth=2)
     nodes, edges = expected(inspur)
@@ -153,13 +191,17 @@ def test_jsonld_and_turtle_round_trip_through_rdflib(bundled, inspur, tmp_path):
     jsonld = export(bundled, "jsonld", tmp_path / "inspur.jsonld", focus="Inspur Group Co., Ltd.", depth=2)
     turtle = export(bundled, "turtle", tmp_path / "inspur.ttl", focus="Inspur Group Co., Ltd.", depth=2)
     source = Graph().parse(data=bundled.store.construct(
-        bundled.queries["export/describe"].text, [{"resource": r} for r in map(_iri, inspur.resources())]),
-        format="nt")
+        bundled.queries["export/describe"].text,
+        [{"resource": r, "asOf": DAY} for r in map(_iri, inspur.resources())]), format="nt")
     a, b = Graph().parse(jsonld, format="json-ld"), Graph().parse(turtle, format="turtle")
     assert len(source) > 100 and isomorphic(a, source) and isomorphic(b, source)
     subjects = {str(s) for s in a.subjects()}
     assert set(inspur.resources()) <= subjects  # every node and stake is described
     assert "https://w3id.org/exportgraph/id/source/fr/90-14048" in subjects  # and the sources they cite
+    eg = "https://w3id.org/exportgraph/ontology#"
+    standing = {str(o) for c in a.subjects(URIRef(eg + "coveredParty"), URIRef(TAIWAN))
+                for o in a.objects(c, URIRef(eg + "coverageStatus"))}
+    assert standing == {eg + "Listed"}  # the view's 50% standing on the date is in the RDF too
 
 
 def _iri(text: str):
@@ -219,7 +261,35 @@ def test_cli_export_and_its_errors(tmp_path, capsys):
     missing = tmp_path / "no" / "such" / "dir.graphml"
     assert main(["export", "--format", "graphml", "-o", str(missing)]) == 2
     assert "does not exist" in capsys.readouterr().err and not missing.parent.exists()
+    assert main(["export", "--format", "graphml", "-o", str(tmp_path)]) == 2  # a directory is not a file
+    assert "is a directory" in capsys.readouterr().err
+    assert main(["view", "Inspur Taiwan", "-o", str(tmp_path)]) == 2
+    assert main(["export", "--format", "neo4j", "-o", str(out)]) == 2  # neo4j writes a directory, not over a file
+    assert out.read_text().startswith("<?xml")
     assert list(tmp_path.glob(".exportgraph-*")) == []  # no temporary file left behind
+
+
+def test_hostile_names_stay_readable(tmp_path):
+    """Quotes, backslashes, markup, newlines and the control characters XML forbids, in a user's names."""
+    name = 'Bad "Name" \\ <b>&</b> ]]> -->\nsecond line\x0bend\x1fmore'
+    parties = tmp_path / "parties.csv"
+    with parties.open("w", newline="") as f:
+        csv.writer(f).writerows([["id", "name", "country", "aliases", "kind"], ["h", name, "SG", "", "company"]])
+    graph = ExportGraph.open([FIXTURES / "world.ttl", parties], bundled=False)
+    h = str(user_party("h"))
+    for fmt in ("graphml", "gexf"):
+        path = export(graph, fmt, tmp_path / f"h.{fmt}", focus=h, include="countries")
+        g = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+        [label] = [d["label"] for _, d in g.nodes(data=True) if d.get("kind") == "organisation"]
+        assert label == name.replace("\x0b", "\ufffd").replace("\x1f", "\ufffd")
+    if shutil.which("dot"):
+        dot = export(graph, "dot", tmp_path / "h.dot", focus=h)
+        assert subprocess.run(["dot", "-Tsvg", str(dot)], capture_output=True, timeout=60).returncode == 0
+    graph.export("neo4j", tmp_path / "neo", focus=h)
+    with (tmp_path / "neo" / "nodes.csv").open(newline="") as f:
+        assert name in {row[2] for row in csv.reader(f)}
+    script = tmp_path / "neo" / "import.sh"
+    assert "--multiline-fields=true" in script.read_text() and script.stat().st_mode & 0o111
 
 
 def test_a_failed_write_leaves_the_old_file(bundled, tmp_path, monkeypatch):
@@ -236,10 +306,3 @@ def test_a_failed_write_leaves_the_old_file(bundled, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="killed"):
         bundled.export("svg", out, focus="Inspur Taiwan", depth=0)
     assert out.read_text() == "the previous export" and list(tmp_path.glob(".exportgraph-*")) == []
-
-
-def test_attribute_names_are_declared_once():
-    """Every exporter takes its attribute names and types from the view: no format adds facts."""
-    assert set(NODE_KEYS) >= {"label", "kind", "country", "listed", "lists", "coverage", "covered",
-                              "ultimate_parent"}
-    assert set(EDGE_KEYS) >= {"percent", "percent_min", "percent_max", "valid_from", "valid_to"}

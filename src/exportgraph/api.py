@@ -148,7 +148,8 @@ class ExportGraph:
 
     @classmethod
     def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True, endpoint: str | None = None,
-             update_endpoint: str | None = None, graph: str | None = None) -> ExportGraph:
+             update_endpoint: str | None = None, graph: str | None = None,
+             store: str | Path | None = None) -> ExportGraph:
         """Load the ontology and, unless ``bundled=False``, the bundled graph; then ``data`` files.
 
         ``data`` holds RDF files (by extension) and user CSVs (parties, ownership, listings, supply,
@@ -158,7 +159,19 @@ class ExportGraph:
         holds no triples yet gets the ontology and the bundled graph (this needs ``update_endpoint``);
         one that holds them is used as it is. Derived facts are computed on the server. ``graph``
         names the graph to write into where the default graph cannot be written (Virtuoso).
+
+        With ``store`` the triples live on disk in that directory (``--store DIR``): a new one gets
+        the ontology and the bundled graph; ``exportgraph import`` adds sources to it (``imports``).
         """
+        if store is not None:
+            if endpoint:
+                raise InputError("give --store or --endpoint, not both")
+            if data:
+                raise InputError("--data is not added to a --store (it would stay there): "
+                                 "use `exportgraph import KIND FILE --store DIR`")
+            persistent = cls(EmbeddedStore(str(store)))
+            persistent._open_persistent(bundled)
+            return persistent
         if endpoint:
             from .store.remote import RemoteStore
 
@@ -176,6 +189,57 @@ class ExportGraph:
         graph._load_files(paths.ontology_files() + (paths.graph_files() if bundled else []))
         graph.load(data)
         return graph
+
+    def _open_persistent(self, bundled: bool) -> None:
+        """First open: the ontology and the bundled graph (the Entity List as the first generation
+        of its source graph, which imports replace), derived facts, then the marks that say so.
+        Later opens: remove what a killed import left, and derive again if an import was cut
+        short after its commit."""
+        from . import imports
+
+        store = self.store
+        imports.drop_unnamed(store)
+        if not imports.marked(store, imports.INITIALISED):
+            store.update("DROP SILENT ALL")  # a first open cut short starts again
+            for path in paths.ontology_files():
+                store.load(path.read_bytes(), "text/turtle", name=str(path))
+            for path in paths.graph_files() if bundled else []:  # the Entity List is what imports replace
+                key = "entity-list" if path == paths.GENERATED / "entity-list.ttl" else "bundled-" + path.stem
+                imports.register(store, key, path.read_bytes(), str(path))
+            imports.mark(store, imports.INITIALISED)
+        if not imports.marked(store, imports.DERIVED):
+            self.derive()
+            imports.mark(store, imports.DERIVED)
+        self.coverage.reset()  # the 50% rule is recomputed for this session's dates
+        store.flush()
+
+    def import_file(self, kind: str, path: str | Path, *, as_of: dt.date | None = None,
+                    dry_run: bool = False):
+        """Import a source file into the persistent store (``imports``): whole or not at all.
+        Returns an ``imports.Summary`` with the entries added, removed and changed. ``dry_run``:
+        read, check and compare, write nothing."""
+        from . import imports
+
+        summary = imports.run(self, kind, Path(path), as_of=as_of or dt.date.today(), check_only=dry_run)
+        if not summary.unchanged and not dry_run:
+            imports.say("deriving facts")
+            self.derive()
+            imports.mark(self.store, imports.DERIVED)
+        self.store.flush()  # type: ignore[attr-defined]  (imports.run checked it is on disk)
+        return summary
+
+    def changes(self, list_name: str, since: dt.date, until: dt.date | None = None) -> dict[str, list[Row]]:
+        """Entries added to and removed from a list between two dates (both included), with citations."""
+        until = until or dt.date.today()
+        if until < since:
+            raise InputError(f"--until {until} is before --since {since}")
+        lists = {str(r["name"]) for r in self.store.select(
+            "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
+        if list_name not in lists:
+            raise InputError(f"--list: unknown {list_name!r}; expected one of {', '.join(sorted(lists))}")
+        args = {"list": list_name, "from": since, "to": until}
+        return {"added": self.query("list-additions", **args).rows,
+                "removed": self.query("list-removals", **args).rows}
 
     def _load_files(self, files: Sequence[Path]) -> None:
         for path in files:
@@ -492,22 +556,22 @@ class ExportGraph:
         view = self.graph_view(focus, depth=depth, as_of=as_of, include=include)
         data = None
         if fmt in ("jsonld", "turtle"):
-            describe = self.queries["export/describe"].text
-            data = self.store.construct(describe, [{"resource": IRI(r)} for r in view.resources()])  # type: ignore[arg-type]
+            describe = self.queries["export/describe"].text  # the 50% rule of the date: graph_view computed it
+            data = self.store.construct(describe, [{"resource": IRI(r), "asOf": view.as_of}  # type: ignore[arg-type]
+                                                   for r in view.resources()])
         return write(view, fmt, out, data)
 
     def view(self, name_or_iri: str, out: str | Path, *, depth: int = 2, as_of: dt.date | None = None,
              fmt: str = "html") -> Path:
         """A picture of one organisation's ownership neighbourhood: ``html`` (interactive, one
         self-contained file), ``svg`` or ``png`` (Graphviz). Returns the path written."""
-        from .export import write
+        from .export import atomic, check_target, write
         from .export.html import picture
         from .picture import render_html
 
         if fmt not in ("html", "svg", "png"):
             raise InputError(f"--format: unknown {fmt!r}; expected html, svg or png")
-        if not Path(out).parent.is_dir():
-            raise InputError(f"-o {out}: directory {Path(out).parent} does not exist")
+        check_target("svg" if fmt == "html" else fmt, out)  # a file in an existing directory
         if depth < 0:
             raise InputError(f"--depth must be 0 or more, not {depth}")
         view = self.graph_view(name_or_iri, depth=depth, as_of=as_of, include="owners,subsidiaries,listings")
@@ -517,7 +581,8 @@ class ExportGraph:
             return write(view, fmt, out)[0]
         title = str(view.nodes[view.focus].attrs["label"]) if view.focus else "exportgraph"
         path = Path(out)
-        path.write_text(render_html(picture(view, title)), encoding="utf-8")
+        with atomic(path) as tmp:
+            tmp.write_text(render_html(picture(view, title)), encoding="utf-8")
         return path
 
     # -- routes ---------------------------------------------------------------------------------

@@ -24,9 +24,11 @@ from .check import COLUMNS, ENGINES
 from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import INCLUDE as EXPORT_INCLUDE
+from .imports import READERS as IMPORT_READERS
 from .screen import DEFAULT_THRESHOLD
 
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND = 0, 2, 3
+IMPORT_KINDS = tuple(IMPORT_READERS)
 
 
 def _date(text: str) -> dt.date:
@@ -43,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
                              "ownership or listings CSV (repeatable)")
     base.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                       help="answer as of this date (default: today)")
+    base.add_argument("--store", default=os.environ.get("EXPORTGRAPH_STORE"), metavar="DIR",
+                      help="keep the graph on disk in DIR (default: EXPORTGRAPH_STORE; without it, the "
+                           "bundled graph in memory); a new DIR gets the bundled graph, `import` adds to it")
     base.add_argument("--endpoint", default=os.environ.get("EXPORTGRAPH_ENDPOINT"), metavar="URL",
                         help="work on a remote SPARQL 1.1 store instead of the embedded one (default: "
                              "EXPORTGRAPH_ENDPOINT); credentials from EXPORTGRAPH_ENDPOINT_USER/_PASSWORD")
@@ -103,8 +108,6 @@ def _parser() -> argparse.ArgumentParser:
                        "and the jobs (check, screen, exposure) over HTTP, with a query page at /")
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     v.add_argument("--port", type=int, default=7878)
-    v.add_argument("--store", metavar="DIR", default=None, help="keep the SPARQL store's database here (a "
-                   "directory that holds one already is served as it is)")
     v.add_argument("--workers", type=int, default=2, help="SPARQL engine processes (default 2)")
     v.add_argument("--timeout", type=float, default=5.0, help="seconds a SPARQL query may run (default 5)")
     v.add_argument("--max-bytes", type=int, default=50_000_000, help="largest SPARQL result sent (default 50 MB)")
@@ -126,6 +129,18 @@ def _parser() -> argparse.ArgumentParser:
     vw.add_argument("--depth", type=int, default=2, help="ownership levels up and down (default 2)")
     vw.add_argument("--format", choices=("html", "svg", "png"), default="html")
     vw.add_argument("-o", "--output", default=None, help="file to write (default: NAME.html, .svg or .png)")
+    im = sub.add_parser("import", parents=[common], help="import a source file into the --store: "
+                        "whole or not at all; shows what entries it adds, removes and changes")
+    im.add_argument("kind", choices=IMPORT_KINDS, help="the source format")
+    im.add_argument("file", help="the file to import")
+    im.add_argument("--dry-run", action="store_true", help="read, check and compare; write nothing")
+    im.add_argument("--diff", action="store_true", help="list every entry added, removed or changed")
+    ch = sub.add_parser("changes", parents=[common], help="entries added to and removed from a list "
+                        "between two dates, with citations")
+    ch.add_argument("--list", required=True, dest="list_name", metavar="LIST",
+                    help="entity-list, meu-list, dod-1260h, ...")
+    ch.add_argument("--since", type=_date, required=True, metavar="YYYY-MM-DD")
+    ch.add_argument("--until", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
@@ -161,7 +176,7 @@ def _open(args):
     from .api import ExportGraph
 
     return ExportGraph.open(args.data, endpoint=args.endpoint, update_endpoint=args.update_endpoint,
-                            graph=args.graph)
+                            graph=args.graph, store=args.store)
 
 
 def _plain(value):
@@ -556,6 +571,42 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.rsplit("/", 1)[-1].lower()).strip("-")[:60] or "view"
 
 
+def cmd_import(args, out) -> int:
+    if not args.store:
+        raise InputError("import needs a persistent store to keep what it imports: give --store DIR")
+    s = _open(args).import_file(args.kind, args.file, as_of=args.as_of, dry_run=args.dry_run)
+    counts = {w: sum(1 for c in s.changes if c.what == w) for w in ("added", "removed", "changed")}
+    state = "dry run, nothing written" if args.dry_run else "unchanged" if s.unchanged else "imported"
+    if args.format == "json":
+        json.dump({"kind": s.kind, "file": s.file, "sha256": s.sha256, "status": state, "read": s.read,
+                   "triples": s.triples, "skipped": s.skipped, **counts,
+                   "changes": [dataclasses.asdict(c) for c in s.changes]}, out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
+    rows = [("status", state), ("read", s.read), ("triples in the source's graph", s.triples),
+            *((f"skipped: {reason}", n) for reason, n in sorted(s.skipped.items())),
+            *((f"entries {w}", n) for w, n in counts.items())]
+    (_csv if args.format == "csv" else _table)(["", s.file], rows, out)
+    if args.diff and s.changes:
+        print(file=out)
+        (_csv if args.format == "csv" else _table)(
+            ["change", "entry", "party", "details"],
+            [(c.what, c.entry, c.name, "; ".join(c.details)) for c in s.changes], out)
+    return EXIT_OK
+
+
+def cmd_changes(args, out) -> int:
+    found = _open(args).changes(args.list_name, args.since, args.until)
+    if args.format == "json":
+        json.dump(_plain(found), out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
+    rows = [("added", _cell(r["dateAdded"]), r["name"], r["country"], r["citation"]) for r in found["added"]]
+    rows += [("removed", _cell(r["dateRemoved"]), r["name"], r["country"], r["citations"]) for r in found["removed"]]
+    (_csv if args.format == "csv" else _table)(["change", "date", "name", "country", "citation"], rows, out)
+    return EXIT_OK
+
+
 def cmd_load(args, out) -> int:
     if not args.endpoint or not args.update_endpoint:
         raise InputError("load needs --endpoint and --update-endpoint (the store to load into)")
@@ -565,4 +616,5 @@ def cmd_load(args, out) -> int:
 VERBS = {"info": cmd_info, "load": cmd_load, "serve": cmd_serve, "entity": cmd_entity, "query": cmd_query,
          "check": cmd_check, "screen": cmd_screen,
          "exposure": cmd_exposure, "routes": cmd_routes, "export": cmd_export, "view": cmd_view,
+         "import": cmd_import, "changes": cmd_changes,
          "build": cmd_build}

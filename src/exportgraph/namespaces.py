@@ -45,6 +45,7 @@ class EG(DefinedNamespace):
     FederalRegisterCitation: URIRef
     GovernmentBody: URIRef
     GroupMembership: URIRef
+    Import: URIRef
     IntegratedCircuit: URIRef
     Item: URIRef
     ListEntry: URIRef
@@ -106,6 +107,7 @@ class EG(DefinedNamespace):
     dateRemoved: URIRef
     declaredEndUse: URIRef
     denseTops: URIRef
+    derived: URIRef
     destination: URIRef
     dieArea: URIRef
     eccn: URIRef
@@ -116,6 +118,8 @@ class EG(DefinedNamespace):
     exceptGroup: URIRef
     explanation: URIRef
     fdpFootnote: URIRef
+    fileName: URIRef
+    fileSha256: URIRef
     foundingDate: URIRef
     foundry: URIRef
     frDocument: URIRef
@@ -127,7 +131,9 @@ class EG(DefinedNamespace):
     groupCode: URIRef
     hasAddress: URIRef
     headquarteredIn: URIRef
+    importKind: URIRef
     incorporatedIn: URIRef
+    initialised: URIRef
     inputProblem: URIRef
     issuedBy: URIRef
     issuingBody: URIRef
@@ -166,6 +172,7 @@ class EG(DefinedNamespace):
     processNode: URIRef
     published: URIRef
     quantity: URIRef
+    recordsRead: URIRef
     releaseDate: URIRef
     requiresDatacenter: URIRef
     rescindedOn: URIRef
@@ -175,6 +182,7 @@ class EG(DefinedNamespace):
     seller: URIRef
     sharesAddressWith: URIRef
     shortName: URIRef
+    sourceGraph: URIRef
     stakeKind: URIRef
     subsidiaryOf: URIRef
     suppliedItemText: URIRef
@@ -189,6 +197,7 @@ class EG(DefinedNamespace):
     tppMin: URIRef
     trainingOps: URIRef
     trainingOpsMin: URIRef
+    triplesImported: URIRef
     ultimateParent: URIRef
     uscc: URIRef
     validFrom: URIRef

@@ -21,7 +21,8 @@ SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "cytoscape": ".cyjs", "dot": "
           "png": ".png", "jsonld": ".jsonld", "turtle": ".ttl", "neo4j": ""}
 _TEXT = {"graphml": graphml.write, "gexf": gexf.write, "cytoscape": cytoscape.write, "dot": dot.write}
 
-__all__ = ["DEFAULT_INCLUDE", "FORMATS", "INCLUDE", "View", "build", "check_target", "parse_include", "write"]
+__all__ = ["DEFAULT_INCLUDE", "FORMATS", "INCLUDE", "View", "atomic", "build", "check_target", "parse_include",
+           "write"]
 
 
 def write(view: View, fmt: str, out: str | Path | None, rdf_data: bytes | None = None) -> list[Path]:
@@ -34,7 +35,7 @@ def write(view: View, fmt: str, out: str | Path | None, rdf_data: bytes | None =
         return neo4j.write(view, Path(out))  # type: ignore[arg-type]
     if fmt in ("svg", "png"):
         path = Path(out) if not to_stdout else None  # type: ignore[arg-type]
-        with _atomic(path) as tmp:
+        with atomic(path) as tmp:
             dot.render(view, fmt, tmp)
             if path is None:
                 sys.stdout.write(tmp.read_text(encoding="utf-8"))
@@ -50,7 +51,7 @@ def write(view: View, fmt: str, out: str | Path | None, rdf_data: bytes | None =
         sys.stdout.write(text)
         return []
     path = Path(out)  # type: ignore[arg-type]
-    with _atomic(path) as tmp:
+    with atomic(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return [path]
 
@@ -65,12 +66,16 @@ def check_target(fmt: str, out: str | Path | None) -> None:
     if to_stdout and fmt == "png":
         raise InputError("--format png writes an image: give -o FILE.png")
     if not to_stdout:
-        parent = Path(out).parent  # type: ignore[arg-type]
-        if not parent.is_dir():
-            raise InputError(f"-o {out}: directory {parent} does not exist")
+        target = Path(out)  # type: ignore[arg-type]
+        if not target.parent.is_dir():
+            raise InputError(f"-o {out}: directory {target.parent} does not exist")
+        if fmt == "neo4j" and target.exists() and not target.is_dir():
+            raise InputError(f"-o {out}: --format neo4j writes a directory, and this is a file")
+        if fmt != "neo4j" and target.is_dir():
+            raise InputError(f"-o {out}: is a directory; give a file name")
 
 
-class _atomic:
+class atomic:
     """A temporary file beside ``path`` that replaces it only when the block succeeds."""
 
     def __init__(self, path: Path | None) -> None:
@@ -84,10 +89,11 @@ class _atomic:
         return self.tmp
 
     def __exit__(self, kind, value, tb) -> None:
-        if kind is None and self.path is not None:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(self.tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
+        try:
+            if kind is None and self.path is not None:
+                mask = os.umask(0)
+                os.umask(mask)
+                os.chmod(self.tmp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
+                os.replace(self.tmp, self.path)
+        finally:
+            self.tmp.unlink(missing_ok=True)  # gone already when it was renamed

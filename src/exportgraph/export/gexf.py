@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
 
-from .graphml import _describe
+from .graphml import _describe, escape, quoteattr
 from .view import EDGE_ATTRS, NODE_ATTRS, View
 
 _TYPES = {str: "string", bool: "boolean", float: "double", int: "long"}

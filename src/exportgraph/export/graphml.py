@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 from .view import EDGE_ATTRS, NODE_ATTRS, View
 
 _TYPES = {str: "string", bool: "boolean", float: "double", int: "long"}
+# characters XML 1.0 forbids even escaped (control characters, lone surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: object) -> str:
+    """Text that any XML 1.0 reader accepts: forbidden characters become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
+def escape(text: object) -> str:
+    return _escape(xml_text(text))
+
+
+def quoteattr(text: object) -> str:
+    return _quoteattr(xml_text(text))
 
 
 def _value(value: object) -> str:

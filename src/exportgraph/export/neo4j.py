@@ -39,5 +39,6 @@ def write(view: View, directory: Path) -> list[Path]:
                         *(_cell(e.attrs.get(k)) for k in EDGE_ATTRS if k != "type")])
     script.write_text("#!/bin/sh\n# Load these files into a new, empty Neo4j database named exportgraph (Neo4j 5):\n"
                       "neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv "
-                      "--overwrite-destination exportgraph\n", encoding="utf-8")
+                      "--multiline-fields=true --overwrite-destination exportgraph\n", encoding="utf-8")
+    script.chmod(0o755)
     return [nodes, rels, script]

@@ -105,8 +105,10 @@ def _node(row: dict) -> Node:
     }
     if kind in ("organisation", "person"):
         coverage = str(row.get("coverage") or "")
+        # listed: on any list on the date; coverage: standing under the 50% rule (Entity List and
+        # MEU List parties and what they own); covered: the rule's restrictions apply (as exposure says)
         attrs.update(country=_text(row.get("countries")), listed=bool(lists), lists=lists or None,
-                     coverage=coverage or None, covered=coverage == "covered",
+                     coverage=coverage or None, covered=coverage in ("listed", "covered"),
                      ultimate_parent=_text(row.get("ultimateParent")))
     elif kind == "country":
         attrs.update(alpha2=_text(row.get("alpha2")))
@@ -169,10 +171,11 @@ def build(node_rows: list[dict], edge_rows: list[dict], citation_rows: list[dict
         for name, step in (("owners", owners_of), ("subsidiaries", owned_by)):
             if name not in include:
                 continue
-            frontier = {focus}
+            seen, frontier = {focus}, {focus}  # each direction walks on its own (stakes can form cycles)
             for _ in range(depth):
-                frontier = {n for f in frontier for n in step.get(f, ())} - chosen
-                chosen |= frontier
+                frontier = {n for f in frontier for n in step.get(f, ())} - seen
+                seen |= frontier
+            chosen |= seen
         parties = set(chosen)
         for e in edges:  # what the included kinds attach to the parties: entries, countries, chips, counterparties
             if e.attrs["type"] not in OWNERSHIP and (e.source in parties or e.target in parties):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -76,6 +76,19 @@ class CountryIndex:
                         self.by_name.setdefault(row[col].strip().lower(), code)
         for name, code in COUNTRY_ALIASES.items():
             self.by_name.setdefault(name, code)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> CountryIndex:
+        """An index from (code, English name) pairs, e.g. the countries already in the graph."""
+        index = cls.__new__(cls)
+        index.by_name, index.codes = {}, set()
+        for code, name in pairs:
+            index.codes.add(code)
+            if name:
+                index.by_name.setdefault(name.strip().lower(), code)
+        for name, code in COUNTRY_ALIASES.items():
+            index.by_name.setdefault(name, code)
+        return index
 
     def code(self, text: str, *, source: str | None = None, line: int | None = None,
              column: str | None = None) -> str:

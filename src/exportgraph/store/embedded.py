@@ -113,13 +113,23 @@ def parse_rdf(data: bytes, media_type: str, name: str) -> list:
         raise InputError(f"not valid {fmt.name}: {exc}", source=name) from None
 
 
+# graphs whose triples are derived for a moment (the 50% rule of some dates, orders being checked)
+# and are not part of the data: ``dump()`` leaves them out
+TRANSIENT_GRAPHS = ("https://w3id.org/exportgraph/id/graph/coverage", "https://w3id.org/exportgraph/id/graph/orders")
+
+
 class EmbeddedStore:
-    """pyoxigraph in memory; queries see the union of all graphs as their default graph."""
+    """pyoxigraph in memory, or on disk in ``path`` (``--store DIR``); queries see the union of all
+    graphs as their default graph."""
 
     writable = True
 
-    def __init__(self) -> None:
-        self._store = ox.Store()
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path
+        try:
+            self._store = ox.Store(path) if path else ox.Store()
+        except OSError as exc:
+            raise InputError(f"cannot open the store in {path}: {exc}") from None
 
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
         """Add RDF to the default graph (or a named graph); a file that does not parse adds nothing."""
@@ -160,17 +170,34 @@ class EmbeddedStore:
             raise InputError(f"SPARQL update syntax error: {exc}") from None
 
     def dump(self, media_type: str = "application/n-triples", *, union: bool = False) -> bytes:
-        """The default graph (where everything exportgraph loads and derives lives); with
-        ``union=True`` the triples of every graph (derived coverage and orders included)."""
+        """The data: the triples of every graph but the transient ones (``TRANSIENT_GRAPHS``); with
+        ``union=True`` those too (derived coverage and orders included)."""
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}")
         if fmt.supports_datasets:
             return self._store.dump(format=fmt)
-        if union:
-            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store}
-            return ox.serialize(triples, format=fmt)
-        return self._store.dump(format=fmt, from_graph=ox.DefaultGraph())
+        keep = (lambda q: True) if union else (lambda q: not isinstance(q.graph_name, ox.NamedNode)
+                                                 or q.graph_name.value not in TRANSIENT_GRAPHS)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store if keep(q)}
+        return ox.serialize(triples, format=fmt)
 
     def __len__(self) -> int:
         return len(self._store)
+
+    def graphs(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def extend(self, triples, graph: str) -> None:
+        """Add triples (pyoxigraph terms) to a named graph in one transaction: all or nothing."""
+        target = ox.NamedNode(graph)
+        self._store.extend(ox.Quad(s, p, o, target) for s, p, o in triples)
+
+    def triples(self, graph: str) -> set:
+        """The triples of one named graph, as pyoxigraph triples."""
+        return {ox.Triple(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+
+    def flush(self) -> None:
+        if self.path:
+            self._store.flush()

@@ -1,0 +1,293 @@
+"""``exportgraph import KIND FILE --store DIR``: a source file read into a persistent store, whole
+or not at all.
+
+The live triples are in the default graph (the derivations, SPARQL updates, read only that). Each
+source also keeps a copy of what it asserts in a named graph, one generation per import
+(``graph/source/<key>/<time>``); the store's ``graph/meta`` names the current one. An import reads
+and checks the whole file first (a malformed record stops it, naming file, line and reason, before
+anything is written), writes the new generation in one transaction, then commits with one SPARQL
+update: out of the default graph go the old copy's triples that no other source asserts, in come
+the new copy's, the new generation becomes current and the import is recorded (``eg:Import``); the
+old generation is dropped after. A process killed before the commit leaves a generation that
+nothing names, which the next open removes: the store is as it was. Derived facts are recomputed
+after the commit; a store whose derivation was cut short is re-derived when it is next opened.
+
+An import of a list replaces the list's previous copy; other sources keep one copy per file name
+(two FtM datasets are both kept; a newer copy of one replaces it). Entries the new copy no longer has are kept
+with ``eg:dateRemoved`` (the copy's date), so that answers as of an earlier date stay right and
+``changes`` can report them. Re-importing an unchanged file changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .ids import slug
+
+ID = "https://w3id.org/exportgraph/id/"
+META = ID + "graph/meta"
+IMPORTS = ID + "graph/imports"
+SOURCES = ID + "graph/source/"
+STORE_NODE = ox.NamedNode(ID + "store")
+EG = "https://w3id.org/exportgraph/ontology#"
+INITIALISED, DERIVED = ox.NamedNode(EG + "initialised"), ox.NamedNode(EG + "derived")
+SOURCE_GRAPH = ox.NamedNode(EG + "sourceGraph")
+TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LIST_ENTRY, DATE_REMOVED = ox.NamedNode(EG + "ListEntry"), ox.NamedNode(EG + "dateRemoved")
+XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+DCT_SOURCE, ROW_SOURCES = "http://purl.org/dc/terms/source", ID + "source/dataset/"
+
+
+def new_generation(kind: str) -> str:
+    return f"{SOURCES}{kind}/{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+
+
+def current(store, kind: str) -> str | None:
+    """The current generation of a source's graph, if the source was ever loaded."""
+    rows = store.select(f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} ?g }} }}")
+    return next((str(r["g"]) for r in rows if str(r["g"]).startswith(f"{SOURCES}{kind}/")), None)
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    entry: str
+    party: str
+    name: str
+    what: str  # added, removed, changed
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class Summary:
+    kind: str
+    file: str
+    sha256: str
+    read: int = 0
+    triples: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    unchanged: bool = False
+    changes: list[EntryChange] = field(default_factory=list)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+def say(text: str) -> None:
+    """A phase of a long job, on standard error."""
+    print(f"exportgraph: {text}", file=sys.stderr, flush=True)
+
+
+class Progress:
+    """Counts records on the terminal (standard error, only when it is a terminal)."""
+
+    def __init__(self, label: str, every: int = 1000) -> None:
+        self.label, self.every, self.n = label, every, 0
+        self.tty = sys.stderr.isatty()
+
+    def tick(self, n: int = 1) -> None:
+        self.n += n
+        if self.tty and self.n % self.every < n:
+            print(f"\r{self.label}: {self.n:,} records read", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.tty:
+            print(f"\r{self.label}: {self.n:,} records read", file=sys.stderr, flush=True)
+
+
+# -- the readers: each yields (subject, predicate, object) as rdflib terms and counts what it reads --
+
+Reader = Callable[[Path, "Summary", Progress, object], Iterable[tuple]]
+
+
+def _entity_list(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
+    from .build import rule_pages
+    from .sources import nsfreg
+    from .sources.common import CountryIndex
+
+    index = CountryIndex.from_pairs((str(r["code"]), str(r["name"] or "")) for r in graph.store.select(
+        "SELECT ?code ?name WHERE { ?c a eg:Country ; eg:alpha2 ?code "
+        "OPTIONAL { ?c rdfs:label|skos:altLabel ?name FILTER(LANG(?name) IN (\"\", \"en\")) } }"))
+    for t in nsfreg.read("entity-list", path, index, rule_pages()):
+        if t[1].endswith("#rowKey"):
+            summary.read += 1
+            progress.tick()
+        yield t
+
+
+def _ftm(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
+    from .sources import ftm
+
+    for record, triples in ftm.read(path, graph._country_codes()):
+        if record:  # the first item is the dataset's own description
+            summary.read += 1
+            progress.tick()
+        if isinstance(triples, str):
+            summary.skip(triples)
+            continue
+        yield from triples
+
+
+READERS: dict[str, Reader] = {"entity-list": _entity_list, "ftm": _ftm}
+REPLACED = {"entity-list"}  # kinds whose new copy replaces the old one, whatever the file name
+
+
+def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _entries(triples: set) -> dict[str, dict]:
+    """Each list entry of a source graph: its party, the party's name and its other facts."""
+    by_subject: dict[str, set] = {}
+    for t in triples:
+        # which row of the file a fact came from is provenance, not a change: rows move between copies
+        if t.predicate.value == DCT_SOURCE and t.object.value.startswith(ROW_SOURCES):
+            continue
+        by_subject.setdefault(t.subject.value, set()).add((t.predicate.value, t.object))
+    out = {}
+    for s, facts in by_subject.items():
+        if ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", LIST_ENTRY) not in facts:
+            continue
+        party = next((o.value for p, o in facts if p == EG + "party"), "")
+        name = next((o.value for p, o in by_subject.get(party, ()) if p == EG + "name"), party)
+        out[s] = {"party": party, "name": name, "facts": facts,
+                  "party_facts": by_subject.get(party, set())}
+    return out
+
+
+def diff(old: set, new: set) -> list[EntryChange]:
+    """Entries added, removed (no longer in the new copy) and changed (their facts or their
+    party's facts differ; removals recorded earlier are not changes)."""
+    before, after = _entries(old), _entries(new)
+    out = []
+    for e in sorted(after.keys() - before.keys()):
+        out.append(EntryChange(e, after[e]["party"], after[e]["name"], "added"))
+    for e in sorted(before.keys() - after.keys()):  # (run() keeps these, removed: not reached from there)
+        out.append(EntryChange(e, before[e]["party"], before[e]["name"], "removed"))
+    def removed(facts: set) -> bool:
+        return any(p == DATE_REMOVED.value for p, _ in facts)
+
+    for e in sorted(before.keys() & after.keys()):
+        a, b = before[e], after[e]
+        if removed(a["facts"]) != removed(b["facts"]):  # taken off the list, or back on it
+            out.append(EntryChange(e, b["party"], b["name"], "removed" if removed(b["facts"]) else "added"))
+            continue
+        lost = {(p, o) for p, o in a["facts"] - b["facts"] if p != DATE_REMOVED.value}
+        gained = {(p, o) for p, o in b["facts"] - a["facts"] if p != DATE_REMOVED.value}
+        lost |= {("party " + p, o) for p, o in a["party_facts"] - b["party_facts"]}
+        gained |= {("party " + p, o) for p, o in b["party_facts"] - a["party_facts"]}
+        if lost or gained:
+            details = tuple(sorted(f"- {p.rsplit('#', 1)[-1]} {o.value}" for p, o in lost)
+                            + sorted(f"+ {p.rsplit('#', 1)[-1]} {o.value}" for p, o in gained))
+            out.append(EntryChange(e, b["party"], b["name"], "changed", details))
+    return out
+
+
+def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = False) -> Summary:
+    """Import ``path`` as ``kind`` into ``graph``'s persistent store (see the module docstring)."""
+    store = graph.store
+    if kind not in READERS:
+        raise InputError(f"unknown import kind {kind!r}; expected one of {', '.join(READERS)}")
+    if not getattr(store, "path", None):
+        raise InputError("import needs a persistent store to keep what it imports: give --store DIR")
+    if not path.is_file():
+        raise InputError("no such file", source=str(path))
+    data = path.read_bytes()
+    summary = Summary(kind, str(path), hashlib.sha256(data).hexdigest())
+    progress = Progress(f"{kind} {path.name}")
+    say(f"reading {path} as {kind}")
+    new = {ox.Triple(*map(_to_ox, t)) for t in READERS[kind](path, summary, progress, graph)}
+    progress.done()
+    # a list has one current copy; other sources one per file (two FtM datasets are both kept)
+    key = kind if kind in REPLACED else f"{kind}-{slug(path.stem)}"
+    previous = current(store, key)
+    old = store.triples(previous) if previous else set()
+    # entries the new copy no longer has stay, removed on the copy's date (unless already removed)
+    day = ox.Literal(f"{as_of.isoformat()}T00:00:00", datatype=XSD_DATETIME)
+    gone = _entries(old).keys() - _entries(new).keys()
+    already = {t.subject.value for t in old if t.predicate == DATE_REMOVED}
+    new |= {t for t in old if t.subject.value in gone}
+    new |= {ox.Triple(ox.NamedNode(e), DATE_REMOVED, day) for e in gone - already}
+    summary.changes = diff(old, new)
+    summary.triples = len(new)
+    summary.unchanged = new == old
+    if check_only or summary.unchanged:
+        return summary
+    generation = new_generation(key)
+    say(f"writing {len(new):,} triples")
+    store.extend(new, generation)  # one transaction; named by nothing until the commit
+    record = ox.NamedNode(f"{ID}import/{generation[len(SOURCES):]}")
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    facts = [
+        (RDF_TYPE, ox.NamedNode(EG + "Import")),
+        (ox.NamedNode(EG + "importKind"), ox.Literal(kind)),
+        (ox.NamedNode(EG + "fileName"), ox.Literal(path.name)),
+        (ox.NamedNode(EG + "fileSha256"), ox.Literal(summary.sha256)),
+        (ox.NamedNode(EG + "recordsRead"), ox.Literal(str(summary.read), datatype=integer)),
+        (ox.NamedNode(EG + "triplesImported"), ox.Literal(str(summary.triples), datatype=integer)),
+        (ox.NamedNode("http://www.w3.org/ns/prov#startedAtTime"),
+         ox.Literal(dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"), datatype=XSD_DATETIME)),
+    ]
+    record_data = " ".join(f"{record} {p} {o} ." for p, o in facts)
+    # the commit: one update, one transaction. The live triples are in the default graph, where
+    # the derivations (SPARQL updates) read them: the old copy's triples that no other source
+    # asserts go, the new copy's come; the new generation becomes current; the import is recorded;
+    # derived facts are marked for recomputation.
+    swap = ""
+    if previous:
+        swap = (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
+                f"&& STRSTARTS(STR(?g), \"{SOURCES}\")) }} }} ; "
+                f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
+    store.update(swap + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
+                 f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{generation}> }} }} ; "
+                 f"INSERT DATA {{ GRAPH <{IMPORTS}> {{ {record_data} }} }} ; "
+                 f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {DERIVED} {TRUE} }} }}")
+    drop_unnamed(store)  # the old generation
+    return summary
+
+
+def mark(store, what: ox.NamedNode) -> None:
+    store.update(f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {what} {TRUE} }} }}")
+
+
+def marked(store, what: ox.NamedNode) -> bool:
+    return store.ask(f"ASK {{ GRAPH <{META}> {{ {STORE_NODE} {what} {TRUE} }} }}")
+
+
+def drop_unnamed(store) -> None:
+    """Remove source generations that ``graph/meta`` does not name: the one an import killed before
+    its commit left behind, or the one a commit replaced."""
+    named = {str(r["g"]) for r in store.select(
+        f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} ?g }} }}")}
+    for g in store.graphs():
+        if g.startswith(SOURCES) and g not in named:
+            store.update(f"DROP SILENT GRAPH <{g}>")
+
+
+def register(store, key: str, data: bytes, name: str) -> None:
+    """A bundled file, loaded with a new store: live in the default graph, and copied into the
+    first generation of its source (``key``), which tells an import what that source asserts."""
+    generation = f"{SOURCES}{key}/bundled"
+    store.load(data, "text/turtle", name=name)
+    store.load(data, "text/turtle", name=name, graph=generation)
+    store.update(f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{generation}> }} }}")

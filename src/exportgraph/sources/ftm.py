@@ -1,0 +1,129 @@
+"""OpenSanctions / FollowTheMoney entities, one JSON object a line (``*.ftm.json``), read as a stream.
+
+Mapped: ``Company``, ``Organization``, ``LegalEntity`` and ``PublicBody`` to organisations and
+``Person`` to people (names, aliases, countries, LEI, registration address, incorporation date);
+``Address`` entities to the addresses that refer to them; ``Ownership`` (owner, asset, percentage,
+start and end dates) to ``eg:OwnershipStake``; ``Sanction`` to a list entry when its program or
+authority names a list of the ontology (the Entity List, the MEU List, OFAC's SDN List). Anything
+else is skipped with its reason. A line that is not a JSON object stops the import, naming the line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from .. import ids
+from ..dates import parse_date, to_literal
+from ..errors import InputError
+from ..namespaces import DCTERMS, EG, RDF, RDFS
+from .common import Triple, dataset_triples, row_source
+
+DATASET = "opensanctions-ftm-import"
+ORGS = {"Company": EG.Company, "Organization": EG.Organization, "LegalEntity": EG.Organization,
+        "PublicBody": EG.GovernmentBody, "Person": EG.Person}
+# a sanction's program or authority, lower case, that names one of the ontology's lists
+LISTS = (("entity list", "entity-list"), ("military end user", "meu-list"), ("military end-user", "meu-list"),
+         ("specially designated nationals", "sdn"), ("sdn", "sdn"))
+
+
+def _node(ftm_id: str) -> URIRef:
+    return ids.party(f"ftm {ftm_id}")
+
+
+def _date(text: str, path: Path, line: int, prop: str) -> Literal:
+    return to_literal(parse_date(str(text)[:10], source=str(path), line=line, column=prop))
+
+
+def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
+    """(record, its triples) per line, or (record, the reason it is skipped)."""
+    yield {}, list(dataset_triples(DATASET, f"OpenSanctions FollowTheMoney entities: {path.name}",
+                                   "https://www.opensanctions.org/docs/entities/",
+                                   "Imported with `exportgraph import ftm`; each entity is one row keyed by its id."))
+    addresses: dict[str, str] = {}
+    pending: list[tuple[int, dict]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line, text in enumerate(fh, 1):
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except ValueError as exc:
+                raise InputError(f"not a JSON object: {exc}", source=str(path), line=line) from None
+            if not isinstance(record, dict) or not isinstance(record.get("properties", {}), dict) \
+                    or not record.get("id") or not record.get("schema"):
+                raise InputError("not a FollowTheMoney entity (needs id, schema and properties)",
+                                 source=str(path), line=line)
+            if record["schema"] == "Address":
+                full = (record["properties"].get("full") or [""])[0]
+                addresses[record["id"]] = full
+            pending.append((line, record))
+    for line, record in pending:
+        yield record, _triples(record, line, path, codes, addresses)
+
+
+def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: dict[str, str]) -> list[Triple] | str:
+    schema, props, out = record["schema"], record.get("properties") or {}, []
+    src = row_source(DATASET, str(record["id"]), out)
+    if schema == "Address":
+        return out  # recorded through the entities that refer to it
+    if schema in ORGS:
+        names = [n for n in props.get("name") or [] if n.strip()]
+        if not names:
+            return "entity without a name"
+        node = _node(record["id"])
+        out += [(node, RDF.type, ORGS[schema]), (node, EG.name, Literal(names[0])),
+                (node, RDFS.label, Literal(names[0])), (node, DCTERMS.source, src)]
+        out += [(node, EG.alias, Literal(n)) for n in names[1:] + (props.get("alias") or []) if n.strip()]
+        for code in props.get("country") or props.get("jurisdiction") or []:
+            if code.upper() in codes:
+                out.append((node, EG.country, ids.country(code.upper())))
+        for lei in props.get("leiCode") or []:
+            out.append((node, EG.lei, Literal(lei)))
+        for day in (props.get("incorporationDate") or [])[:1]:
+            out.append((node, EG.foundingDate, _date(day, path, line, "incorporationDate")))
+        for i, ref in enumerate(props.get("addressEntity") or [], 1):
+            if addresses.get(ref):
+                addr = ids.address(f"ftm {record['id']}", i)
+                out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
+                        (addr, EG.addressText, Literal(addresses[ref])), (addr, DCTERMS.source, src)]
+        return out
+    if schema == "Ownership":
+        owners, assets = props.get("owner") or [], props.get("asset") or []
+        if not owners or not assets:
+            return "ownership without owner or asset"
+        stake = URIRef(f"{ids.stake('ftm ' + owners[0], 'ftm ' + assets[0])}/{ids.slug(record['id'])}")
+        out += [(stake, RDF.type, EG.OwnershipStake), (stake, EG.owner, _node(owners[0])),
+                (stake, EG.owned, _node(assets[0])), (stake, DCTERMS.source, src)]
+        for pct in (props.get("percentage") or [])[:1]:
+            try:
+                value = float(str(pct).strip().rstrip("%"))
+            except ValueError:
+                raise InputError(f"percentage {pct!r} is not a number", source=str(path), line=line) from None
+            if not 0 <= value <= 100:
+                raise InputError(f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line)
+            out.append((stake, EG.percent, Literal(str(value), datatype=XSD.decimal)))
+        for prop, pred in (("startDate", EG.validFrom), ("endDate", EG.validTo)):
+            for day in (props.get(prop) or [])[:1]:
+                out.append((stake, pred, _date(day, path, line, prop)))
+        return out
+    if schema == "Sanction":
+        entities = props.get("entity") or []
+        said = " ".join(props.get("program") or []) + " " + " ".join(props.get("authority") or [])
+        short = next((s for key, s in LISTS if key in said.lower()), None)
+        if not entities or short is None:
+            return "sanction without an entity or on a list the ontology does not have"
+        party = _node(entities[0])
+        entry = URIRef(f"{ids.listing(short, 'ftm ' + entities[0])}/{ids.slug(record['id'])}")
+        out += [(entry, RDF.type, EG.ListEntry), (entry, EG.party, party),
+                (entry, EG.onList, ids.restriction_list(short)), (entry, EG.citation, src),
+                (entry, DCTERMS.source, src)]
+        for prop, pred in (("startDate", EG.dateAdded), ("endDate", EG.dateRemoved)):
+            for day in (props.get(prop) or [])[:1]:
+                out.append((entry, pred, _date(day, path, line, prop)))
+        return out
+    return f"schema {schema} is not imported"
