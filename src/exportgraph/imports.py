@@ -43,6 +43,7 @@ SOURCE_GRAPH = ox.NamedNode(EG + "sourceGraph")
 TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LIST_ENTRY, DATE_REMOVED = ox.NamedNode(EG + "ListEntry"), ox.NamedNode(EG + "dateRemoved")
+DATE_ADDED = ox.NamedNode(EG + "dateAdded")
 XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 DCT_SOURCE, ROW_SOURCES = "http://purl.org/dc/terms/source", ID + "source/dataset/"
 
@@ -123,21 +124,57 @@ def _entity_list(path: Path, summary: Summary, progress: Progress, graph) -> Ite
         yield t
 
 
+def _records(module):
+    """A reader over a source module whose ``read(path, codes)`` yields (record, triples or the
+    reason the record is skipped), the first item being the dataset's own description."""
+    def reader(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
+        for record, triples in module.read(path, graph._country_codes()):
+            if record:
+                summary.read += 1
+                progress.tick()
+            if isinstance(triples, str):
+                summary.skip(triples)
+                continue
+            yield from triples
+    return reader
+
+
 def _ftm(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
     from .sources import ftm
 
-    for record, triples in ftm.read(path, graph._country_codes()):
-        if record:  # the first item is the dataset's own description
-            summary.read += 1
-            progress.tick()
-        if isinstance(triples, str):
-            summary.skip(triples)
-            continue
-        yield from triples
+    yield from _records(ftm)(path, summary, progress, graph)
 
 
-READERS: dict[str, Reader] = {"entity-list": _entity_list, "ftm": _ftm}
-REPLACED = {"entity-list"}  # kinds whose new copy replaces the old one, whatever the file name
+def _csl(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
+    from .sources import csl
+
+    yield from _records(csl)(path, summary, progress, graph)
+
+
+def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
+    """A parties, ownership, listings or supply CSV (by its header, as for ``--data``); party ids
+    may come from parties files imported before."""
+    from .ids import user_party
+    from .sources.usercsv import Reader
+
+    prefix = str(user_party("x"))[:-1]
+    known = {str(r["p"]) for r in graph.store.select(
+        "SELECT DISTINCT ?p WHERE { ?p a ?t FILTER(STRSTARTS(STR(?p), ?prefix)) }", {"prefix": prefix})}
+    lists = {str(r["name"]) for r in graph.store.select(
+        "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
+
+    def resolve(ref: str) -> str | None:
+        iri = str(user_party(ref))
+        return iri if iri in known else graph._resolve_org(ref)
+
+    triples = Reader(resolve, graph._country_codes(), lists).read(path)
+    summary.read = sum(1 for t in triples if str(t[1]).endswith("#rowKey"))
+    progress.tick(summary.read)
+    yield from triples
+
+
+READERS: dict[str, Reader] = {"entity-list": _entity_list, "csl": _csl, "ftm": _ftm, "csv": _user_csv}
+REPLACED = {"entity-list", "csl"}  # kinds whose new copy replaces the old one, whatever the file name
 
 
 def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -171,6 +208,27 @@ def _entries(triples: set) -> dict[str, dict]:
         name = next((o.value for p, o in by_subject.get(party, ()) if p == EG + "name"), party)
         out[s] = {"party": party, "name": name, "facts": facts,
                   "party_facts": by_subject.get(party, set())}
+    return out
+
+
+def _closure(old: set, new: set, entries: set[str]) -> set:
+    """The old copy's triples about ``entries`` and about what they lead to (their party, its
+    addresses, citations, sources), for each node the new copy does not describe itself."""
+    by_subject: dict[str, list] = {}
+    for t in old:
+        by_subject.setdefault(t.subject.value, []).append(t)
+    described = {t.subject.value for t in new}
+    out, todo, seen = set(), list(entries), set(entries)
+    while todo:
+        node = todo.pop()
+        if node in described and node not in entries:
+            continue
+        for t in by_subject.get(node, ()):
+            out.add(t)
+            target = t.object.value if isinstance(t.object, ox.NamedNode) else None
+            if target in by_subject and target not in seen:
+                seen.add(target)
+                todo.append(target)
     return out
 
 
@@ -221,12 +279,19 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
     key = kind if kind in REPLACED else f"{kind}-{slug(path.stem)}"
     previous = current(store, key)
     old = store.triples(previous) if previous else set()
-    # entries the new copy no longer has stay, removed on the copy's date (unless already removed)
-    day = ox.Literal(f"{as_of.isoformat()}T00:00:00", datatype=XSD_DATETIME)
+    if summary.read == 0 and old:
+        raise InputError("the copy holds no records: importing it would take every entry off; "
+                         "refusing", source=str(path))
+    # entries the new copy no longer has stay, removed on the copy's date (unless already removed;
+    # never before they were added), with what describes them that the new copy lacks: their party
+    # (names, aliases, addresses), citations and sources
     gone = _entries(old).keys() - _entries(new).keys()
+    new |= _closure(old, new, gone)
+    added_on = {t.subject.value: t.object.value for t in old if t.predicate == DATE_ADDED}
     already = {t.subject.value for t in old if t.predicate == DATE_REMOVED}
-    new |= {t for t in old if t.subject.value in gone}
-    new |= {ox.Triple(ox.NamedNode(e), DATE_REMOVED, day) for e in gone - already}
+    for e in gone - already:
+        day = max(f"{as_of.isoformat()}T00:00:00", added_on.get(e, ""))
+        new.add(ox.Triple(ox.NamedNode(e), DATE_REMOVED, ox.Literal(day, datatype=XSD_DATETIME)))
     summary.changes = diff(old, new)
     summary.triples = len(new)
     summary.unchanged = new == old

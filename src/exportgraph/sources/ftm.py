@@ -1,7 +1,8 @@
 """OpenSanctions / FollowTheMoney entities, one JSON object a line (``*.ftm.json``), read as a stream.
 
 Mapped: ``Company``, ``Organization``, ``LegalEntity`` and ``PublicBody`` to organisations and
-``Person`` to people (names, aliases, countries, LEI, registration address, incorporation date);
+``Person`` to people (names, aliases, countries or else nationality, LEI, addresses, incorporation
+date; a partial date, a year or a month, is left out rather than made up);
 ``Address`` entities to the addresses that refer to them; ``Ownership`` (owner, asset, percentage,
 start and end dates) to ``eg:OwnershipStake``; ``Sanction`` to a list entry when its program or
 authority names a list of the ontology (the Entity List, the MEU List, OFAC's SDN List). Anything
@@ -35,8 +36,11 @@ def _node(ftm_id: str) -> URIRef:
     return ids.party(f"ftm {ftm_id}")
 
 
-def _date(text: str, path: Path, line: int, prop: str) -> Literal:
-    return to_literal(parse_date(str(text)[:10], source=str(path), line=line, column=prop))
+def _date(text: str, path: Path, line: int, prop: str) -> Literal | None:
+    """A full date; FtM's partial dates (a year, a month) are left out rather than made up."""
+    if len(text.strip()) < 10:
+        return None
+    return to_literal(parse_date(text.strip()[:10], source=str(path), line=line, column=prop))
 
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
@@ -47,20 +51,30 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
     addresses: dict[str, str] = {}
     pending: list[tuple[int, dict]] = []
     with path.open(encoding="utf-8") as fh:
-        for line, text in enumerate(fh, 1):
+        lines = enumerate(fh, 1)
+        while True:
+            try:
+                line, text = next(lines)
+            except StopIteration:
+                break
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path)) from None
             if not text.strip():
                 continue
             try:
                 record = json.loads(text)
             except ValueError as exc:
                 raise InputError(f"not a JSON object: {exc}", source=str(path), line=line) from None
-            if not isinstance(record, dict) or not isinstance(record.get("properties", {}), dict) \
-                    or not record.get("id") or not record.get("schema"):
-                raise InputError("not a FollowTheMoney entity (needs id, schema and properties)",
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"] \
+                    or not isinstance(record.get("schema"), str) or not isinstance(record.get("properties"), dict):
+                raise InputError("not a FollowTheMoney entity (needs a string id and schema, and properties)",
                                  source=str(path), line=line)
+            props = record["properties"]
+            for key, values in props.items():  # every property is a list of strings (refs included)
+                if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                    raise InputError(f"property {key!r} is not a list of strings", source=str(path), line=line)
             if record["schema"] == "Address":
-                full = (record["properties"].get("full") or [""])[0]
-                addresses[record["id"]] = full
+                addresses[record["id"]] = (props.get("full") or [""])[0]
             pending.append((line, record))
     for line, record in pending:
         yield record, _triples(record, line, path, codes, addresses)
@@ -79,13 +93,14 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
         out += [(node, RDF.type, ORGS[schema]), (node, EG.name, Literal(names[0])),
                 (node, RDFS.label, Literal(names[0])), (node, DCTERMS.source, src)]
         out += [(node, EG.alias, Literal(n)) for n in names[1:] + (props.get("alias") or []) if n.strip()]
-        for code in props.get("country") or props.get("jurisdiction") or []:
+        for code in props.get("country") or props.get("jurisdiction") or props.get("nationality") or []:
             if code.upper() in codes:
                 out.append((node, EG.country, ids.country(code.upper())))
         for lei in props.get("leiCode") or []:
             out.append((node, EG.lei, Literal(lei)))
         for day in (props.get("incorporationDate") or [])[:1]:
-            out.append((node, EG.foundingDate, _date(day, path, line, "incorporationDate")))
+            if (founded := _date(day, path, line, "incorporationDate")) is not None:
+                out.append((node, EG.foundingDate, founded))
         for i, ref in enumerate(props.get("addressEntity") or [], 1):
             if addresses.get(ref):
                 addr = ids.address(f"ftm {record['id']}", i)
@@ -109,7 +124,8 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
             out.append((stake, EG.percent, Literal(str(value), datatype=XSD.decimal)))
         for prop, pred in (("startDate", EG.validFrom), ("endDate", EG.validTo)):
             for day in (props.get(prop) or [])[:1]:
-                out.append((stake, pred, _date(day, path, line, prop)))
+                if (value := _date(day, path, line, prop)) is not None:
+                    out.append((stake, pred, value))
         return out
     if schema == "Sanction":
         entities = props.get("entity") or []
@@ -124,6 +140,7 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
                 (entry, DCTERMS.source, src)]
         for prop, pred in (("startDate", EG.dateAdded), ("endDate", EG.dateRemoved)):
             for day in (props.get(prop) or [])[:1]:
-                out.append((entry, pred, _date(day, path, line, prop)))
+                if (value := _date(day, path, line, prop)) is not None:
+                    out.append((entry, pred, value))
         return out
     return f"schema {schema} is not imported"

@@ -141,8 +141,11 @@ def read(short_name: str, path: Path, countries: CountryIndex,
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         entries = doc["entities"]
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"not an nsfreg list file: {exc}", source=str(path)) from None
+    if isinstance(doc.get("count"), int) and isinstance(entries, list) and doc["count"] != len(entries):
+        raise InputError(f"the file says it holds {doc['count']} entries but holds {len(entries)}: "
+                         "cut short or edited?", source=str(path))
     yield from dataset_triples(dataset, label, "https://github.com/phagehunter/nsfreg",
                                f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
                                f"extracted {doc.get('extracted')}; U.S. Government work (public domain)")
@@ -156,11 +159,27 @@ def read(short_name: str, path: Path, countries: CountryIndex,
     list_node = ids.restriction_list(short_name)
     seen_parties: dict[str, int] = {}
     seen_entries: set[tuple[str, str, int]] = set()
+    if not isinstance(entries, list):
+        raise InputError("not an nsfreg list file: 'entities' is not a list", source=str(path))
     for i, entry in enumerate(entries):
-        name = (entry.get("name") or "").strip()
+        where = f"{path}: entities[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
+                or not all(isinstance(entry.get(k) or "", str) for k in ("country", "address", "federal_register",
+                                                                         "notes", "effective_date")) \
+                or not isinstance(entry.get("aliases") or [], list):
+            raise InputError("not an nsfreg entry (name, country, address, federal_register, notes are text, "
+                             "aliases a list)", source=where)
+        name = entry["name"].strip()
         if not name:
-            raise InputError("entry without a name", source=str(path), line=i)
-        code = countries.code(entry["country"], source=str(path), line=i, column="country")
+            raise InputError("entry without a name", source=where)
+        if not entry.get("country"):
+            raise InputError("entry without a country", source=where)
+        code = countries.code(entry["country"], source=where, column="country")
+        if entry.get("effective_date"):
+            try:
+                dt.date.fromisoformat(entry["effective_date"])
+            except ValueError:
+                raise InputError(f"effective_date {entry['effective_date']!r} is not a date", source=where) from None
         out: list[Triple] = []
         src = row_source(dataset, f"entities[{i}]", out)
         node = ids.party(name)

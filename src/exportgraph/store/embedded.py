@@ -116,6 +116,8 @@ def parse_rdf(data: bytes, media_type: str, name: str) -> list:
 # graphs whose triples are derived for a moment (the 50% rule of some dates, orders being checked)
 # and are not part of the data: ``dump()`` leaves them out
 TRANSIENT_GRAPHS = ("https://w3id.org/exportgraph/id/graph/coverage", "https://w3id.org/exportgraph/id/graph/orders")
+# a persistent store's bookkeeping (``imports``): never part of what queries see
+BOOKKEEPING_GRAPHS = ("https://w3id.org/exportgraph/id/graph/source/", "https://w3id.org/exportgraph/id/graph/meta")
 
 
 class EmbeddedStore:
@@ -129,6 +131,8 @@ class EmbeddedStore:
         try:
             self._store = ox.Store(path) if path else ox.Store()
         except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise InputError(f"the store in {path} is open in another process (one at a time)") from None
             raise InputError(f"cannot open the store in {path}: {exc}") from None
 
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
@@ -137,10 +141,20 @@ class EmbeddedStore:
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
 
+    def _dataset(self) -> dict:
+        """What a query's default graph is: the union of every graph, except a persistent store's
+        bookkeeping (the per-source copies that imports compare, and ``graph/meta``), which would
+        show every fact twice."""
+        if not self.path:
+            return {"use_default_graph_as_union": True}
+        graphs: list = [ox.DefaultGraph()]
+        graphs += [g for g in self._store.named_graphs()
+                   if isinstance(g, ox.NamedNode) and not g.value.startswith(BOOKKEEPING_GRAPHS)]
+        return {"default_graph": graphs}
+
     def _run(self, sparql: str, bindings: Bindings):
         try:
-            return self._store.query(with_values(sparql, bindings), prefixes=PREFIXES,
-                                     use_default_graph_as_union=True)
+            return self._store.query(with_values(sparql, bindings), prefixes=PREFIXES, **self._dataset())
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
 
@@ -177,13 +191,19 @@ class EmbeddedStore:
             raise InputError(f"unsupported RDF media type {media_type}")
         if fmt.supports_datasets:
             return self._store.dump(format=fmt)
-        keep = (lambda q: True) if union else (lambda q: not isinstance(q.graph_name, ox.NamedNode)
-                                                 or q.graph_name.value not in TRANSIENT_GRAPHS)
+        def keep(q) -> bool:
+            if not isinstance(q.graph_name, ox.NamedNode):
+                return True
+            return not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS) and (
+                union or q.graph_name.value not in TRANSIENT_GRAPHS)
+
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store if keep(q)}
         return ox.serialize(triples, format=fmt)
 
     def __len__(self) -> int:
-        return len(self._store)
+        if not self.path:
+            return len(self._store)
+        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])  # type: ignore[arg-type]
 
     def graphs(self) -> list[str]:
         return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]

@@ -1,0 +1,112 @@
+"""The scale benchmark: a synthetic world (benchmarks/generate.py) imported into an on-disk store,
+then the jobs on it; prints a table per size.
+
+    python benchmarks/bench_scale.py --sizes 10000,100000 [--orders 100000] [--skip check]
+
+Per size N: the store created (ontology and bundled graph); the parties, ownership and listings
+CSVs imported with `exportgraph import csv ... --store` in fresh processes (wall time and peak
+memory of each process); then in one process on the store: the 50% covered set on a date, the
+orders checked (min(N, --orders)), 10,000 names screened, and the exposure and the entity profile
+of one organisation in the middle of the chains (median of 5). Targets (issue 7): 1M organisations
+imported in <= 60 s with <= 2 GB peak memory; every per-entity answer in <= 100 ms at 1M. Output
+goes to a temporary directory. Never part of the test run's pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from generate import generate  # noqa: E402
+
+from exportgraph import ExportGraph  # noqa: E402
+
+DAY = dt.date(2025, 10, 15)
+
+
+def timed_cli(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `exportgraph` process."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "exportgraph", *args],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"exportgraph {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    seconds, kb = done.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kb) / 1024
+
+
+def median_ms(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+class Rows(list):
+    """The table's rows, each printed as it comes."""
+
+    def append(self, row: tuple[str, str]) -> None:
+        super().append(row)
+        print(f"  {row[0]:45} {row[1]}", flush=True)
+
+
+def run(n: int, orders: int, skip: set[str], tmp: Path) -> list[tuple[str, str]]:
+    world = generate(n, tmp / f"w{n}", orders=min(n, orders))
+    store = tmp / f"store{n}"
+    rows = Rows()
+    s, mb = timed_cli("info", "--store", str(store))
+    rows.append(("store created (ontology + bundled graph)", f"{s:.1f} s, {mb:.0f} MB"))
+    total = 0.0
+    for kind in ("parties", "ownership", "listings"):
+        s, mb = timed_cli("import", "csv", str(world[kind]), "--store", str(store))
+        total += s
+        rows.append((f"import {kind}.csv", f"{s:.1f} s, peak {mb:.0f} MB"))
+    rows.append(("import, all three", f"{total:.1f} s"))
+    t = time.perf_counter()
+    graph = ExportGraph.open(store=store)
+    rows.append(("open the store", f"{time.perf_counter() - t:.2f} s"))
+    t = time.perf_counter()
+    graph.coverage.ensure([DAY])
+    covered = graph.query("affiliates-status", asOf=DAY).rows
+    rows.append((f"50% covered set on {DAY}", f"{time.perf_counter() - t:.1f} s, {len(covered):,} parties"))
+    if "check" not in skip:
+        t = time.perf_counter()
+        verdicts = graph.check(world["orders"])
+        rows.append((f"check {len(verdicts):,} orders", f"{time.perf_counter() - t:.1f} s"))
+    if "screen" not in skip:
+        t = time.perf_counter()
+        names = [line.strip() for line in world["names"].read_text().splitlines()[1:]]
+        found = graph.screen(names)
+        hits = sum(1 for r in found if r.matches)
+        rows.append((f"screen {len(names):,} names", f"{time.perf_counter() - t:.1f} s, {hits:,} with a match"))
+    org = f"Synthetic Org {n // 2}"
+    rows.append((f"exposure('{org}')", f"{median_ms(lambda: graph.exposure(org, DAY)):.0f} ms (median of 5)"))
+    rows.append((f"entity('{org}')", f"{median_ms(lambda: graph.entity(org, DAY)):.0f} ms (median of 5)"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--skip", default="", help="comma-separated: check, screen")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(x) for x in args.sizes.split(",")):
+            print(f"\nN = {n:,} organisations")
+            run(n, args.orders, skip, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
