@@ -312,6 +312,8 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
         (ox.NamedNode("http://www.w3.org/ns/prov#startedAtTime"),
          ox.Literal(dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"), datatype=XSD_DATETIME)),
     ]
+    # the update text below holds only constant IRIs, generation IRIs made of a slug and a time,
+    # and terms that pyoxigraph writes in N-Triples syntax (escaped): nothing a file says as it came
     record_data = " ".join(f"{record} {p} {o} ." for p, o in facts)
     # the commit: one update, one transaction. The live triples are in the default graph, where
     # the derivations (SPARQL updates) read them: the old copy's triples that no other source
