@@ -124,10 +124,14 @@ def _entity_list(path: Path, summary: Summary, progress: Progress, graph) -> Ite
         yield t
 
 
-def _records(module):
-    """A reader over a source module whose ``read(path, codes)`` yields (record, triples or the
-    reason the record is skipped), the first item being the dataset's own description."""
+def _records(module_name: str) -> Reader:
+    """A reader over ``sources.<module_name>``, whose ``read(path, codes)`` yields (record,
+    triples or the reason the record is skipped), the first item being the dataset's own
+    description."""
     def reader(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
+        from importlib import import_module
+
+        module = import_module(f"exportgraph.sources.{module_name}")
         for record, triples in module.read(path, graph._country_codes()):
             if record:
                 summary.read += 1
@@ -137,18 +141,6 @@ def _records(module):
                 continue
             yield from triples
     return reader
-
-
-def _ftm(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
-    from .sources import ftm
-
-    yield from _records(ftm)(path, summary, progress, graph)
-
-
-def _csl(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
-    from .sources import csl
-
-    yield from _records(csl)(path, summary, progress, graph)
 
 
 def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
@@ -173,7 +165,8 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterat
     yield from triples
 
 
-READERS: dict[str, Reader] = {"entity-list": _entity_list, "csl": _csl, "ftm": _ftm, "csv": _user_csv}
+READERS: dict[str, Reader] = {"entity-list": _entity_list, "csl": _records("csl"), "ftm": _records("ftm"),
+                              "csv": _user_csv}
 REPLACED = {"entity-list", "csl"}  # kinds whose new copy replaces the old one, whatever the file name
 
 
