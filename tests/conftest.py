@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +43,31 @@ def browser():
         )
     with b:
         yield b
+
+
+# -- persistent stores (--store), for the import tests --
+
+def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "exportgraph", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def info(store: Path) -> dict:
+    done = cli("info", "--store", str(store), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory) -> Path:
+    """A store initialised once (ontology, bundled graph, derived facts); tests copy it."""
+    store = tmp_path_factory.mktemp("template") / "store"
+    info(store)
+    return store
+
+
+@pytest.fixture
+def store(template, tmp_path) -> Path:
+    copy = tmp_path / "store"
+    shutil.copytree(template, copy)
+    return copy

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
+from conftest import cli, info
 
 from exportgraph import ExportGraph
 from exportgraph.cli import main
@@ -22,32 +22,6 @@ FIXTURES = Path(__file__).parent / "fixtures"
 COPIES = FIXTURES / "entity-list"
 MARCH_2025 = {"Beijing Academy of Artificial Intelligence", "Inspur Taiwan", "Nettrix Information Industry Co., Ltd.",
               "Suma Techology Co., Ltd.", "Inspur Electronic Information Industry Co., Ltd."}
-
-
-def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "exportgraph", *args], capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def info(store: Path) -> dict:
-    done = cli("info", "--store", str(store), "--format", "json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    """A store initialised once (ontology, bundled graph, derived facts); tests copy it."""
-    store = tmp_path_factory.mktemp("template") / "store"
-    info(store)
-    return store
-
-
-@pytest.fixture
-def store(template, tmp_path) -> Path:
-    copy = tmp_path / "store"
-    shutil.copytree(template, copy)
-    return copy
 
 
 def test_a_new_store_holds_the_bundled_graph_and_reopens_as_it_was(template, bundled):
@@ -127,8 +101,8 @@ def _big_copy(path: Path, n: int) -> None:
     path.write_text(json.dumps(doc))
 
 
-def _kill_when(store: Path, copy: Path, phase: str) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "import", "entity-list", str(copy),
+def _kill_when(store: Path, copy: Path, phase: str, kind: str = "entity-list") -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "import", kind, str(copy),
                              "--store", str(store)], stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     assert proc.stderr is not None
@@ -172,6 +146,32 @@ def test_an_import_killed_with_sigkill_leaves_the_store_as_it_was(store, tmp_pat
     __import__("gc").collect()
     _kill_when(store, copy, "deriving")  # after the commit: the import has landed, derived when next opened
     assert fingerprint(store) == after
+
+
+def test_a_first_copy_is_streamed_and_a_kill_leaves_before_or_after(store, tmp_path):
+    """A source's first copy is written through a staging file and pyoxigraph's bulk loader (any
+    size, bounded memory). Killed before its commit the store is as before; killed after it (while
+    the triples are applied to the live graph, or derived), the next open completes the import."""
+    copy = tmp_path / "parties.csv"
+    copy.write_text("id,name,country,aliases,kind\n"
+                    + "".join(f"t{i},Streamed Test Party {i},DE,,company\n" for i in range(20000)))
+    reference = tmp_path / "reference"
+    shutil.copytree(store, reference)
+    before = fingerprint(store)
+    done = cli("import", "csv", str(copy), "--store", str(reference), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["read"] == 20000
+    after = fingerprint(reference)
+    assert after != before and "Streamed Test Party 19999" in ExportGraph.open(store=reference).entity(
+        "Streamed Test Party 19999").name
+    for phase in ("reading", "writing"):
+        _kill_when(store, copy, phase, "csv")
+        assert fingerprint(store) == before, phase
+        assert not list(store.glob("staging-*.nt"))  # what the killed import left is gone
+    _kill_when(store, copy, "applying", "csv")
+    assert list(store.glob("staging-*.nt"))  # committed, waiting to be applied
+    assert fingerprint(store) == after
+    assert not list(store.glob("staging-*.nt"))
 
 
 def test_ftm_entities_ownership_and_sanctions(store):

@@ -93,6 +93,15 @@ def test_hostile_string_parameter_is_bound_not_pasted(world):
     assert world.query("find-party", query="inspur taiwan").rows[0]["name"] == "Inspur Taiwan"
 
 
+def test_a_name_is_looked_up_as_written_first_then_ignoring_case(world):
+    """find-party-exact (an index lookup) matches only the name as written; resolve() falls back
+    to find-party (ignoring case), so both spellings reach the same party."""
+    assert world.query("find-party-exact", query="inspur taiwan").rows == []
+    exact = world.query("find-party-exact", query="Inspur Taiwan").rows
+    assert [str(r["name"]) for r in exact] == ["Inspur Taiwan"]
+    assert world.resolve("inspur taiwan") == world.resolve("Inspur Taiwan") == str(exact[0]["party"])
+
+
 def test_a_users_rq_file_without_header_takes_any_parameter(world, tmp_path):
     rq = tmp_path / "mine.rq"
     rq.write_text("# a comment that says where { is not the query\n"

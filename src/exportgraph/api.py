@@ -198,6 +198,7 @@ class ExportGraph:
         from . import imports
 
         store = self.store
+        imports.apply_pending(store)
         imports.drop_unnamed(store)
         if not imports.marked(store, imports.INITIALISED):
             store.update("DROP SILENT ALL")  # a first open cut short starts again
@@ -420,7 +421,9 @@ class ExportGraph:
     # -- parties --------------------------------------------------------------------------------
 
     def _resolve_org(self, name: str) -> str | None:
-        rows = self.query("find-party", query=name).rows
+        """The party with this name or alias: as written if one has it (an index lookup), else
+        ignoring case (a scan of every name)."""
+        rows = self.query("find-party-exact", query=name).rows or self.query("find-party", query=name).rows
         parties = {str(r["party"]) for r in rows}
         if len(parties) > 1:
             raise AmbiguousError(name, sorted((str(r["party"]), str(r["name"])) for r in rows))

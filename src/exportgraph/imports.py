@@ -166,7 +166,7 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterat
 
 
 READERS: dict[str, Reader] = {"entity-list": _entity_list, "csl": _records("csl"), "ftm": _records("ftm"),
-                              "csv": _user_csv}
+                              "gleif": _records("gleif"), "bods": _records("bods"), "csv": _user_csv}
 REPLACED = {"entity-list", "csl"}  # kinds whose new copy replaces the old one, whatever the file name
 
 
@@ -262,15 +262,16 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
         raise InputError("import needs a persistent store to keep what it imports: give --store DIR")
     if not path.is_file():
         raise InputError("no such file", source=str(path))
-    data = path.read_bytes()
-    summary = Summary(kind, str(path), hashlib.sha256(data).hexdigest())
+    summary = Summary(kind, str(path), _sha256(path))
     progress = Progress(f"{kind} {path.name}")
-    say(f"reading {path} as {kind}")
-    new = {ox.Triple(*map(_to_ox, t)) for t in READERS[kind](path, summary, progress, graph)}
-    progress.done()
     # a list has one current copy; other sources one per file (two FtM datasets are both kept)
     key = kind if kind in REPLACED else f"{kind}-{slug(path.stem)}"
     previous = current(store, key)
+    if previous is None and not check_only:
+        return _first_copy(graph, kind, key, path, summary, progress)
+    say(f"reading {path} as {kind}")
+    new = {ox.Triple(*map(_to_ox, t)) for t in READERS[kind](path, summary, progress, graph)}
+    progress.done()
     old = store.triples(previous) if previous else set()
     if summary.read == 0 and old:
         raise InputError("the copy holds no records: importing it would take every entry off; "
@@ -293,6 +294,24 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
     generation = new_generation(key)
     say(f"writing {len(new):,} triples")
     store.extend(new, generation)  # one transaction; named by nothing until the commit
+    # the commit: one update, one transaction. The live triples are in the default graph, where
+    # the derivations (SPARQL updates) read them: the old copy's triples that no other source
+    # asserts go, the new copy's come; the new generation becomes current; the import is recorded;
+    # derived facts are marked for recomputation.
+    swap = ""
+    if previous:
+        swap = (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
+                f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
+                f"&& STRSTARTS(STR(?g), \"{SOURCES}\")) }} }} ; "
+                f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
+    store.update(swap + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
+                 + _commit(generation, kind, path, summary))
+    drop_unnamed(store)  # the old generation
+    return summary
+
+
+def _import_record(generation: str, kind: str, path: Path, summary: Summary) -> str:
+    """The ``eg:Import`` record of an import, as the text of an INSERT DATA's triples."""
     record = ox.NamedNode(f"{ID}import/{generation[len(SOURCES):]}")
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     facts = [
@@ -305,25 +324,91 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
         (ox.NamedNode("http://www.w3.org/ns/prov#startedAtTime"),
          ox.Literal(dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"), datatype=XSD_DATETIME)),
     ]
-    # the update text below holds only constant IRIs, generation IRIs made of a slug and a time,
-    # and terms that pyoxigraph writes in N-Triples syntax (escaped): nothing a file says as it came
-    record_data = " ".join(f"{record} {p} {o} ." for p, o in facts)
-    # the commit: one update, one transaction. The live triples are in the default graph, where
-    # the derivations (SPARQL updates) read them: the old copy's triples that no other source
-    # asserts go, the new copy's come; the new generation becomes current; the import is recorded;
-    # derived facts are marked for recomputation.
-    swap = ""
-    if previous:
-        swap = (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
-                f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
-                f"&& STRSTARTS(STR(?g), \"{SOURCES}\")) }} }} ; "
-                f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
-    store.update(swap + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
-                 f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{generation}> }} }} ; "
-                 f"INSERT DATA {{ GRAPH <{IMPORTS}> {{ {record_data} }} }} ; "
-                 f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {DERIVED} {TRUE} }} }}")
-    drop_unnamed(store)  # the old generation
+    # the text holds only constant IRIs, generation IRIs made of a slug and a time, and terms
+    # that pyoxigraph writes in N-Triples syntax (escaped): nothing a file says as it came
+    return " ".join(f"{record} {p} {o} ." for p, o in facts)
+
+
+def _commit(generation: str, kind: str, path: Path, summary: Summary) -> str:
+    """The update operations that make ``generation`` current: named in ``graph/meta``, the
+    import recorded, derived facts marked for recomputation."""
+    return (f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{generation}> }} }} ; "
+            f"INSERT DATA {{ GRAPH <{IMPORTS}> {{ {_import_record(generation, kind, path, summary)} }} }} ; "
+            f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {DERIVED} {TRUE} }} }}")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
+    return digest.hexdigest()
+
+
+def _staging(store, generation: str) -> Path:
+    """Where a first copy's triples wait as N-Triples, inside the store's directory."""
+    return Path(store.path) / f"staging-{slug(generation[len(SOURCES):])}.nt"
+
+
+def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progress: Progress) -> Summary:
+    """The first copy of a source, streamed at any size: the reader's triples go to an N-Triples
+    file in the store's directory (a malformed record stops the import there, nothing in the store
+    changed), which is bulk-loaded into a new generation graph that nothing names yet. The commit
+    is one small update that names it, marked as still to be applied; the triples are then
+    bulk-loaded into the live default graph and the mark removed. A process killed before the
+    commit leaves an unnamed generation (removed when the store is next opened: the store is as it
+    was); killed after it, the next open applies it again (the store is as after the import)."""
+    store = graph.store
+    generation = new_generation(key)
+    staging = _staging(store, generation)
+    say(f"reading {path} as {kind}")
+    lines = 0
+    try:
+        with staging.open("w", encoding="utf-8", errors="strict") as out:
+            for t in READERS[kind](path, summary, progress, graph):
+                out.write(f"{_to_ox(t[0])} {_to_ox(t[1])} {_to_ox(t[2])} .\n")
+                lines += 1
+        progress.done()
+        say(f"writing {lines:,} triples")
+        store.bulk_load(staging, generation)  # named by nothing until the commit
+    except UnicodeEncodeError:
+        staging.unlink(missing_ok=True)
+        raise InputError("text that is not valid Unicode (a lone surrogate)", source=str(path)) from None
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        drop_unnamed(store)
+        raise
+    summary.triples = store.count(generation)
+    summary.changes = [EntryChange(str(r["e"]), str(r["party"]), str(r["name"] or r["party"]), "added")
+                       for r in store.select(ENTRIES.format(graph=generation))]
+    store.update(_commit(generation, kind, path, summary)
+                 + f" ; INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} <{generation}> }} }}")
+    apply_pending(store)
     return summary
+
+
+# a first copy's list entries, each with its party and the party's name in the same copy
+ENTRIES = ("SELECT ?e ?party ?name WHERE {{ GRAPH <{graph}> {{ ?e a eg:ListEntry ; eg:party ?party "
+           "OPTIONAL {{ ?party eg:name ?name }} }} }} ORDER BY ?e")
+APPLYING = ox.NamedNode(EG + "applying")
+
+
+def apply_pending(store) -> None:
+    """Bulk-load each committed first copy that is not yet in the live default graph (see
+    ``_first_copy``); loading a triple twice changes nothing, so a load cut short is redone."""
+    rows = store.select(f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} ?g }} }}")
+    for generation in (str(r["g"]) for r in rows):
+        say("applying the import")
+        staging = _staging(store, generation)
+        if staging.is_file():
+            store.bulk_load(staging, None)
+        else:  # cut short after the staging file was removed: copy from the generation graph
+            store.copy_graph(generation, None)
+        store.update(f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} <{generation}> }} }}")
+        staging.unlink(missing_ok=True)
 
 
 def mark(store, what: ox.NamedNode) -> None:
@@ -342,6 +427,12 @@ def drop_unnamed(store) -> None:
     for g in store.graphs():
         if g.startswith(SOURCES) and g not in named:
             store.update(f"DROP SILENT GRAPH <{g}>")
+    pending = {str(r["g"]) for r in store.select(
+        f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} ?g }} }}")}
+    keep = {_staging(store, g).name for g in pending}
+    for leftover in Path(store.path).glob("staging-*.nt"):
+        if leftover.name not in keep:
+            leftover.unlink()
 
 
 def register(store, key: str, data: bytes, name: str) -> None:

@@ -213,6 +213,26 @@ class EmbeddedStore:
         target = ox.NamedNode(graph)
         self._store.extend(ox.Quad(s, p, o, target) for s, p, o in triples)
 
+    def bulk_load(self, path, graph: str | None) -> None:
+        """Load an N-Triples file into a named graph (or the default graph) with pyoxigraph's bulk
+        loader: fast and in bounded memory, but not one transaction (``imports`` makes it safe)."""
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        try:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        except SyntaxError as exc:
+            raise InputError(f"not valid N-Triples: {exc}", source=str(path)) from None
+
+    def copy_graph(self, graph: str, to: str | None) -> None:
+        """Copy a named graph's triples into another graph (or the default graph), streamed."""
+        target = ox.NamedNode(to) if to else ox.DefaultGraph()
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
+                                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def count(self, graph: str) -> int:
+        """How many triples a named graph holds."""
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
+
     def triples(self, graph: str) -> set:
         """The triples of one named graph, as pyoxigraph triples."""
         return {ox.Triple(q.subject, q.predicate, q.object)
