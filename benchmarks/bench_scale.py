@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import statistics
 import subprocess
 import sys
@@ -33,14 +34,21 @@ from exportgraph import ExportGraph  # noqa: E402
 DAY = dt.date(2025, 10, 15)
 
 
-def timed_cli(*args: str) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `exportgraph` process."""
+def timed_cli(*args: str) -> tuple[float, float, str]:
+    """Wall seconds and peak RSS (MB) of one `exportgraph` process, and the seconds of each phase
+    it reported (``exportgraph: reading ... (12.3 s)``)."""
     done = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "exportgraph", *args],
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"exportgraph {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-    seconds, kb = done.stderr.strip().splitlines()[-1].split()
-    return float(seconds), int(kb) / 1024
+    lines = done.stderr.strip().splitlines()
+    seconds, kb = lines[-1].split()
+    marks = [(m.group(1), float(m.group(2))) for m in map(PHASE.match, lines) if m]
+    phases = ", ".join(f"{a} {t2 - t1:.1f}" for (a, t1), (_, t2) in zip(marks, marks[1:], strict=False))
+    return float(seconds), int(kb) / 1024, phases
+
+
+PHASE = re.compile(r"exportgraph: (\w+).*\((\d+(?:\.\d+)?) s\)$")
 
 
 def median_ms(fn, runs: int = 5) -> float:
@@ -64,13 +72,13 @@ def run(n: int, orders: int, skip: set[str], tmp: Path) -> list[tuple[str, str]]
     world = generate(n, tmp / f"w{n}", orders=min(n, orders))
     store = tmp / f"store{n}"
     rows = Rows()
-    s, mb = timed_cli("info", "--store", str(store))
+    s, mb, _ = timed_cli("info", "--store", str(store))
     rows.append(("store created (ontology + bundled graph)", f"{s:.1f} s, {mb:.0f} MB"))
     total = 0.0
     for kind in ("parties", "ownership", "listings"):
-        s, mb = timed_cli("import", "csv", str(world[kind]), "--store", str(store))
+        s, mb, phases = timed_cli("import", "csv", str(world[kind]), "--store", str(store))
         total += s
-        rows.append((f"import {kind}.csv", f"{s:.1f} s, peak {mb:.0f} MB"))
+        rows.append((f"import {kind}.csv", f"{s:.1f} s, peak {mb:.0f} MB ({phases} s)"))
     rows.append(("import, all three", f"{total:.1f} s"))
     t = time.perf_counter()
     graph = ExportGraph.open(store=store)

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -255,3 +256,30 @@ def test_updates_with_the_flag_need_the_token(bundled):
         server.shutdown()
         server.server_close()
         app.close()
+
+
+def test_serving_a_store_that_import_wrote(store):
+    """`serve --store DIR` on a store the other verbs wrote: the jobs answer on it, and SPARQL sees
+    each imported fact once (the per-source copies the imports keep are not served)."""
+    from conftest import cli
+
+    fixtures = Path(__file__).parent / "fixtures" / "csv"
+    for name in ("parties", "ownership", "listings"):
+        done = cli("import", "csv", str(fixtures / f"{name}.csv"), "--store", str(store))
+        assert done.returncode == 0, done.stderr
+    app = make_app(store_dir=store, workers=1, timeout=10.0)
+    server, url = _start(app)
+    try:
+        query = ("PREFIX eg: <https://w3id.org/exportgraph/ontology#> SELECT ?p WHERE "
+                 "{ ?p eg:name \"Example Trading (HK) Ltd\" }")
+        status, _, body = get(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
+                              "application/sparql-results+json")
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 1  # once, not twice
+        status, _, body = get(url + "/exposure?" + urllib.parse.urlencode(
+            {"name": "Example Trading (HK) Ltd", "as_of": "2025-11-01"}))
+        assert status == 200 and json.loads(body)["owners"], body
+    finally:
+        server.shutdown()
+        server.server_close()
+        app.close()
+    assert (store / "CURRENT").exists() and app.location != store  # the store itself is left as it was

@@ -227,6 +227,7 @@ class ExportGraph:
             self.derive()
             imports.mark(self.store, imports.DERIVED)
         self.store.flush()  # type: ignore[attr-defined]  (imports.run checked it is on disk)
+        imports.say("done")
         return summary
 
     def changes(self, list_name: str, since: dt.date, until: dt.date | None = None) -> dict[str, list[Row]]:

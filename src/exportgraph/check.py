@@ -347,10 +347,10 @@ def orders_to_ntriples(rows: list[tuple[int, dict[str, str]]], resolver: Resolve
         if problem:
             problems.append(problem)
         if row["quantity"]:
-            if row["quantity"].isdigit():
+            if re.fullmatch(r"[0-9]{1,18}", row["quantity"]):  # (isdigit takes "²"; int() 4,300 digits at most)
                 add(node, EG.quantity, f'"{int(row["quantity"])}"^^<http://www.w3.org/2001/XMLSchema#integer>')
             else:
-                problems.append(f"quantity {row['quantity']!r} is not a whole number")
+                problems.append(f"quantity {row['quantity'][:40]!r} is not a whole number (up to 18 digits)")
         for column, prop in roles.items():
             if row.get(column):
                 party, problem = resolver.party(row[column])

@@ -129,6 +129,9 @@ def _parser() -> argparse.ArgumentParser:
     vw.add_argument("--depth", type=int, default=2, help="ownership levels up and down (default 2)")
     vw.add_argument("--format", choices=("html", "svg", "png"), default="html")
     vw.add_argument("-o", "--output", default=None, help="file to write (default: NAME.html, .svg or .png)")
+    dp = sub.add_parser("dump", parents=[base], help="the whole graph as N-Quads (the data, derived facts and "
+                        "import records; not a store's per-source copies), for a SPARQL server's bulk loader")
+    dp.add_argument("-o", "--output", required=True, help="the .nq file to write")
     im = sub.add_parser("import", parents=[common], help="import a source file into the --store: "
                         "whole or not at all; shows what entries it adds, removes and changes")
     im.add_argument("kind", choices=IMPORT_KINDS, help="the source format")
@@ -151,8 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     # export and view write their own files (whole or not at all)
-    own = args.verb in ("export", "view")
-    out = sys.stdout if own or args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
+    own = args.verb in ("export", "view", "dump")
+    try:
+        out = sys.stdout if own or args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        print(f"exportgraph: error: -o {args.output}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return VERBS[args.verb](args, out)
     except (NotFoundError, AmbiguousError) as exc:
@@ -607,6 +614,23 @@ def cmd_changes(args, out) -> int:
     return EXIT_OK
 
 
+def cmd_dump(args, out) -> int:
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise InputError(f"-o {args.output}: directory {target.parent} does not exist")
+    if target.is_dir():
+        raise InputError(f"-o {args.output}: is a directory; give a file name")
+    graph = _open(args)
+    if not hasattr(graph.store, "write_nquads"):
+        raise InputError("dump reads the bundled graph or a --store; a remote store has its own export")
+    from .export import atomic
+
+    with atomic(target) as tmp, tmp.open("wb") as fh:
+        graph.store.write_nquads(fh)
+    print(f"exportgraph: wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_load(args, out) -> int:
     if not args.endpoint or not args.update_endpoint:
         raise InputError("load needs --endpoint and --update-endpoint (the store to load into)")
@@ -616,5 +640,5 @@ def cmd_load(args, out) -> int:
 VERBS = {"info": cmd_info, "load": cmd_load, "serve": cmd_serve, "entity": cmd_entity, "query": cmd_query,
          "check": cmd_check, "screen": cmd_screen,
          "exposure": cmd_exposure, "routes": cmd_routes, "export": cmd_export, "view": cmd_view,
-         "import": cmd_import, "changes": cmd_changes,
+         "import": cmd_import, "changes": cmd_changes, "dump": cmd_dump,
          "build": cmd_build}

@@ -25,7 +25,7 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if not s:
-        s = "u" + text.encode("utf-8").hex()
+        s = "u" + text.encode("utf-8", "surrogatepass").hex()  # (a lone surrogate, "\ud800" in JSON, too)
     return s
 
 

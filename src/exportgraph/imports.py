@@ -23,11 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .errors import InputError
 from .ids import slug
@@ -82,9 +84,12 @@ class Summary:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
+_STARTED = time.monotonic()
+
+
 def say(text: str) -> None:
-    """A phase of a long job, on standard error."""
-    print(f"exportgraph: {text}", file=sys.stderr, flush=True)
+    """A phase of a long job, on standard error, with the seconds since the process started."""
+    print(f"exportgraph: {text} ({time.monotonic() - _STARTED:.1f} s)", file=sys.stderr, flush=True)
 
 
 class Progress:
@@ -143,6 +148,9 @@ def _records(module_name: str) -> Reader:
     return reader
 
 
+ROW_KEY = URIRef(EG + "rowKey")
+
+
 def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
     """A parties, ownership, listings or supply CSV (by its header, as for ``--data``); party ids
     may come from parties files imported before."""
@@ -159,10 +167,11 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterat
         iri = str(user_party(ref))
         return iri if iri in known else graph._resolve_org(ref)
 
-    triples = Reader(resolve, graph._country_codes(), lists).read(path)
-    summary.read = sum(1 for t in triples if str(t[1]).endswith("#rowKey"))
-    progress.tick(summary.read)
-    yield from triples
+    for t in Reader(resolve, graph._country_codes(), lists).stream(path):
+        if t[1] == ROW_KEY:
+            summary.read += 1
+            progress.tick()
+        yield t
 
 
 READERS: dict[str, Reader] = {"entity-list": _entity_list, "csl": _records("csl"), "ftm": _records("ftm"),
@@ -183,6 +192,23 @@ def _to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     if term.datatype:
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
     return ox.Literal(str(term))
+
+
+def store_triple(t: tuple, path: Path) -> ox.Triple:
+    """A reader's triple in the store's terms. A value no RDF store can hold (text with a lone
+    UTF-16 surrogate, which JSON can write as ``"\\ud800"``; an IRI with a space) is an
+    ``InputError`` naming the file, not a crash."""
+    try:
+        return ox.Triple(*map(_to_ox, t))
+    except ValueError as exc:
+        lone = any(0xD800 <= ord(c) <= 0xDFFF for x in t for c in str(x))
+        shown = ", ".join(repr(str(x)[:80]) for x in t)
+        raise InputError(f"{'text with a lone UTF-16 surrogate' if lone else exc}, in the triple {shown}",
+                         source=str(path)) from None
+
+
+def store_terms(triples: Iterable[tuple], path: Path) -> set[ox.Triple]:
+    return {store_triple(t, path) for t in triples}
 
 
 def _entries(triples: set) -> dict[str, dict]:
@@ -270,7 +296,7 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
     if previous is None and not check_only:
         return _first_copy(graph, kind, key, path, summary, progress)
     say(f"reading {path} as {kind}")
-    new = {ox.Triple(*map(_to_ox, t)) for t in READERS[kind](path, summary, progress, graph)}
+    new = store_terms(READERS[kind](path, summary, progress, graph), path)
     progress.done()
     old = store.triples(previous) if previous else set()
     if summary.read == 0 and old:
@@ -369,7 +395,8 @@ def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progre
     try:
         with staging.open("w", encoding="utf-8", errors="strict") as out:
             for t in READERS[kind](path, summary, progress, graph):
-                out.write(f"{_to_ox(t[0])} {_to_ox(t[1])} {_to_ox(t[2])} .\n")
+                s, p, o = store_triple(t, path)
+                out.write(f"{s} {p} {o} .\n")
                 lines += 1
         progress.done()
         say(f"writing {lines:,} triples")

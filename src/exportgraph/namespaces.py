@@ -14,6 +14,10 @@ ONTOLOGY_IRI = "https://w3id.org/exportgraph/ontology"
 ID = Namespace("https://w3id.org/exportgraph/id/")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# GLEIF's own vocabulary, read (never written) by the `gleif` importer (GLEIF-IT/lei-rdf)
+GLEIF_BASE = Namespace("https://www.gleif.org/ontology/Base/")
+GLEIF_L1 = Namespace("https://www.gleif.org/ontology/L1/")
+GLEIF_L2 = Namespace("https://www.gleif.org/ontology/L2/")
 
 
 class EG(DefinedNamespace):
@@ -24,6 +28,7 @@ class EG(DefinedNamespace):
 
     AIAccelerator: URIRef
     AIDiffusionTier: URIRef
+    AccountingConsolidation: URIRef
     Address: URIRef
     AffiliateCoverage: URIRef
     ClassificationCriterion: URIRef
@@ -221,5 +226,5 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
 }
 
-__all__ = ["EG", "ID", "SCHEMA", "SH", "ONTOLOGY_IRI", "PREFIXES", "DCTERMS", "FOAF", "ORG", "OWL",
-           "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = ["EG", "ID", "SCHEMA", "SH", "GLEIF_BASE", "GLEIF_L1", "GLEIF_L2", "ONTOLOGY_IRI", "PREFIXES",
+           "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]

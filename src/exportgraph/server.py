@@ -242,12 +242,31 @@ class App:
 def build_store(graph, location: Path) -> None:
     """Bulk-load the graph (default graph and named graphs) into an Oxigraph directory."""
     with tempfile.NamedTemporaryFile(suffix=".nq") as fh:
-        fh.write(graph.store.dump("application/n-quads"))
+        graph.store.write_nquads(fh)
         fh.flush()
         done = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", fh.name],
                               capture_output=True, text=True)
     if done.returncode != 0:
         raise ExportGraphError(f"loading the graph into {location} failed: {done.stderr.strip()[:500]}")
+
+
+def is_exportgraph_store(location: Path) -> bool:
+    """Whether a directory holds a store written by the `--store` verbs (``ExportGraph.open(store=)``),
+    rather than the SPARQL engines' database that ``serve --store`` keeps."""
+    import pyoxigraph as ox
+
+    from .imports import INITIALISED, META, STORE_NODE
+
+    if not (location / "CURRENT").exists():
+        return False
+    try:
+        store = ox.Store.read_only(str(location))
+    except OSError as exc:
+        raise InputError(f"cannot open the store in {location}: {exc}") from None
+    try:
+        return bool(store.query(f"ASK {{ GRAPH <{META}> {{ {STORE_NODE} {INITIALISED} ?x }} }}"))
+    finally:
+        del store
 
 
 def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
@@ -260,6 +279,10 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
         raise InputError("--allow-update needs --token (clients send Authorization: Bearer TOKEN)")
     if timeout <= 0 or max_bytes <= 0 or workers < 1:
         raise InputError("--timeout, --max-bytes and --workers must be positive")
+    if graph is None and store_dir and is_exportgraph_store(Path(store_dir)):
+        # a store that `--store` verbs and `import` write: the jobs answer on it, and the SPARQL
+        # engines get what its queries see (not its per-source copies) in a database of their own
+        graph, store_dir = ExportGraph.open(data, store=store_dir), None
     graph = graph or ExportGraph.open(data)
     owns = store_dir is None
     location = Path(store_dir) if store_dir else Path(tempfile.mkdtemp(prefix="exportgraph-store-"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -102,18 +103,29 @@ class CountryIndex:
 
 
 
+def read_text(path: Path) -> str:
+    """A small text file as UTF-8 (a byte-order mark is dropped); bytes that are not UTF-8, or a
+    file that cannot be read, are an ``InputError`` naming the file (and the line)."""
+    try:
+        data = path.read_bytes()
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
+        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text: {exc.reason}", source=str(path),
+                         line=data.count(b"\n", 0, exc.start) + 1) from None
+
+
 def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header of a CSV and its non-blank rows as (line, {column: stripped value}).
 
-    A row with the wrong number of columns, or text that is not CSV, is an ``InputError`` naming
-    the file and line. The whole file is read before any row is used, so nothing half-loads.
+    A row with the wrong number of columns, or text that is not CSV or not UTF-8, is an
+    ``InputError`` naming the file and line. The whole file is read before any row is used, so
+    nothing half-loads.
     """
-    try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
     rows: list[tuple[int, dict[str, str]]] = []
-    with fh:
+    with io.StringIO(read_text(path), newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = [h.strip() for h in next(reader, [])]
@@ -127,3 +139,67 @@ def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         except csv.Error as exc:
             raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
     return header, rows
+
+
+def iter_csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """Like ``csv_rows``, read as a stream for files of any size: the header, and an iterator of
+    the non-blank rows that raises the same ``InputError`` (file and line) when it meets a
+    malformed row or bytes that are not UTF-8. The caller must not keep what came before an error."""
+    try:
+        fh = path.open("rb")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)) from None
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
+    reader = csv.reader(text)
+
+    def fail(exc: Exception) -> InputError:
+        text.close()
+        if isinstance(exc, UnicodeDecodeError):
+            return InputError(f"not UTF-8 text: {exc.reason}", source=str(path), line=reader.line_num + 1)
+        return InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num)
+
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise fail(exc) from None
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        with text:
+            while True:
+                try:
+                    values = next(reader, None)
+                except (csv.Error, UnicodeDecodeError) as exc:
+                    raise fail(exc) from None
+                if values is None:
+                    return
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
+                                     source=str(path), line=reader.line_num)
+                yield reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}
+    return header, rows()
+
+
+MAX_JSON_DEPTH = 32  # a record of any format read here is at most eight levels deep
+
+
+def json_events(fh, path: Path, what: str) -> Iterator[tuple]:
+    """ijson's (prefix, event, value) triples of a binary file, stopped with an ``InputError`` at
+    nesting deeper than ``MAX_JSON_DEPTH``: ijson's prefixes take memory quadratic in the depth
+    (100 kB of brackets would take tens of GB). Numbers are read as floats: ijson's C parser
+    crashes on an integer of 4,300 digits. ``what`` names the format in the message."""
+    import ijson
+
+    def shallow(events: Iterator[tuple]) -> Iterator[tuple]:
+        depth = 0
+        for event, value in events:
+            if event in ("start_map", "start_array"):
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise InputError(f"not {what}: JSON nested over {MAX_JSON_DEPTH} deep", source=str(path))
+            elif event in ("end_map", "end_array"):
+                depth -= 1
+            yield event, value
+    return ijson.parse(shallow(ijson.basic_parse(fh, use_float=True)))
+

@@ -23,7 +23,7 @@ from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
-from .common import Triple, dataset_triples, row_source
+from .common import Triple, dataset_triples, json_events, row_source
 from .nsfreg import parse_citations
 
 DATASET = "trade-gov-csl-import"
@@ -32,6 +32,8 @@ KNOWN = {"EL": "entity-list", "MEU": "meu-list", "UVL": "unverified-list", "SDN"
 _ABBREV = re.compile(r"\(([A-Z][A-Z0-9-]*)\)")
 CSV_COLUMNS = ("source", "name", "start_date")  # the least a CSV must have
 MULTI = ("alt_names", "programs", "citizenships", "nationalities")
+SCALARS = ("_id", "id", "entity_number", "type", "source", "name", "federal_register_notice", "start_date",
+           "end_date", "license_requirement", "license_policy", "remarks", "source_list_url")
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict]]:
@@ -44,29 +46,39 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
         prefix = "results.item" if head[:1] == b"{" else "item"
         with path.open("rb") as fh:
             try:
-                for i, record in enumerate(ijson.items(fh, prefix, use_float=True), 1):
+                events = json_events(fh, path, "a Consolidated Screening List")
+                for i, record in enumerate(ijson.items(events, prefix), 1):
                     if not isinstance(record, dict):
                         raise InputError("a record is not a JSON object", source=str(path), line=i)
                     yield i, record
-            except ijson.JSONError as exc:
+            except (ijson.JSONError, ValueError) as exc:  # ValueError: bytes not UTF-8, a number of 4,300 digits
                 raise InputError(f"not valid JSON: {exc}", source=str(path)) from None
         return
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"not a Consolidated Screening List CSV: no column {', '.join(missing)}",
-                             source=str(path), line=1)
-        for row in reader:
-            if None in row:
-                raise InputError(f"{len(row[None]) + len(reader.fieldnames or [])} columns where the header has "
-                                 f"{len(reader.fieldnames or [])}", source=str(path), line=reader.line_num)
-            record = {k: (v or "").strip() for k, v in row.items()}
-            for k in MULTI:
-                record[k] = [x.strip() for x in record.get(k, "").split(";") if x.strip()]
-            record["addresses"] = [{"address": a.strip()} for a in record.get("addresses", "").split(";")
-                                   if a.strip()]
-            yield reader.line_num, record
+        try:
+            yield from _csv_records(reader, path)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text after line {reader.line_num}: {exc.reason}", source=str(path)) from None
+        except csv.Error as exc:
+            raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+
+
+def _csv_records(reader: csv.DictReader, path: Path) -> Iterator[tuple[int, dict]]:
+    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(f"not a Consolidated Screening List CSV: no column {', '.join(missing)}",
+                         source=str(path), line=1)
+    for row in reader:
+        if None in row:
+            raise InputError(f"{len(row[None]) + len(reader.fieldnames or [])} columns where the header has "
+                             f"{len(reader.fieldnames or [])}", source=str(path), line=reader.line_num)
+        record = {k: (v or "").strip() for k, v in row.items()}
+        for k in MULTI:
+            record[k] = [x.strip() for x in record.get(k, "").split(";") if x.strip()]
+        record["addresses"] = [{"address": a.strip()} for a in record.get("addresses", "").split(";")
+                               if a.strip()]
+        yield reader.line_num, record
 
 
 def _list_of(record: dict, out: list[Triple], src: URIRef) -> tuple[str, URIRef]:
@@ -93,7 +105,25 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
         yield record, _triples(record, n, path, codes)
 
 
+def _check_types(record: dict, path: Path, n: int) -> None:
+    """A JSON record's fields as the CSL writes them: text (or a number, or null), lists of text,
+    and addresses as objects of those; anything else (a list for a name, a number for the
+    aliases) is an ``InputError`` naming the record, not a name made of brackets or a crash."""
+    def scalar(v) -> bool:
+        return v is None or isinstance(v, str | int | float)
+
+    for k, v in record.items():
+        if k in MULTI and not (v is None or isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            raise InputError(f"{k!r} is not a list of text", source=str(path), line=n)
+        if k == "addresses" and not (v is None or isinstance(v, list) and all(
+                isinstance(a, dict) and all(scalar(x) for x in a.values()) for a in v)):
+            raise InputError("'addresses' is not a list of objects of text", source=str(path), line=n)
+        if k in SCALARS and not scalar(v):
+            raise InputError(f"{k!r} is not text", source=str(path), line=n)
+
+
 def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] | str:
+    _check_types(record, path, n)
     name = str(record.get("name") or "").strip()
     if not name:
         raise InputError("record without a name", source=str(path), line=n)
@@ -111,8 +141,6 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
             (party, RDFS.label, Literal(name)), (party, DCTERMS.source, src)]
     out += [(party, EG.alias, Literal(a)) for a in record.get("alt_names") or [] if a and a != name]
     for i, a in enumerate(record.get("addresses") or [], 1):
-        if not isinstance(a, dict):
-            raise InputError("an address is not an object", source=str(path), line=n)
         parts = [str(a.get(k) or "").strip() for k in ("address", "city", "state", "postal_code", "country")]
         text = ", ".join(p for p in parts if p)
         if not text:

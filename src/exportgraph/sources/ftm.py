@@ -63,7 +63,7 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
                 continue
             try:
                 record = json.loads(text)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
                 raise InputError(f"not a JSON object: {exc}", source=str(path), line=line) from None
             if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"] \
                     or not isinstance(record.get("schema"), str) or not isinstance(record.get("properties"), dict):

@@ -76,7 +76,10 @@ def parse_citations(text: str) -> list[Citation]:
             except ValueError:
                 published = None
         elif m["long"]:
-            published = dt.datetime.strptime(m["long"].replace(".", ""), "%B %d, %Y").date()
+            try:
+                published = dt.datetime.strptime(m["long"].replace(".", ""), "%B %d, %Y").date()
+            except ValueError:  # not a month's name, or no such day: the citation without its date
+                published = None
         out.append(Citation(int(m["vol"]), int(m["page"]), published))
     return out
 
@@ -141,9 +144,11 @@ def read(short_name: str, path: Path, countries: CountryIndex,
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         entries = doc["entities"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise InputError(f"not an nsfreg list file: {exc}", source=str(path)) from None
-    if isinstance(doc.get("count"), int) and isinstance(entries, list) and doc["count"] != len(entries):
+    if not isinstance(entries, list):
+        raise InputError("not an nsfreg list file: 'entities' is not a list", source=str(path))
+    if isinstance(doc.get("count"), int) and doc["count"] != len(entries):
         raise InputError(f"the file says it holds {doc['count']} entries but holds {len(entries)}: "
                          "cut short or edited?", source=str(path))
     yield from dataset_triples(dataset, label, "https://github.com/phagehunter/nsfreg",
@@ -152,15 +157,14 @@ def read(short_name: str, path: Path, countries: CountryIndex,
     # A citation written without its date takes the date that other entries give the same page.
     # Where entries disagree on a page's date, the first one written wins, so a page has one date.
     page_dates: dict[tuple[int, int], dt.date] = {}
-    for e in entries:
-        for c in parse_citations(e.get("federal_register") or ""):
+    for e in entries:  # (each entry is checked below; here a malformed one just gives no dates)
+        cited = e.get("federal_register") if isinstance(e, dict) else None
+        for c in parse_citations(cited if isinstance(cited, str) else ""):
             if c.published:
                 page_dates.setdefault((c.volume, c.page), c.published)
     list_node = ids.restriction_list(short_name)
     seen_parties: dict[str, int] = {}
     seen_entries: set[tuple[str, str, int]] = set()
-    if not isinstance(entries, list):
-        raise InputError("not an nsfreg list file: 'entities' is not a list", source=str(path))
     for i, entry in enumerate(entries):
         where = f"{path}: entities[{i}]"
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \

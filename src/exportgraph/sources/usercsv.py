@@ -6,9 +6,8 @@ row raises an ``InputError`` naming the file, the line and the column.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from rdflib import Literal, URIRef
 
 from .. import ids
 from ..dates import parse_date, to_literal
-from ..errors import InputError
+from ..errors import AmbiguousError, InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
-from .common import Triple, csv_rows
+from .common import Triple, iter_csv_rows
 
 HEADERS = {
     "parties": ["id", "name", "country", "aliases", "kind"],
@@ -37,9 +36,7 @@ _FR = re.compile(r"^\s*(\d+)\s*FR\s*(\d+)\s*$")
 
 def kind_of(path: Path) -> str:
     """Which user CSV this is, from its header; an ``InputError`` if it is none of them."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        header = next(csv.reader(fh), [])
-    cols = [h.strip() for h in header]
+    cols = iter_csv_rows(path)[0]  # the header only: the rest of the file is not read
     for kind, expected in HEADERS.items():
         extra = cols[len(expected):]
         if cols[:len(expected)] == expected and len(set(extra)) == len(extra) <= len(
@@ -64,14 +61,20 @@ class Reader:
         self.party_ids: dict[str, URIRef] = {}
 
     def read(self, path: Path) -> list[Triple]:
+        """Every triple of the file, read whole: a malformed row raises before any is returned."""
+        return list(self.stream(path))
+
+    def stream(self, path: Path) -> Iterator[Triple]:
+        """The file's triples row by row, for files of any size (``imports``, which keeps nothing
+        of a file that raises part-way)."""
         kind = kind_of(path)
-        out: list[Triple] = []
         new_ids: dict[str, URIRef] = {}
-        for line, row in csv_rows(path)[1]:
+        for line, row in iter_csv_rows(path)[1]:
+            out: list[Triple] = []
             src = self._row_source(path, line, out)
             getattr(self, "_" + kind)(path, line, row, src, out, new_ids)
+            yield from out
         self.party_ids.update(new_ids)
-        return out
 
     def _row_source(self, path: Path, line: int, out: list[Triple]) -> URIRef:
         node = ids.user_row(path.name, line, "source")
@@ -85,7 +88,11 @@ class Reader:
             raise InputError("empty party", source=str(path), line=line, column=column)
         found = new_ids.get(ref) or self.party_ids.get(ref)
         if found is None:
-            iri = self.resolve(ref)
+            try:
+                iri = self.resolve(ref)
+            except AmbiguousError as exc:
+                raise InputError(f"{exc}; give a party id from a parties file", source=str(path), line=line,
+                                 column=column) from None
             if iri is None:
                 raise InputError(f"{ref!r} is neither a party id from a parties file nor the name "
                                  "of an organisation in the graph", source=str(path), line=line,

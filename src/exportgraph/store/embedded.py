@@ -56,8 +56,13 @@ def to_python(term: object) -> Value:
 
 
 def to_term(value: Value) -> ox.NamedNode | ox.Literal:
+    """The RDF term of a bound value; a value no term can hold is an ``InputError`` (a parameter
+    comes from the user: a name, a ``--param``, a query string)."""
     if isinstance(value, IRI):
-        return ox.NamedNode(value)
+        try:
+            return ox.NamedNode(value)
+        except ValueError as exc:
+            raise InputError(f"{value!r} is not a valid IRI: {exc}") from None
     if isinstance(value, bool):
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
@@ -67,7 +72,10 @@ def to_term(value: Value) -> ox.NamedNode | ox.Literal:
     if isinstance(value, dt.date):
         return ox.Literal(f"{value.isoformat()}T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))
     if isinstance(value, str):
-        return ox.Literal(value)
+        try:
+            return ox.Literal(value)
+        except ValueError:  # text with a lone UTF-16 surrogate, which no RDF literal can hold
+            raise InputError(f"{value!r} is not valid text (a lone UTF-16 surrogate)") from None
     raise TypeError(f"cannot bind {value!r}")
 
 
@@ -185,12 +193,16 @@ class EmbeddedStore:
 
     def dump(self, media_type: str = "application/n-triples", *, union: bool = False) -> bytes:
         """The data: the triples of every graph but the transient ones (``TRANSIENT_GRAPHS``); with
-        ``union=True`` those too (derived coverage and orders included)."""
+        ``union=True`` those too (derived coverage and orders included). A dataset format (N-Quads)
+        keeps the graphs. A persistent store's bookkeeping (``BOOKKEEPING_GRAPHS``) is never in it."""
         fmt = ox.RdfFormat.from_media_type(media_type)
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}")
         if fmt.supports_datasets:
-            return self._store.dump(format=fmt)
+            return self._store.dump(format=fmt) if not self.path else ox.serialize(
+                (q for q in self._store if not isinstance(q.graph_name, ox.NamedNode)
+                 or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS)), format=fmt)
+
         def keep(q) -> bool:
             if not isinstance(q.graph_name, ox.NamedNode):
                 return True
@@ -199,6 +211,11 @@ class EmbeddedStore:
 
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store if keep(q)}
         return ox.serialize(triples, format=fmt)
+
+    def write_nquads(self, fh) -> None:
+        """Every quad but a persistent store's bookkeeping, as N-Quads, streamed into a binary file."""
+        ox.serialize((q for q in self._store if not isinstance(q.graph_name, ox.NamedNode)
+                      or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS)), fh, ox.RdfFormat.N_QUADS)
 
     def __len__(self) -> int:
         if not self.path:
