@@ -79,8 +79,8 @@ def test_stakes_and_the_50_percent_rule(store, tmp_path):
              "Fixture Range High Ltd.": "covered", "Fixture Range Low Ltd.": "possibly covered",
              "Fixture Shares And Votes Ltd.": "possibly covered", "Fixture Board Ltd.": "not covered",
              "Fixture Indirect Ltd.": "not covered",
-             # the rule's queries count a voting stake like equity (only eg:ControlWithoutEquity is left out)
-             "Fixture Votes Ltd.": "covered"}
+             # votes are not ownership: 60% of the votes alone is a case for review, not a verdict
+             "Fixture Votes Ltd.": "possibly covered"}
     iris = {name: graph.resolve(name) for name in names}
     found = graph.affiliates(list(iris.values()), DAY)
     assert {name: found[iri].status for name, iri in iris.items()} == names

@@ -174,7 +174,7 @@ def test_malformed_gleif_files_import_nothing_and_name_the_place(store, tmp_path
     ("list.json", '{"records": [["549300PSHWOM1D1JVL23"]]}', r"list.json:1: a record is not a JSON object"),
     ("null.json", '{"records": [{"LEI": {"$": "549300PSHWOM1D1JVL23"}, "Entity": {"LegalName": {"$": "C"}}}, null]}',
      r"null.json:2: a record is not a JSON object"),
-    ("deep.json", '{"records": [' + '[' * 100_000 + ']' * 100_000 + ']}', r"deep.json: not GLEIF JSON: JSON nested over"),
+    ("deep.json", '{"records": [' + '[' * 100_000 + ']' * 100_000 + ']}', r"deep.json: not GLEIF JSON: JSON nested"),
     ("long.json", '{"records": [{"LEI": ' + '9' * 5000 + '}]}', r"long.json:1: not valid JSON"),
     ("api.json", '{"data": [{"type": "fuzzycompletions", "attributes": {}}]}', r"api.json:1: an API item"),
     ("percent.csv", "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,"

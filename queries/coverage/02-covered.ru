@@ -19,6 +19,8 @@ WHERE {
             rdfs:label ?ownerName ; eg:explanation ?above .
         FILTER(?status IN (eg:Listed, eg:Covered)) }
       FILTER NOT EXISTS { ?s eg:stakeKind eg:ControlWithoutEquity }
+      # votes are not ownership: a stake known only as voting rights counts in step 3 (review), not here
+      FILTER NOT EXISTS { ?s eg:stakeKind eg:Voting FILTER NOT EXISTS { ?s eg:stakeKind eg:Equity } }
       FILTER NOT EXISTS { ?s eg:validFrom ?vf FILTER(?vf > ?asOf) }
       FILTER NOT EXISTS { ?s eg:validTo ?vt FILTER(?vt < ?asOf) }
       OPTIONAL { ?s eg:percent ?pc }

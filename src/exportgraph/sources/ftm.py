@@ -44,19 +44,28 @@ def _date(text: str, path: Path, line: int, prop: str) -> Literal | None:
 
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
-    """(record, its triples) per line, or (record, the reason it is skipped)."""
+    """(record, its triples) per line, or (record, the reason it is skipped). The file is read
+    twice, as a stream: first every line is checked and the addresses are kept (entities refer to
+    them by id, before or after), then the entities are mapped."""
     yield {}, list(dataset_triples(DATASET, f"OpenSanctions FollowTheMoney entities: {path.name}",
                                    "https://www.opensanctions.org/docs/entities/",
                                    "Imported with `exportgraph import ftm`; each entity is one row keyed by its id."))
-    addresses: dict[str, str] = {}
-    pending: list[tuple[int, dict]] = []
+    addresses = {record["id"]: (record["properties"].get("full") or [""])[0]
+                 for _, record in _entities(path) if record["schema"] == "Address"}
+    for line, record in _entities(path):
+        yield record, _triples(record, line, path, codes, addresses)
+
+
+def _entities(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line, entity) for each non-blank line; an ``InputError`` naming the line for one that is
+    not a FollowTheMoney entity."""
     with path.open(encoding="utf-8") as fh:
         lines = enumerate(fh, 1)
         while True:
             try:
                 line, text = next(lines)
             except StopIteration:
-                break
+                return
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path)) from None
             if not text.strip():
@@ -69,15 +78,10 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
                     or not isinstance(record.get("schema"), str) or not isinstance(record.get("properties"), dict):
                 raise InputError("not a FollowTheMoney entity (needs a string id and schema, and properties)",
                                  source=str(path), line=line)
-            props = record["properties"]
-            for key, values in props.items():  # every property is a list of strings (refs included)
+            for key, values in record["properties"].items():  # every property is a list of strings
                 if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                     raise InputError(f"property {key!r} is not a list of strings", source=str(path), line=line)
-            if record["schema"] == "Address":
-                addresses[record["id"]] = (props.get("full") or [""])[0]
-            pending.append((line, record))
-    for line, record in pending:
-        yield record, _triples(record, line, path, codes, addresses)
+            yield line, record
 
 
 def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: dict[str, str]) -> list[Triple] | str:
