@@ -102,6 +102,19 @@ def test_a_name_is_looked_up_as_written_first_then_ignoring_case(world):
     assert world.resolve("inspur taiwan") == world.resolve("Inspur Taiwan") == str(exact[0]["party"])
 
 
+def test_a_name_spelled_in_another_case_by_another_party_is_ambiguous(tmp_path):
+    """GLEIF writes names in capitals: "INSPUR TAIWAN" as a second party's name must not let the
+    name as written pick one of them silently."""
+    from exportgraph.errors import AmbiguousError
+
+    other = tmp_path / "parties.csv"
+    other.write_text("id,name,country,aliases,kind\nlei-x,INSPUR TAIWAN,TW,,company\n")
+    graph = ExportGraph.open([FIXTURES / "world.ttl", other], bundled=False)
+    for spelling in ("Inspur Taiwan", "INSPUR TAIWAN", "inspur taiwan"):
+        with pytest.raises(AmbiguousError):
+            graph.resolve(spelling)
+
+
 def test_a_users_rq_file_without_header_takes_any_parameter(world, tmp_path):
     rq = tmp_path / "mine.rq"
     rq.write_text("# a comment that says where { is not the query\n"

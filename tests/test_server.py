@@ -261,12 +261,17 @@ def test_updates_with_the_flag_need_the_token(bundled):
 def test_serving_a_store_that_import_wrote(store):
     """`serve --store DIR` on a store the other verbs wrote: the jobs answer on it, and SPARQL sees
     each imported fact once (the per-source copies the imports keep are not served)."""
-    from conftest import cli
+    from conftest import cli, info
+
+    from exportgraph.errors import InputError
 
     fixtures = Path(__file__).parent / "fixtures" / "csv"
     for name in ("parties", "ownership", "listings"):
         done = cli("import", "csv", str(fixtures / f"{name}.csv"), "--store", str(store))
         assert done.returncode == 0, done.stderr
+    before = info(store)
+    with pytest.raises(InputError, match="--allow-update would only change a temporary copy"):
+        make_app(store_dir=store, workers=1, allow_update=True, token="t")
     app = make_app(store_dir=store, workers=1, timeout=10.0)
     server, url = _start(app)
     try:
@@ -282,4 +287,6 @@ def test_serving_a_store_that_import_wrote(store):
         server.shutdown()
         server.server_close()
         app.close()
-    assert (store / "CURRENT").exists() and app.location != store  # the store itself is left as it was
+    assert app.location != store and not app.location.exists()  # the engines' copy is gone
+    __import__("gc").collect()
+    assert info(store) == before  # and the store is as it was

@@ -11,6 +11,8 @@ WHERE {
     ?oc eg:coveredParty ?owner ; eg:validFrom ?from ; eg:coverageStatus ?ownerStatus .
     FILTER(?ownerStatus != eg:PossiblyCovered || ?status = eg:PossiblyCovered) }
   FILTER NOT EXISTS { ?s eg:stakeKind eg:ControlWithoutEquity }
+  # votes alone count only towards possible coverage (as in step 2)
+  FILTER(?status = eg:PossiblyCovered || NOT EXISTS { ?s eg:stakeKind eg:Voting FILTER NOT EXISTS { ?s eg:stakeKind eg:Equity } })
   FILTER NOT EXISTS { ?s eg:validFrom ?vf FILTER(?vf > ?asOf) }
   FILTER NOT EXISTS { ?s eg:validTo ?vt FILTER(?vt < ?asOf) }
 }

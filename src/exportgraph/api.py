@@ -422,9 +422,15 @@ class ExportGraph:
     # -- parties --------------------------------------------------------------------------------
 
     def _resolve_org(self, name: str) -> str | None:
-        """The party with this name or alias: as written if one has it (an index lookup), else
-        ignoring case (a scan of every name)."""
-        rows = self.query("find-party-exact", query=name).rows or self.query("find-party", query=name).rows
+        """The party with this name or alias: as written if one has it (index lookups; a party
+        spelled the same in upper, lower or title case makes the name ambiguous), else ignoring case
+        (a scan of every name)."""
+        rows = self.query("find-party-exact", query=name).rows
+        if rows:
+            for variant in {name.upper(), name.lower(), name.title()} - {name}:
+                rows += self.query("find-party-exact", query=variant).rows
+        else:
+            rows = self.query("find-party", query=name).rows
         parties = {str(r["party"]) for r in rows}
         if len(parties) > 1:
             raise AmbiguousError(name, sorted((str(r["party"]), str(r["name"])) for r in rows))

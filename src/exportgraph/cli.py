@@ -615,14 +615,16 @@ def cmd_changes(args, out) -> int:
 
 
 def cmd_dump(args, out) -> int:
+    if args.endpoint:
+        raise InputError("dump reads the bundled graph or a --store; a remote store has its own export")
+    if args.output == "-":
+        raise InputError("-o -: dump writes a file (N-Quads can be large); give -o FILE.nq")
     target = Path(args.output)
     if not target.parent.is_dir():
         raise InputError(f"-o {args.output}: directory {target.parent} does not exist")
     if target.is_dir():
         raise InputError(f"-o {args.output}: is a directory; give a file name")
     graph = _open(args)
-    if not hasattr(graph.store, "write_nquads"):
-        raise InputError("dump reads the bundled graph or a --store; a remote store has its own export")
     from .export import atomic
 
     with atomic(target) as tmp, tmp.open("wb") as fh:

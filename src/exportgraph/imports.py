@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 
 from .errors import InputError
 from .ids import slug
@@ -198,6 +198,9 @@ def store_triple(t: tuple, path: Path) -> ox.Triple:
     """A reader's triple in the store's terms. A value no RDF store can hold (text with a lone
     UTF-16 surrogate, which JSON can write as ``"\\ud800"``; an IRI with a space) is an
     ``InputError`` naming the file, not a crash."""
+    if any(isinstance(x, BNode) for x in t):
+        raise InputError("a blank node: imports take IRIs and literals only (a bulk load renames blank "
+                         "nodes, so a later copy could not replace them)", source=str(path))
     try:
         return ox.Triple(*map(_to_ox, t))
     except ValueError as exc:
@@ -224,7 +227,7 @@ def _entries(triples: set) -> dict[str, dict]:
         if ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", LIST_ENTRY) not in facts:
             continue
         party = next((o.value for p, o in facts if p == EG + "party"), "")
-        name = next((o.value for p, o in by_subject.get(party, ()) if p == EG + "name"), party)
+        name = min((o.value for p, o in by_subject.get(party, ()) if p == EG + "name"), default=party)
         out[s] = {"party": party, "name": name, "facts": facts,
                   "party_facts": by_subject.get(party, set())}
     return out
@@ -288,6 +291,7 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
         raise InputError("import needs a persistent store to keep what it imports: give --store DIR")
     if not path.is_file():
         raise InputError("no such file", source=str(path))
+    apply_pending(store)  # a first copy committed but not applied (an interrupted session) first
     summary = Summary(kind, str(path), _sha256(path))
     progress = Progress(f"{kind} {path.name}")
     # a list has one current copy; other sources one per file (two FtM datasets are both kept)
@@ -409,7 +413,7 @@ def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progre
         drop_unnamed(store)
         raise
     summary.triples = store.count(generation)
-    summary.changes = [EntryChange(str(r["e"]), str(r["party"]), str(r["name"] or r["party"]), "added")
+    summary.changes = [EntryChange(str(r["e"]), str(r["party"] or ""), str(r["name"] or r["party"] or ""), "added")
                        for r in store.select(ENTRIES.format(graph=generation))]
     store.update(_commit(generation, kind, path, summary)
                  + f" ; INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} <{generation}> }} }}")
@@ -418,9 +422,10 @@ def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progre
 
 
 # a first copy's list entries, each with its party and the party's name in the same copy
-ENTRIES = ("SELECT ?e ?party ?name WHERE {{ GRAPH <{graph}> {{ ?e a eg:ListEntry ; eg:party ?party "
-           "OPTIONAL {{ ?party eg:name ?name }} }} }} ORDER BY ?e")
+ENTRIES = ("SELECT ?e (SAMPLE(?p) AS ?party) (MIN(?n) AS ?name) WHERE {{ GRAPH <{graph}> {{ ?e a eg:ListEntry "
+           "OPTIONAL {{ ?e eg:party ?p OPTIONAL {{ ?p eg:name ?n }} }} }} }} GROUP BY ?e ORDER BY ?e")
 APPLYING = ox.NamedNode(EG + "applying")
+BATCH = 100_000  # triples removed per transaction when an unnamed generation is dropped
 
 
 def apply_pending(store) -> None:
@@ -453,6 +458,11 @@ def drop_unnamed(store) -> None:
         f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} ?g }} }}")}
     for g in store.graphs():
         if g.startswith(SOURCES) and g not in named:
+            # in batches: one transaction over a big partial copy would need memory in proportion;
+            # nothing names the graph, so a removal cut short is simply taken up again
+            while store.count(g, limit=BATCH):
+                store.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ SELECT ?s ?p ?o WHERE "
+                             f"{{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT {BATCH} }}")
             store.update(f"DROP SILENT GRAPH <{g}>")
     pending = {str(r["g"]) for r in store.select(
         f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} ?g }} }}")}

@@ -235,6 +235,7 @@ class App:
 
     def close(self) -> None:
         self.pool.close()
+        self.graph = None  # a --store it opened is free for the next process
         if self.owns_location:
             shutil.rmtree(self.location, ignore_errors=True)
 
@@ -255,7 +256,7 @@ def is_exportgraph_store(location: Path) -> bool:
     rather than the SPARQL engines' database that ``serve --store`` keeps."""
     import pyoxigraph as ox
 
-    from .imports import INITIALISED, META, STORE_NODE
+    from .imports import META, SOURCES
 
     if not (location / "CURRENT").exists():
         return False
@@ -263,8 +264,9 @@ def is_exportgraph_store(location: Path) -> bool:
         store = ox.Store.read_only(str(location))
     except OSError as exc:
         raise InputError(f"cannot open the store in {location}: {exc}") from None
-    try:
-        return bool(store.query(f"ASK {{ GRAPH <{META}> {{ {STORE_NODE} {INITIALISED} ?x }} }}"))
+    try:  # its bookkeeping graph, there from the first open on (even one cut short)
+        return any(isinstance(g, ox.NamedNode) and (g.value == META or g.value.startswith(SOURCES))
+                   for g in store.named_graphs())
     finally:
         del store
 
@@ -282,6 +284,9 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
     if graph is None and store_dir and is_exportgraph_store(Path(store_dir)):
         # a store that `--store` verbs and `import` write: the jobs answer on it, and the SPARQL
         # engines get what its queries see (not its per-source copies) in a database of their own
+        if allow_update:
+            raise InputError(f"{store_dir} is a store that `import` writes: change it with `exportgraph "
+                             "import`; --allow-update would only change a temporary copy")
         graph, store_dir = ExportGraph.open(data, store=store_dir), None
     graph = graph or ExportGraph.open(data)
     owns = store_dir is None

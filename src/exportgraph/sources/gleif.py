@@ -266,7 +266,7 @@ def _percent(rec: Record, path: Path) -> str | None:
             if not ok:
                 raise _error(f"percentage {amount!r} is not a number from 0 to 100", path, rec,
                              base + "QuantifierAmount")
-            return amount
+            return format(Decimal(amount).normalize(), "f")  # "5E1", "6_0": written as xsd:decimal reads them
 
 
 # -- the forms, each made into rows of the golden-copy CSV's columns ------------------------------
@@ -501,6 +501,9 @@ def _turtle(path: Path) -> Iterator[Record]:
     try:
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             if t.predicate.value in KEPT:
+                if isinstance(t.object, ox.Triple) or isinstance(t.subject, ox.Triple):
+                    raise InputError(f"an RDF 1.2 triple term in a GLEIF fact ({t.predicate.value}): not GLEIF's RDF",
+                                     source=str(path))
                 facts.setdefault(str(t.subject), {}).setdefault(t.predicate.value, []).append(t.object)
     except SyntaxError as exc:
         raise InputError(f"not valid Turtle: {exc.msg}", source=str(path), line=exc.lineno) from None

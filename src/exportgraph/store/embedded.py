@@ -245,9 +245,12 @@ class EmbeddedStore:
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
                                 for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
-    def count(self, graph: str) -> int:
-        """How many triples a named graph holds."""
-        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    def count(self, graph: str, *, limit: int | None = None) -> int:
+        """How many triples a named graph holds (at most ``limit``, counted no further)."""
+        inner = f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        if limit:
+            inner = f"{{ SELECT ?s ?p ?o WHERE {{ {inner} }} LIMIT {int(limit)} }}"
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {inner} }}")
         return int(next(iter(rows))["n"].value)
 
     def triples(self, graph: str) -> set:
