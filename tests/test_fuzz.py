@@ -553,7 +553,7 @@ def _entity_list_with(**fields) -> bytes:
 
 CRASHED = [  # (kind, file, what the error says; None: it reads)
     ("csl", b"\x80", "not UTF-8"),  # UnicodeDecodeError
-    ("csv", b"id,name\n\x80\n", "not UTF-8"),  # UnicodeDecodeError
+    ("csv", b"id,name,country,aliases,kind\n\x80\n", "fuzz.csv:2: not UTF-8"),  # UnicodeDecodeError
     ("entity-list", b'{"entities": ' + b"[" * 5000, "not an nsfreg list file"),  # RecursionError
     ("ftm", b"[" * 5000 + b"\n", "not a JSON object"),  # RecursionError
     ("csl", b'{"results": ' + b"[" * 100_000, "nested over 32 deep"),  # ~25 GB in ijson's prefixes

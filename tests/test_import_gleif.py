@@ -148,7 +148,7 @@ def test_malformed_gleif_files_import_nothing_and_name_the_place(store, tmp_path
         (_edit(rr_csv, tmp_path / "bad-date.csv", "2017-12-02T00:00:00.000Z", "2017-13-02T00:00:00.000Z"),
          ":5 column 'Relationship.Period.2.startDate'", "is not a date"),
         (_edit(l1_csv, tmp_path / "columns.csv", ",MF Consulting,", ",MF Consulting,extra,"),
-         ":3", "columns where the header has"),
+         ":3", "expected 54 columns, found 55"),
         (tmp_path / "broken.json", ":3", "not valid JSON"),
         (_edit(rr_json, tmp_path / "type.json", '"IS_DIRECTLY_CONSOLIDATED_BY"', '"IS_OWNED_BY"'),
          ":2 column 'Relationship.RelationshipType'", "unknown relationship type 'IS_OWNED_BY'"),

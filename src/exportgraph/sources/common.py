@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -124,60 +123,49 @@ def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     ``InputError`` naming the file and line. The whole file is read before any row is used, so
     nothing half-loads.
     """
-    rows: list[tuple[int, dict[str, str]]] = []
-    with io.StringIO(read_text(path), newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = [h.strip() for h in next(reader, [])]
-            for values in reader:
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
-                                     source=str(path), line=reader.line_num)
-                rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}))
-        except csv.Error as exc:
-            raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
-    return header, rows
+    header, rows = iter_csv_rows(path)
+    return header, list(rows)
 
 
 def iter_csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """Like ``csv_rows``, read as a stream for files of any size: the header, and an iterator of
-    the non-blank rows that raises the same ``InputError`` (file and line) when it meets a
-    malformed row or bytes that are not UTF-8. The caller must not keep what came before an error."""
+    """The header of a CSV and its non-blank rows as (line, {column: stripped value}), read as a
+    stream for files of any size. A row with the wrong number of columns, text that is not CSV, or
+    bytes that are not UTF-8 (on the line they are on) are an ``InputError`` naming the file and
+    line, when the iterator reaches them: a caller must keep nothing of a file that raises."""
     try:
         fh = path.open("rb")
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
         raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)) from None
-    text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.reader(text)
 
-    def fail(exc: Exception) -> InputError:
-        text.close()
-        if isinstance(exc, UnicodeDecodeError):
-            return InputError(f"not UTF-8 text: {exc.reason}", source=str(path), line=reader.line_num + 1)
-        return InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num)
+    def decoded() -> Iterator[str]:  # line by line: a newline byte is never inside a UTF-8 character
+        for i, raw in enumerate(fh, 1):
+            try:
+                yield raw.decode("utf-8-sig" if i == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 text: {exc.reason}", source=str(path), line=i) from None
 
+    reader = csv.reader(decoded())
     try:
         header = [h.strip() for h in next(reader, [])]
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise fail(exc) from None
+    except csv.Error as exc:
+        fh.close()
+        raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+    except InputError:
+        fh.close()
+        raise
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        with text:
-            while True:
-                try:
-                    values = next(reader, None)
-                except (csv.Error, UnicodeDecodeError) as exc:
-                    raise fail(exc) from None
-                if values is None:
-                    return
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise InputError(f"expected {len(header)} columns, found {len(values)}",
-                                     source=str(path), line=reader.line_num)
-                yield reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}
+        with fh:
+            try:
+                for values in reader:
+                    if not any(v.strip() for v in values):
+                        continue
+                    if len(values) != len(header):
+                        raise InputError(f"expected {len(header)} columns, found {len(values)}",
+                                         source=str(path), line=reader.line_num)
+                    yield reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}
+            except csv.Error as exc:
+                raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
     return header, rows()
 
 

@@ -44,7 +44,6 @@ number, for RDF the node).
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -58,7 +57,7 @@ from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, GLEIF_BASE, GLEIF_L1, GLEIF_L2, RDF, RDFS
-from .common import Triple, dataset_triples, json_events, row_source
+from .common import Triple, dataset_triples, iter_csv_rows, json_events, row_source
 
 DATASET = "gleif-lei-import"
 LEI, NAME, CATEGORY = "LEI", "Entity.LegalName", "Entity.EntityCategory"
@@ -285,34 +284,16 @@ def _records(path: Path) -> Iterator[Record]:
     return _csv(path)
 
 
-def _lines(fh, path: Path) -> Iterator[str]:
-    for i, raw in enumerate(fh, 1):
-        try:
-            yield raw.decode("utf-8-sig" if i == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path), line=i) from None
-
-
 def _csv(path: Path) -> Iterator[Record]:
-    with path.open("rb") as fh:
-        reader = csv.reader(_lines(fh, path))
-        try:
-            header = [h.strip() for h in next(reader, [])]
-            if not ({LEI, NAME} <= set(header) or {START, END, TYPE, STATUS} <= set(header)):
-                raise InputError("not a GLEIF golden-copy CSV: expected the Level 1 columns (LEI, "
-                                 "Entity.LegalName, ...) or the relationship record columns "
-                                 "(Relationship.StartNode.NodeID, Relationship.EndNode.NodeID, "
-                                 "Relationship.RelationshipType, Relationship.RelationshipStatus, ...)",
-                                 source=str(path), line=1)
-            for values in reader:
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(header):
-                    raise InputError(f"{len(values)} columns where the header has {len(header)}",
-                                     source=str(path), line=reader.line_num)
-                yield Record(zip(header, (v.strip() for v in values), strict=True), reader.line_num)
-        except csv.Error as exc:
-            raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+    header, rows = iter_csv_rows(path)
+    if not ({LEI, NAME} <= set(header) or {START, END, TYPE, STATUS} <= set(header)):
+        raise InputError("not a GLEIF golden-copy CSV: expected the Level 1 columns (LEI, "
+                         "Entity.LegalName, ...) or the relationship record columns "
+                         "(Relationship.StartNode.NodeID, Relationship.EndNode.NodeID, "
+                         "Relationship.RelationshipType, Relationship.RelationshipStatus, ...)",
+                         source=str(path), line=1)
+    for line, row in rows:
+        yield Record(row, line)
 
 
 def _json(path: Path) -> Iterator[Record]:
