@@ -23,7 +23,6 @@ import json
 import os
 import random
 import re
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -313,7 +312,6 @@ def seeds(kind: str) -> list[bytes]:
 
 
 FILE_NAMES = {"entity-list": "list.json", "ftm": "fuzz.ftm.json", "csv": "fuzz.csv"}
-MODULES = {"entity-list": "nsfreg", "csv": "usercsv"}
 
 
 # -- the graph the readers consult ---------------------------------------------------------------------
@@ -403,11 +401,6 @@ def put(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _needs_module(kind: str) -> None:
-    try:
-        import_module(f"exportgraph.sources.{MODULES.get(kind, kind)}")
-    except ImportError as exc:
-        pytest.skip(f"the {kind} reader does not import yet: {exc}")
 
 
 def read_all(kind: str, path: Path, graph) -> set | InputError:
@@ -458,7 +451,6 @@ def fuzz_files(kind: str, valid: list[bytes], handle, n: int = EXAMPLES) -> None
 
 @pytest.mark.parametrize("kind", sorted(READERS))
 def test_reader_answers_any_input_with_triples_or_a_clear_error(kind, quick, fuzz_dir, rule_pages_once, memory_cap):
-    _needs_module(kind)
     path = fuzz_dir / FILE_NAMES.get(kind, f"fuzz-{kind}.json")
     valid = valid_seeds(kind, path, quick)
     seen = {"triples": 0, "errors": 0}
@@ -477,7 +469,6 @@ def test_reader_answers_any_input_with_triples_or_a_clear_error(kind, quick, fuz
 def test_readers_on_the_real_graph(kind, bundled, fuzz_dir, memory_cap):
     """Inputs of the same making against the real bundled graph (SPARQL look-ups, the rule pages
     read each time), which ``QuickGraph`` stands in for above."""
-    _needs_module(kind)
     path = fuzz_dir / ("real-" + FILE_NAMES.get(kind, f"fuzz-{kind}.json"))
     valid = valid_seeds(kind, path, bundled)
 
@@ -660,10 +651,6 @@ def test_a_malformed_file_imports_nothing(store, fuzz_dir, rule_pages_once, memo
     before, graphs, on_disk = fingerprint(graph), graph.store.graphs(), store_files(store)
     failed = 0
     for kind in sorted(READERS):
-        try:
-            _needs_module(kind)
-        except pytest.skip.Exception:
-            continue
         path = fuzz_dir / ("import-" + FILE_NAMES.get(kind, f"fuzz-{kind}.json"))
         files, seed = late_failures(kind), 0
         valid = valid_seeds(kind, path, graph)
