@@ -205,6 +205,44 @@ def test_ftm_entities_ownership_and_sanctions(store):
     assert len([g for g in graph.store.graphs() if "/graph/source/ftm-" in g]) == 2
 
 
+def test_facts_derived_from_removed_data_go_with_it(store, tmp_path):
+    """A newer copy without a stake takes the subsidiary link and the ultimate parent derived from
+    it away too; what the sources assert (the bundled graph's own links) stays."""
+    lines = (FIXTURES / "ftm" / "ownership.ftm.json").read_text().splitlines()
+    first = tmp_path / "group.ftm.json"
+    first.write_text("\n".join(line.replace(', "startDate": ["2025-01-01"]', "") for line in lines) + "\n")
+    assert cli("import", "ftm", str(first), "--store", str(store)).returncode == 0
+    ask = 'ASK { ?s eg:name "Test Subsidiary Trading Ltd." ; eg:subsidiaryOf/eg:name "Test Parent Holdings Ltd." }'
+    graph = ExportGraph.open(store=store)
+    assert graph.store.ask(ask)  # an undated 60% stake: a subsidiary link, derived
+    assert graph.entity("Test Subsidiary Trading Ltd.").ultimate_parent == "Test Parent Holdings Ltd."
+    bundled_links = graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a eg:subsidiaryOf ?b }")[0]["n"]
+    del graph
+    __import__("gc").collect()
+    first.write_text("\n".join(line for line in lines if '"Ownership"' not in line) + "\n")
+    done = cli("import", "ftm", str(first), "--store", str(store))
+    assert done.returncode == 0, done.stderr
+    graph = ExportGraph.open(store=store)
+    assert not graph.store.ask(ask)
+    assert graph.entity("Test Subsidiary Trading Ltd.").ultimate_parent is None
+    assert graph.store.select("SELECT (COUNT(*) AS ?n) WHERE { ?a eg:subsidiaryOf ?b }")[0]["n"] == bundled_links - 1
+    assert graph.entity("Inspur Taiwan").ultimate_parent == "Inspur Group Co., Ltd."  # the bundled links stay
+
+
+def test_the_derived_properties_cleared_are_those_the_derivations_insert():
+    """clear-derived.ru names exactly the properties that queries/derive/*.ru insert."""
+    import re
+
+    from exportgraph import paths
+
+    inserted = {m for f in (paths.QUERIES / "derive").glob("*.ru")
+                for m in re.findall(r"INSERT \{[^}]*?\?\w+ (eg:\w+) \?\w+", f.read_text())}
+    clear = (paths.QUERIES / "imports" / "clear-derived.ru").read_text()
+    values = clear[clear.index("VALUES"):]
+    listed = set(re.findall(r"eg:\w+", values[:values.index("}")]))
+    assert inserted and inserted == listed
+
+
 def test_malformed_ftm_lines_name_the_line(store, tmp_path):
     bad = tmp_path / "bad.ftm.json"
     bad.write_text('{"id": "a", "schema": "Company", "properties": {"name": ["A Co"]}}\n{not json\n')

@@ -334,6 +334,11 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
                 f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
                 f"&& STRSTARTS(STR(?g), \"{SOURCES}\")) }} }} ; "
                 f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
+        # what was derived from triples that are now gone must go too: the derived facts that no
+        # source asserts are removed here, in the commit, and computed again after it
+        from .paths import QUERIES
+        swap += f"DROP SILENT GRAPH <{previous}> ; " + (QUERIES / "imports" / "clear-derived.ru").read_text(
+            encoding="utf-8") + " ; "
     store.update(swap + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
                  + _commit(generation, kind, path, summary))
     drop_unnamed(store)  # the old generation
