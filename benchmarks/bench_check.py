@@ -32,7 +32,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from generate import pick_owner  # noqa: E402
 
 from exportgraph import ExportGraph, check, ids  # noqa: E402
 
@@ -91,12 +94,7 @@ def world(n: int, seed: int) -> tuple[list[str], list[tuple[int, int, str]]]:
                       f"{e} <{EG}onList> <https://w3id.org/exportgraph/id/list/entity-list> .",
                       f'{e} <{EG}dateAdded> "2024-01-01T00:00:00"^^<{XSD}dateTime> .']
         if i and rnd.random() < 0.95:
-            owner = rnd.randrange(i)
-            for _ in range(6):
-                if depth[owner] < 6:
-                    break
-                owner = rnd.randrange(i)
-            depth[i] = depth[owner] + 1
+            owner = pick_owner(rnd, i, depth)
             stake(owner, i)
             if rnd.random() < 0.10:
                 other = rnd.randrange(i)

@@ -27,6 +27,18 @@ DATES = ("2025-06-01", "2025-10-15", "2026-01-15", "2026-11-20")
 END_USES = ("", "", "commercial", "ai-training", "supercomputer")
 
 
+def pick_owner(rnd: random.Random, i: int, depth: list[int]) -> int:
+    """An owner for organisation ``i`` among the earlier ones, keeping chains at most 6 deep (six
+    tries at a shallow one); records ``i``'s depth."""
+    owner = rnd.randrange(i)
+    for _ in range(6):
+        if depth[owner] < 6:
+            break
+        owner = rnd.randrange(i)
+    depth[i] = depth[owner] + 1
+    return owner
+
+
 def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dict[str, Path]:
     rnd = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -54,12 +66,7 @@ def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dic
         for i in range(1, n):
             if rnd.random() >= 0.95:
                 continue
-            owner = rnd.randrange(i)
-            for _ in range(6):
-                if depth[owner] < 6:
-                    break
-                owner = rnd.randrange(i)
-            depth[i] = depth[owner] + 1
+            owner = pick_owner(rnd, i, depth)
             stake(owner, i)
             if rnd.random() < 0.10 and (other := rnd.randrange(i)) != owner:
                 stake(other, i)

@@ -33,6 +33,7 @@ from rdflib import BNode, URIRef
 
 from .errors import InputError
 from .ids import slug
+from .paths import QUERIES
 
 ID = "https://w3id.org/exportgraph/id/"
 META = ID + "graph/meta"
@@ -336,7 +337,6 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
                 f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
         # what was derived from triples that are now gone must go too: the derived facts that no
         # source asserts are removed here, in the commit, and computed again after it
-        from .paths import QUERIES
         swap += f"DROP SILENT GRAPH <{previous}> ; " + (QUERIES / "imports" / "clear-derived.ru").read_text(
             encoding="utf-8") + " ; "
     store.update(swap + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
@@ -410,10 +410,7 @@ def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progre
         progress.done()
         say(f"writing {lines:,} triples")
         store.bulk_load(staging, generation)  # named by nothing until the commit
-    except UnicodeEncodeError:
-        staging.unlink(missing_ok=True)
-        raise InputError("text that is not valid Unicode (a lone surrogate)", source=str(path)) from None
-    except BaseException:
+    except BaseException:  # (a lone surrogate never gets here: store_triple refuses it)
         staging.unlink(missing_ok=True)
         drop_unnamed(store)
         raise
@@ -465,7 +462,7 @@ def drop_unnamed(store) -> None:
         if g.startswith(SOURCES) and g not in named:
             # in batches: one transaction over a big partial copy would need memory in proportion;
             # nothing names the graph, so a removal cut short is simply taken up again
-            while store.count(g, limit=BATCH):
+            while store.ask(f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"):
                 store.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ SELECT ?s ?p ?o WHERE "
                              f"{{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT {BATCH} }}")
             store.update(f"DROP SILENT GRAPH <{g}>")

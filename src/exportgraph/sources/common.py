@@ -102,20 +102,6 @@ class CountryIndex:
 
 
 
-def read_text(path: Path) -> str:
-    """A small text file as UTF-8 (a byte-order mark is dropped); bytes that are not UTF-8, or a
-    file that cannot be read, are an ``InputError`` naming the file (and the line)."""
-    try:
-        data = path.read_bytes()
-    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
-        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text: {exc.reason}", source=str(path),
-                         line=data.count(b"\n", 0, exc.start) + 1) from None
-
-
 def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header of a CSV and its non-blank rows as (line, {column: stripped value}).
 

@@ -199,23 +199,19 @@ class EmbeddedStore:
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}")
         if fmt.supports_datasets:
-            return self._store.dump(format=fmt) if not self.path else ox.serialize(
-                (q for q in self._store if not isinstance(q.graph_name, ox.NamedNode)
-                 or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS)), format=fmt)
-
-        def keep(q) -> bool:
-            if not isinstance(q.graph_name, ox.NamedNode):
-                return True
-            return not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS) and (
-                union or q.graph_name.value not in TRANSIENT_GRAPHS)
-
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store if keep(q)}
+            return ox.serialize(self._quads(), format=fmt)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._quads()
+                   if union or not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value not in TRANSIENT_GRAPHS}
         return ox.serialize(triples, format=fmt)
 
     def write_nquads(self, fh) -> None:
         """Every quad but a persistent store's bookkeeping, as N-Quads, streamed into a binary file."""
-        ox.serialize((q for q in self._store if not isinstance(q.graph_name, ox.NamedNode)
-                      or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS)), fh, ox.RdfFormat.N_QUADS)
+        ox.serialize(self._quads(), fh, ox.RdfFormat.N_QUADS)
+
+    def _quads(self):
+        """Every quad but a persistent store's bookkeeping (``BOOKKEEPING_GRAPHS``), streamed."""
+        return (q for q in self._store if not isinstance(q.graph_name, ox.NamedNode)
+                or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS))
 
     def __len__(self) -> int:
         if not self.path:
@@ -245,12 +241,9 @@ class EmbeddedStore:
         self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
                                 for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
-    def count(self, graph: str, *, limit: int | None = None) -> int:
-        """How many triples a named graph holds (at most ``limit``, counted no further)."""
-        inner = f"GRAPH <{graph}> {{ ?s ?p ?o }}"
-        if limit:
-            inner = f"{{ SELECT ?s ?p ?o WHERE {{ {inner} }} LIMIT {int(limit)} }}"
-        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {inner} }}")
+    def count(self, graph: str) -> int:
+        """How many triples a named graph holds."""
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return int(next(iter(rows))["n"].value)
 
     def triples(self, graph: str) -> set:
