@@ -6,6 +6,7 @@ examples around them; the orders file holds one order per case, named after it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import glob
 import json
@@ -220,7 +221,7 @@ def test_the_engines_agree_on_a_small_world():
                              bundled=False)
     small.store.update(f"DROP SILENT GRAPH <{check.ORDERS_GRAPH}>")
     listed = small._load_orders(ORDERS, dt.date(2025, 1, 1))
-    small.coverage.ensure({day for _, _, day in listed})
+    small._prepare(listed)
     data = small.context()
     store = set(check.run_store(small.store))
     assert len(store) > 30
@@ -249,3 +250,25 @@ def test_cli_entity_shows_a_chips_derivation(capsys):
     assert main(["entity", "NVIDIA H20"]) == 0
     out = capsys.readouterr().out
     assert "2368" in out and "2.909" in out and "does not hold" in out and "UNVERIFIED" in out
+
+
+def test_realistic_orders_to_csv_parties_name_only_countries_they_are_linked_to():
+    """50 orders to parties from a CSV with no headquarters or incorporation recorded (a parties file
+    as users write one). The headquarters rule reached such a party through an unbound country
+    (every D:5 country at once) before; now no reason may name a country that neither the order's
+    destination or route nor one of its parties' locations gives."""
+    rows = list(csv.DictReader(open(FIX + "realistic-orders.csv", encoding="utf-8")))
+    located = {r["id"]: r["country"] for r in csv.DictReader(open(FIX + "realistic-parties.csv", encoding="utf-8"))}
+    codes = set(located.values()) | {"CN", "RU", "IR", "MO", "AF", "VE", "KP", "SY", "CU", "BY", "MM"}
+    graph = ExportGraph.open([FIX + "realistic-parties.csv"])
+    verdicts = {v.order_id: v for v in graph.check(FIX + "realistic-orders.csv")}
+    assert len(verdicts) == 50
+    for row in rows:
+        v = verdicts[row["order_id"]]
+        assert "headquarters-d5" not in v.rules, v.reasons
+        allowed = {row["destination"]} | {located[row[c]] for c in ("buyer", "consignee") if row[c]} \
+            | {leg.rsplit("@", 1)[-1] for leg in row["intermediaries"].split(";") if leg}
+        for r in v.reasons:
+            named = {w for w in r.message.replace(",", " ").replace("(", " ").replace(")", " ").split() if w in codes}
+            assert named <= allowed, (row["order_id"], r.message)
+    assert sum(v.verdict == check.LICENSE_REQUIRED for v in verdicts.values()) >= 10  # the destinations do decide

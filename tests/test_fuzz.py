@@ -636,7 +636,7 @@ def late_failures(kind: str) -> list[bytes]:
     if kind == "csv":
         return [(FIXTURES / "csv" / "parties.csv").read_bytes() + b"late,Late Co,ZZ,,company\n",
                 b"party,list,date_added,date_removed,citation\nInspur Taiwan,entity-list,2025-03-25,,90 FR 1\n"
-                b"Sugon,entity-list,2025-03-25,,90 FR 1\n"]
+                b"No Such Party Anywhere Ltd,entity-list,2025-03-25,,90 FR 1\n"]
     return []
 
 

@@ -6,6 +6,7 @@
 DELETE { ?s ?p ?o }
 WHERE {
   VALUES ?p { eg:country eg:tpp eg:performanceDensity eg:subsidiaryOf eg:ultimateParent eg:eccn
+              eg:meetsCriterion eg:mayMeetCriterion
               eg:addressKey eg:sharesAddressWith }
   ?s ?p ?o .
   FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/exportgraph/id/graph/source/")) }

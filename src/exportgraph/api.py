@@ -102,6 +102,9 @@ class Criterion:
     holds: bool
     unverified: bool
     bounds: dict[str, Decimal | bool]
+    valid_from: dt.date | None = None  # the period the criterion is in force (None: open)
+    valid_to: dt.date | None = None
+    may_hold: bool = False  # a figure one of its bounds needs is not recorded
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class Item:
     eccns: tuple[str, ...]
     criteria: tuple[Criterion, ...]
     named_by_rules: tuple[str, ...]
+    interconnect: Decimal | None = None  # aggregate bidirectional I/O rate in GB/s (the October 2022 test)
 
 
 @dataclass(frozen=True)
@@ -331,12 +335,19 @@ class ExportGraph:
         if engine not in ck.ENGINES:
             raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ck.ENGINES)}")
         with self._orders(orders, as_of or dt.date.today()) as listed:
-            self.coverage.ensure({day for _, _, day in listed})
+            self._prepare(listed)
             if engine == "store":
                 results = ck.run_store(self.store)
             else:
                 results = ck.run_shacl(self.context(), engine)
             return ck.verdicts(listed, results)
+
+    def _prepare(self, listed: list[tuple[str, str, dt.date]]) -> None:
+        """What the shapes read besides the orders: each order's item classified with the criteria
+        of its date (``queries/check/classify.ru``), and the 50% rule and ultimate parents of the
+        periods the orders' dates fall in."""
+        self.store.update((paths.QUERIES / "check" / "classify.ru").read_text(encoding="utf-8"))
+        self.coverage.ensure({day for _, _, day in listed})
 
     def context(self) -> bytes:
         """N-Triples of what the restriction shapes read for the orders loaded for checking
@@ -424,13 +435,14 @@ class ExportGraph:
     def _resolve_org(self, name: str) -> str | None:
         """The party with this name or alias: as written if one has it (index lookups; a party
         spelled the same in upper, lower or title case makes the name ambiguous), else ignoring case
-        (a scan of every name)."""
+        (a scan of every name). A party whose name it is outranks parties that have it as an alias."""
         rows = self.query("find-party-exact", query=name).rows
         if rows:
             for variant in {name.upper(), name.lower(), name.title()} - {name}:
                 rows += self.query("find-party-exact", query=variant).rows
         else:
             rows = self.query("find-party", query=name).rows
+        rows = [r for r in rows if r["kind"] == "name"] or rows
         parties = {str(r["party"]) for r in rows}
         if len(parties) > 1:
             raise AmbiguousError(name, sorted((str(r["party"]), str(r["name"])) for r in rows))
@@ -691,9 +703,9 @@ class ExportGraph:
                 raise NotFoundError(problem or f"no item named {name_or_iri!r}")
             iri = found
         row = self.store.select(
-            "SELECT ?name ?tpp ?pd ?area ?dc WHERE { ?i eg:name ?name OPTIONAL { ?i eg:tpp ?tpp } "
+            "SELECT ?name ?tpp ?pd ?area ?dc ?bw WHERE { ?i eg:name ?name OPTIONAL { ?i eg:tpp ?tpp } "
             "OPTIONAL { ?i eg:performanceDensity ?pd } OPTIONAL { ?i eg:dieArea ?area } "
-            "OPTIONAL { ?i eg:datacenterDesigned ?dc } }", {"i": IRI(iri)})
+            "OPTIONAL { ?i eg:datacenterDesigned ?dc } OPTIONAL { ?i eg:interconnectBandwidth ?bw } }", {"i": IRI(iri)})
         if not row:
             raise NotFoundError(f"no item <{iri}>")
         r = row[0]
@@ -704,15 +716,16 @@ class ExportGraph:
                                   {"i": IRI(iri)})
         rules = self.store.select("SELECT ?id WHERE { ?r eg:appliesToItem ?i ; eg:ruleId ?id } ORDER BY ?id",
                                   {"i": IRI(iri)})
-        keys = ("tppMin", "tppBelow", "pdMin", "pdBelow", "requiresDatacenter")
+        keys = ("tppMin", "tppBelow", "pdMin", "pdBelow", "interconnectMin", "requiresDatacenter")
         return Item(
             iri=iri, name=str(r["name"]), tpp=r["tpp"], performance_density=r["pd"], die_area=r["area"],
             datacenter=r["dc"], throughput=tuple((str(f["p"]), f["tops"], f["bits"]) for f in flows),
             eccns=tuple(str(e["code"]) for e in eccns),
             criteria=tuple(Criterion(str(c["eccn"]), str(c["label"]), bool(c["holds"]), bool(c["unverified"]),
-                                     {k: c[k] for k in keys if c[k] is not None})
+                                     {k: c[k] for k in keys if c[k] is not None}, c["validFrom"], c["validTo"],
+                                     bool(c["mayHold"]))
                            for c in self.query("item-classification", item=IRI(iri)).rows),
-            named_by_rules=tuple(str(x["id"]) for x in rules))
+            named_by_rules=tuple(str(x["id"]) for x in rules), interconnect=r["bw"])
 
     def info(self) -> dict[str, int | str]:
         from . import __version__

@@ -1,8 +1,9 @@
 """``exportgraph build``: regenerate ``graph/generated/`` from the public datasets.
 
 Reads the ISO 3166 country file and the nsfreg list files (``EXPORTGRAPH_DATA_DIR``, by default
-``shared/data`` beside the checkout), takes the rules' Federal Register page ranges from
-``graph/curated/rules.ttl``, and writes one Turtle file per source. Each file is written to a
+``shared/data`` beside the checkout), takes the rules' Federal Register days, pages and effective
+dates from ``graph/curated/`` (``rules.ttl``, ``entity-list-rules.ttl``), and writes one Turtle file
+per source. Each file is written to a
 temporary name first and renamed, so an interrupted build leaves the old files.
 """
 
@@ -23,16 +24,18 @@ from .store import EmbeddedStore
 
 
 def rule_pages() -> list[nsfreg.RulePages]:
-    """The page ranges of the curated rules (``queries/rule-pages.rq``)."""
+    """The volume, day and pages of the curated rules (``queries/rule-pages.rq``)."""
     from .queries import catalogue
 
     store = EmbeddedStore()
-    for path in paths.ontology_files() + [paths.CURATED / "rules.ttl"]:
+    for path in paths.ontology_files() + sorted(paths.CURATED.glob("*.ttl")):
         if path.exists():
             store.load(path.read_bytes(), "text/turtle", name=str(path))
     q = catalogue()["rule-pages"]
-    return [nsfreg.RulePages(URIRef(r["rule"]), int(r["volume"]), int(r["first"]), int(r["last"]),
-                             r["effective"], r["reviewPolicy"] and str(r["reviewPolicy"]))
+    return [nsfreg.RulePages(URIRef(r["rule"]), int(r["volume"]),
+                             None if r["first"] is None else int(r["first"]),
+                             None if r["last"] is None else int(r["last"]),
+                             r["published"], r["effective"], r["reviewPolicy"] and str(r["reviewPolicy"]))
             for r in store.select(q.text)]
 
 

@@ -158,6 +158,8 @@ def run_shacl(data: bytes, engine: str) -> list[Result]:
 
         conforms, report, _ = run(Graph().parse(data=data, format="nt"), shacl_graph=shapes_graph(),
                                   inference="none", advanced=True, allow_warnings=True)
+    if not isinstance(report, Graph):  # the engine could not run a shape: never read that as "no results"
+        raise RuntimeError(f"{engine} could not validate the orders: {report}")
     out = []
     for r in report.subjects(SH.resultSeverity, None):
         value = report.value(r, SH.value)
@@ -254,11 +256,13 @@ class Resolver:
                     self.parties[x] = str(ids.user_party(x))
         todo = [x for x in todo if x not in self.parties]
         for chunk in _chunks(todo, 2000):
-            hits: dict[str, set[str]] = {}
-            for r in self.store.select("SELECT ?query ?party WHERE { ?party eg:name|eg:alias ?query . "
-                                       "?party a/rdfs:subClassOf* eg:Party }", [{"query": x} for x in chunk]):
-                hits.setdefault(str(r["query"]), set()).add(str(r["party"]))
-            for x, found_parties in hits.items():
+            hits: dict[str, dict[str, set[str]]] = {}
+            for r in self.store.select("SELECT ?query ?party ?kind WHERE { ?party ?kind ?query . "
+                                       "FILTER(?kind IN (eg:name, eg:alias)) ?party a/rdfs:subClassOf* eg:Party }",
+                                       [{"query": x} for x in chunk]):
+                hits.setdefault(str(r["query"]), {}).setdefault(str(r["kind"]), set()).add(str(r["party"]))
+            for x, by_kind in hits.items():
+                found_parties = by_kind.get(str(EG.name)) or by_kind[str(EG.alias)]  # a name outranks an alias
                 self.parties[x] = sorted(found_parties) if len(found_parties) > 1 else next(iter(found_parties))
 
     def party(self, ref: str) -> tuple[str | None, str | None]:

@@ -283,11 +283,18 @@ def _item(args, item, out) -> int:
     rows.append(("die area", f"{_cell(item.die_area)} mm2" if item.die_area is not None else "unknown", ""))
     rows.append(("performance density", _cell(item.performance_density) if item.performance_density is not None
                  else "unknown", "TPP / die area"))
+    rows.append(("interconnect", f"{_cell(item.interconnect)} GB/s" if item.interconnect is not None else "unknown",
+                 "aggregate bidirectional I/O rate (the October 2022 test of 3A090)"))
     for c in item.criteria:
         bounds = ", ".join(f"{k} {_cell(v)}" for k, v in c.bounds.items())
-        rows.append(("criterion", f"{'holds' if c.holds else 'does not hold'}: {c.label}",
-                     ("UNVERIFIED thresholds; " if c.unverified else "") + bounds))
-    rows.append(("ECCN", ", ".join(item.eccns) or "none of the modelled ECCNs (3A090/4A090)", "derived"))
+        period = (f"in force {c.valid_from or '...'} to {c.valid_to or 'today'}; "
+                  if c.valid_from or c.valid_to else "")
+        state = ("holds" if c.holds else "may hold (a figure it needs is not recorded)" if c.may_hold
+                 else "does not hold")
+        rows.append(("criterion", f"{state}: {c.label}",
+                     period + ("UNVERIFIED thresholds; " if c.unverified else "") + bounds))
+    rows.append(("ECCN", ", ".join(item.eccns) or "none of the modelled ECCNs (3A090/4A090)",
+                 "derived, under the criteria in force today"))
     rows += [("named by rule", r, "") for r in item.named_by_rules]
     (_csv if args.format == "csv" else _table)(["field", "value", "note"], rows, out)
     return EXIT_OK

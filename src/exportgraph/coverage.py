@@ -1,6 +1,7 @@
-"""Runs the 50% rule of ``queries/coverage/`` once per period in which its inputs do not change.
+"""Runs the 50% rule of ``queries/coverage/`` once per period in which its inputs do not change,
+and the ultimate parents of that period (majority links valid in it, dated or not).
 
-The rule lives in the SPARQL updates; this module only finds the periods the requested days fall
+The rules live in the SPARQL updates; this module only finds the periods the requested days fall
 in, runs the updates for each period not yet computed and repeats the two fixpoint steps until
 they add nothing. The results stay in the store (a named graph) until the data changes.
 """
@@ -41,6 +42,8 @@ class Coverage:
         self._listed, self._covered = text["01-listed.ru"], text["02-covered.ru"]
         self._possible, self._stakes = text["03-possibly-covered.ru"], text["04-covering-stakes.ru"]
         self._change_dates = text["change-dates.rq"]
+        self._via = text["05-covered-via.ru"]
+        self._parent_links, self._parents = text["06-parent-links.ru"], text["07-ultimate-parents.ru"]
 
     def reset(self) -> None:
         self.store.update(f"DROP SILENT GRAPH <{GRAPH}>")
@@ -84,6 +87,9 @@ class Coverage:
         depth = self._fixpoint(self._covered, values, 0, 0)
         depth = self._fixpoint(self._possible, values, depth, None)
         self.store.update(self._stakes, values)
+        self.store.update(self._via, values)
+        self.store.update(self._parent_links, values)
+        self.store.update(self._parents, values)
         self.rounds[period.start] = depth
 
     def _fixpoint(self, update: str, values: dict, depth: int, prev: int | None) -> int:

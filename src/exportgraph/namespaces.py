@@ -31,9 +31,12 @@ class EG(DefinedNamespace):
     AccountingConsolidation: URIRef
     Address: URIRef
     AffiliateCoverage: URIRef
+    AllItemsScope: URIRef
+    CclItemsScope: URIRef
     ClassificationCriterion: URIRef
     Company: URIRef
     Computer: URIRef
+    ConditionalScope: URIRef
     Confidence: URIRef
     Confirmed: URIRef
     ControlWithoutEquity: URIRef
@@ -53,6 +56,7 @@ class EG(DefinedNamespace):
     Import: URIRef
     IntegratedCircuit: URIRef
     Item: URIRef
+    LicenseScope: URIRef
     ListEntry: URIRef
     Listed: URIRef
     ManufacturingEquipment: URIRef
@@ -73,6 +77,7 @@ class EG(DefinedNamespace):
     StakeKind: URIRef
     SupplyRelation: URIRef
     ThroughputFigure: URIRef
+    UltimateParentage: URIRef
     University: URIRef
     Unverified: URIRef
     Voting: URIRef
@@ -89,11 +94,16 @@ class EG(DefinedNamespace):
     appliesToCountry: URIRef
     appliesToGroup: URIRef
     appliesToItem: URIRef
+    appliesWorldwide: URIRef
+    authorises: URIRef
     bitLength: URIRef
     buyer: URIRef
     citation: URIRef
     citationText: URIRef
+    classifiedAs: URIRef
+    classifiedUnder: URIRef
     complianceDate: URIRef
+    concernsEndUse: URIRef
     concernsList: URIRef
     confidence: URIRef
     consignee: URIRef
@@ -103,6 +113,7 @@ class EG(DefinedNamespace):
     coverageStatus: URIRef
     coveredParty: URIRef
     coveredThrough: URIRef
+    coveredVia: URIRef
     coveringStake: URIRef
     criterion: URIRef
     customer: URIRef
@@ -138,6 +149,8 @@ class EG(DefinedNamespace):
     headquarteredIn: URIRef
     importKind: URIRef
     incorporatedIn: URIRef
+    interconnectBandwidth: URIRef
+    interconnectMin: URIRef
     initialised: URIRef
     inputProblem: URIRef
     issuedBy: URIRef
@@ -153,7 +166,11 @@ class EG(DefinedNamespace):
     lei: URIRef
     licenseHeld: URIRef
     licenseRequirement: URIRef
+    licenseScope: URIRef
     manufacturer: URIRef
+    mayBeSubsidiaryOf: URIRef
+    mayMeetCriterion: URIRef
+    meetsCriterion: URIRef
     member: URIRef
     name: URIRef
     nativeName: URIRef
@@ -165,6 +182,9 @@ class EG(DefinedNamespace):
     orderItemText: URIRef
     owned: URIRef
     owner: URIRef
+    parentageOf: URIRef
+    parentageTop: URIRef
+    parentageUncertain: URIRef
     partOfRule: URIRef
     party: URIRef
     pdBelow: URIRef
@@ -177,6 +197,7 @@ class EG(DefinedNamespace):
     processNode: URIRef
     published: URIRef
     quantity: URIRef
+    reachesAnyItem: URIRef
     recordsRead: URIRef
     releaseDate: URIRef
     requiresDatacenter: URIRef

@@ -24,7 +24,7 @@ from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
 from .common import Triple, dataset_triples, json_events, row_source
-from .nsfreg import parse_citations
+from .nsfreg import license_scope, parse_citations
 
 DATASET = "trade-gov-csl-import"
 # the abbreviation in a record's source, e.g. "Entity List (EL) - Bureau of Industry and Security"
@@ -174,4 +174,6 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
                         ("remarks", EG.note)):
         if record.get(field):
             out.append((entry, pred, Literal(str(record[field]))))
+    if short == "entity-list" and record.get("license_requirement"):
+        out.append((entry, EG.licenseScope, license_scope(str(record["license_requirement"]))))
     return out

@@ -47,12 +47,14 @@ class Citation:
 
 @dataclass(frozen=True)
 class RulePages:
-    """A rule's Federal Register pages and its effective date, from graph/curated/rules.ttl."""
+    """A rule's Federal Register volume, day of publication, pages (where known) and effective
+    date, from the curated rules (``queries/rule-pages.rq``)."""
 
     rule: URIRef
     volume: int
-    first: int
-    last: int
+    first: int | None
+    last: int | None
+    published: dt.date | None
     effective: dt.date
     review_policy: str | None
 
@@ -105,6 +107,30 @@ def license_text(text: str) -> str:
     t = re.sub(r"(734\.9\((?:e|g)\))(,?)\s?\d\b", r"\1\2", text or "")
     t = re.sub(r"(\s|\))\d\s*$", r"\1", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+def license_scope(text: str) -> URIRef:
+    """Which items an Entity List entry's licence requirement reaches, from its wording.
+
+    >>> license_scope("For all items subject to the EAR. (See § 744.11 of the EAR)") == EG.AllItemsScope
+    True
+    >>> license_scope("For items on the CCL and EAR99 items listed in supplement no. 7 to part 746") == EG.CclItemsScope
+    True
+    >>> conditional = "For all items subject to the EAR when used in projects specified in § 746.8(a)(4)"
+    >>> license_scope(conditional) == EG.ConditionalScope
+    True
+    >>> license_scope("For all items subject to the EAR. This license requirement may be overcome by "
+    ...               "License Exception GOV") == EG.AllItemsScope
+    True
+    """
+    t = re.sub(r"\s+", " ", (text or "").lower()).replace("ear 99", "ear99")
+    if re.search(r"items on the ccl and ear99 items listed", t):
+        return EG.CclItemsScope
+    if re.search(r"when used in|\bexcept\b|listed in supplement|items on the ccl", t):
+        return EG.ConditionalScope
+    if re.search(r"all items subject to the ear", t) or not t:
+        return EG.AllItemsScope
+    return EG.ConditionalScope
 
 
 LISTS = {
@@ -210,10 +236,49 @@ def read(short_name: str, path: Path, countries: CountryIndex,
                                   rule_pages, page_dates)
 
 
+# how far apart a citation's date and its rule's day of publication may be when a page range decides
+_DATE_SLACK = dt.timedelta(days=14)
+
+
 def _rule_for(c: Citation, rule_pages: list[RulePages]) -> RulePages | None:
-    for r in rule_pages:
-        if r.volume == c.volume and r.first <= c.page <= r.last:
-            return r
+    """The rule a citation's page belongs to.
+
+    First among the rules published on the citation's day: the one whose pages hold the page (of
+    those that start at or before it, the one that starts last), else the one whose pages are not
+    recorded, else the only rule of that day (the page is misprinted). Failing that (no rule of the
+    day, or the citation has no date): of the rules of its volume that start at or before the page,
+    the one that starts last, if the page is within its recorded last page or the rule was published
+    within two weeks of the citation's date (a list sometimes dates a citation by the effective day).
+    ``None`` when nothing matches: the entry then keeps the publication date, flagged derived.
+
+    >>> r = RulePages(URIRef("r"), 84, 22961, None, dt.date(2019, 5, 21), dt.date(2019, 5, 16), None)
+    >>> _rule_for(Citation(84, 22963, dt.date(2019, 5, 21)), [r]).effective
+    datetime.date(2019, 5, 16)
+    >>> _rule_for(Citation(84, 43495, dt.date(2019, 8, 21)), [r]) is None
+    True
+    """
+    def starts_before(rules: list[RulePages]) -> RulePages | None:
+        paged = [r for r in rules if r.first is not None and r.first <= c.page]
+        return max(paged, key=lambda r: r.first or 0) if paged else None
+
+    volume = [r for r in rule_pages if r.volume == c.volume]
+    if c.published:
+        same_day = [r for r in volume if r.published == c.published]
+        best = starts_before(same_day)
+        if best and (best.last is None or c.page <= best.last):
+            return best
+        unpaged = [r for r in same_day if r.first is None]
+        if len(unpaged) == 1:
+            return unpaged[0]
+        if len(same_day) == 1:
+            return same_day[0]
+    best = starts_before(volume)
+    if best is None:
+        return None
+    if best.last is not None and c.page <= best.last:
+        return best
+    if best.last is None and c.published and best.published and abs(best.published - c.published) <= _DATE_SLACK:
+        return best
     return None
 
 
@@ -251,6 +316,7 @@ def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URI
     notes = row.get("notes")
     if notes and short_name == "entity-list":
         out.append((entry, EG.licenseRequirement, Literal(license_text(notes))))
+        out.append((entry, EG.licenseScope, license_scope(notes)))
         out += [(entry, EG.fdpFootnote, Literal(n)) for n in parse_footnotes(notes)]
     elif notes:
         out.append((entry, EG.note, Literal(notes)))

@@ -27,7 +27,7 @@ HEADERS = {
     "supply": ["supplier", "customer", "item", "valid_from", "valid_to", "source"],
 }
 # Columns a file may add after the required ones, in any order.
-OPTIONAL = {"parties": ["address", "founded"]}
+OPTIONAL = {"parties": ["address", "founded", "headquarters", "incorporated_in"]}
 KINDS = {"": EG.Party, "company": EG.Company, "organisation": EG.Organization,
          "organization": EG.Organization, "research-institute": EG.ResearchInstitute,
          "university": EG.University, "government-body": EG.GovernmentBody, "person": EG.Person}
@@ -135,6 +135,11 @@ class Reader:
         if row.get("founded"):
             day = parse_date(row["founded"], source=str(path), line=line, column="founded")
             out.append((node, EG.foundingDate, to_literal(day)))
+        # where the party is headquartered and incorporated, when known: what the headquarters rule
+        # reads (an empty cell is "not recorded", never a guess from `country`)
+        for column, prop in (("headquarters", EG.headquarteredIn), ("incorporated_in", EG.incorporatedIn)):
+            if row.get(column):
+                out.append((node, prop, self._country(row[column], path, line, column)))
 
     def _ownership(self, path, line, row, src, out, new_ids) -> None:
         owner = self._party(row["owner"], path, line, "owner", new_ids)

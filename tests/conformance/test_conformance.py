@@ -1,0 +1,88 @@
+"""The conformance suite: scenario orders whose expected verdicts were decided from the regulations
+(15 CFR, the Federal Register rules) by readers who had not seen the shapes or run the tool; each
+expectation names the CFR paragraph and the FR citation that decide it (``cases/*/expected.csv``,
+``README.md``). The store engine answers every order; pyshacl-turbo and pyshacl answer a sample,
+which must also agree with the store engine."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import suite
+
+from exportgraph import check
+
+EXPECTED = suite.expectations()
+VERDICTS = {check.LICENSE_REQUIRED, check.NO_LICENSE_REQUIRED, check.NEEDS_REVIEW}
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory) -> dict[str, check.Verdict]:
+    return suite.run(tmp_path_factory.mktemp("conformance"))
+
+
+@pytest.mark.parametrize("e", EXPECTED, ids=[e.order_id for e in EXPECTED])
+def test_verdict_is_the_regulation_s(e: suite.Expected, verdicts):
+    v = verdicts.get(e.order_id)
+    wrong = suite.judge(e, v)
+    reasons = "\n".join(f"  {r.rule} ({r.effect}): {r.message}" for r in (v.reasons if v else ()))
+    assert not wrong, (f"{e.group}/{e.order_id}: {'; '.join(wrong)}\n  decided by {e.cfr}; {e.fr}\n"
+                       f"  why: {e.why}\n  got:\n{reasons}")
+
+
+def test_the_cases_are_well_formed():
+    """Every order has one expectation with a known verdict, known rule ids, a CFR paragraph, an FR
+    citation and a reason; every rule id is expected to fire somewhere and not to fire elsewhere."""
+    ids = [e.order_id for e in EXPECTED]
+    assert len(ids) == len(set(ids)) >= 150
+    rules = set(check.rule_ids())
+    for e in EXPECTED:
+        assert e.verdicts and e.verdicts <= VERDICTS, e.order_id
+        assert e.rules <= rules and e.may_fire <= rules, e.order_id
+        assert e.cfr and e.fr and e.why, e.order_id
+        if len(e.verdicts) > 1:
+            assert e.unclear, f"{e.order_id}: several verdicts accepted without saying what is unclear"
+    for g in suite.groups():
+        with (suite.CASES / g / "orders.csv").open(encoding="utf-8", newline="") as fh:
+            orders = {r["order_id"] for r in csv.DictReader(fh)}
+        assert orders == {e.order_id for e in EXPECTED if e.group == g}, g
+    for rule in rules - {"unresolved-input"}:
+        fires = [e for e in EXPECTED if rule in e.rules]
+        never = [e for e in EXPECTED if rule not in e.rules | e.may_fire]
+        assert fires and never, f"{rule}: the suite must show where it fires and where it does not"
+
+
+# one order per rule id that must fire (from groups that share a graph), and one where nothing
+# fires from each of three groups: enough to show the SHACL engines read the same facts (pyshacl is slow)
+def _sample() -> list[str]:
+    shared = [e for e in EXPECTED if not suite.isolated(e.group)]
+    picked = {next(e.order_id for e in shared if rule in e.rules)
+              for rule in check.rule_ids() if any(rule in e.rules for e in shared)}
+    picked |= {next(e.order_id for e in shared if e.group == g and e.verdicts == {check.NO_LICENSE_REQUIRED})
+               for g in ("clean", "e2-hq", "aff-fictional")}
+    return sorted(picked)
+
+
+SAMPLE = _sample()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out: Path = tmp_path_factory.mktemp("sample")
+    graph, orders = suite.combined(out)
+    header, rows = suite.read_rows(orders)
+    suite._write(out / "sample.csv", header, [r for r in rows if r["order_id"] in SAMPLE])
+    return graph, out / "sample.csv"
+
+
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_the_shacl_engines_agree_on_a_sample(engine, sample, verdicts):
+    graph, orders = sample
+    got = {v.order_id: v for v in graph.check(orders, engine=engine)}
+    assert set(got) == set(SAMPLE)
+    for e in EXPECTED:
+        if e.order_id in got:
+            assert not suite.judge(e, got[e.order_id]), (engine, e.order_id, suite.judge(e, got[e.order_id]))
+            assert got[e.order_id].to_dict() == verdicts[e.order_id].to_dict(), (engine, e.order_id)
