@@ -272,3 +272,80 @@ def test_realistic_orders_to_csv_parties_name_only_countries_they_are_linked_to(
             named = {w for w in r.message.replace(",", " ").replace("(", " ").replace(")", " ").split() if w in codes}
             assert named <= allowed, (row["order_id"], r.message)
     assert sum(v.verdict == check.LICENSE_REQUIRED for v in verdicts.values()) >= 10  # the destinations do decide
+
+
+# -- regressions found by reading the change against the regulations ----------------------------
+
+def _orders_csv(tmp_path, *rows: str):
+    path = tmp_path / "orders.csv"
+    path.write_text(",".join(check.COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_users_party_named_as_a_listed_partys_alias_does_not_hide_it(tmp_path):
+    """A party's name outranks another's alias ("Sugon" is the Entity List's name, the 1260H list's
+    alias), but a user's own party must not hide a listed party that has the name as an alias:
+    "Huawei Marine" then stays ambiguous, a review, never a pass."""
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name,country,aliases,kind\nhm,Huawei Marine,CN,,company\n", encoding="utf-8")
+    graph = ExportGraph.open([parties])
+    v = graph.check(_orders_csv(tmp_path, "o1,2025-06-01,EAR99,1,,Huawei Marine,,,,DE,commercial"))[0]
+    assert v.verdict == check.NEEDS_REVIEW and v.rules == ("unresolved-input",)
+
+
+def test_rdf_orders_dated_as_xsd_date_are_checked_on_that_date(tmp_path, world):
+    """An eg:orderDate written as xsd:date made every date comparison of the shapes fail, and the
+    order passed; it is read as that day."""
+    ttl = tmp_path / "orders.ttl"
+    ttl.write_text("""@prefix eg: <https://w3id.org/exportgraph/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:o:date> a eg:Order ; eg:orderId "xsd-date" ; eg:orderDate "2025-01-10"^^xsd:date ;
+   eg:buyer <https://w3id.org/exportgraph/id/party/huawei-technologies-co-ltd> ;
+   eg:destination <https://w3id.org/exportgraph/id/country/CN> ;
+   eg:itemEccn <https://w3id.org/exportgraph/id/eccn/3a090-a> .
+<urn:o:text> a eg:Order ; eg:orderId "text" ; eg:orderDate "10 January 2025" ;
+   eg:destination <https://w3id.org/exportgraph/id/country/DE> ;
+   eg:itemEccn <https://w3id.org/exportgraph/id/eccn/ear99> .
+""", encoding="utf-8")
+    got = {v.order_id: v for v in world.check(ttl, as_of=dt.date(2025, 6, 1))}
+    assert got["xsd-date"].date == dt.date(2025, 1, 10)
+    assert {"destination-3a090", "entity-list"} <= set(got["xsd-date"].rules)
+    assert got["text"].verdict == check.NEEDS_REVIEW and "not a date" in got["text"].reasons[0].message
+
+
+def test_the_affiliates_temporary_licence_does_not_reach_affiliates_of_sdn_parties(tmp_path):
+    """The Affiliates rule's temporary general licence (A:5/A:6 affiliates, to 2025-11-28) did not
+    cover affiliates of parties on the SDN List (90 FR 47201)."""
+    (tmp_path / "parties.csv").write_text("id,name,country,aliases,kind\nsdn1,Sable Harbor Trading LLC,RU,,company\n"
+                                          "aff1,Rheinfeld Komponenten GmbH,DE,,company\n", encoding="utf-8")
+    (tmp_path / "listings.csv").write_text("party,list,date_added,date_removed,citation\n"
+                                           "sdn1,sdn,2022-03-01,,OFAC 2022\n", encoding="utf-8")
+    (tmp_path / "ownership.csv").write_text("owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+                                            "sdn1,aff1,60,,,,,test\n", encoding="utf-8")
+    graph = ExportGraph.open([tmp_path / f for f in ("parties.csv", "listings.csv", "ownership.csv")])
+    v = graph.check(_orders_csv(tmp_path, "o1,2025-10-15,EAR99,1,,aff1,aff1,,,DE,commercial"))[0]
+    assert v.verdict == check.LICENSE_REQUIRED and v.rules == ("affiliates-50",)
+
+
+def test_supplement_no_2_reached_3a991_only_from_june_2020(tmp_path, world):
+    """85 FR 23459 (effective 2020-06-29) added 3A991 to Supplement No. 2 to part 744; before that a
+    military end use in China reached 4A994, not 3A991."""
+    orders = _orders_csv(tmp_path, "a,2019-06-01,3A991,1,,,,,,CN,military", "b,2019-06-01,4A994,1,,,,,,CN,military",
+                         "c,2021-06-01,3A991,1,,,,,,CN,military")
+    got = {v.order_id: v.rules for v in world.check(orders)}
+    assert got == {"a": (), "b": ("end-use",), "c": ("end-use",)}
+
+
+def test_hbm_is_outside_the_headquarters_rule_and_did_not_exist_before_december_2024(tmp_path, world):
+    """3A090.c (high-bandwidth memory) came with 89 FR 96790 (effective 2024-12-02), and the
+    headquarters rule reaches .a and .b items only."""
+    (tmp_path / "parties.csv").write_text("id,name,country,aliases,kind,headquarters\nhq1,Lotus Gate Ltd,SG,,company,CN\n",
+                                          encoding="utf-8")
+    graph = ExportGraph.open([tmp_path / "parties.csv"])
+    orders = _orders_csv(tmp_path, "sg,2025-06-01,3A090.c,1,,hq1,hq1,,,SG,", "early,2024-06-01,3A090.c,1,,,,,,CN,",
+                         "late,2025-06-01,3A090.c,1,,,,,,CN,", "a,2025-06-01,3A090.a,1,,hq1,hq1,,,SG,")
+    got = {v.order_id: v for v in graph.check(orders)}
+    assert got["sg"].verdict == check.NO_LICENSE_REQUIRED
+    assert got["early"].rules == ("unresolved-input",) and "did not exist" in got["early"].reasons[0].message
+    assert "destination-3a090" in got["late"].rules
+    assert "headquarters-d5" in got["a"].rules

@@ -11,7 +11,8 @@ are decided by an oracle written here from the world's own facts, not from the s
   and its date; headquarters-d5: the party, its parent and the country);
 - no reason appears twice for one order;
 - a rule never fires on a date outside its period in force;
-- moving an order's date across a listing's effective date flips ``entity-list`` exactly there.
+- moving an order's date across a listing's effective date (or its removal) flips ``entity-list``
+  exactly there.
 
 The world is small and fictional (``WORLD``), with the curated reference data (rules, groups,
 ECCNs, chips) and without the bundled lists, so that it loads in well under a second.
@@ -78,6 +79,10 @@ END_USES = ["", "commercial", "military", "supercomputer", "advanced-node-ic", "
 FIRST_DAY = {"destination-3a090": dt.date(2022, 10, 7), "headquarters-d5": dt.date(2023, 11, 17),
              "h20-2025": dt.date(2025, 4, 9), "affiliates-50": dt.date(2025, 9, 29)}
 AFFILIATES_SUSPENDED = (dt.date(2025, 11, 10), dt.date(2026, 11, 9))
+# the first day a declared end use can need a licence anywhere the orders go (744.23's supercomputer
+# paragraphs from 2022-10-21, its advanced-node IC paragraphs from 2022-10-07; 744.22 from 2021-03-16)
+END_USE_FIRST_DAY = {"supercomputer": dt.date(2022, 10, 21), "advanced-node-ic": dt.date(2022, 10, 7),
+                     "military-intelligence": dt.date(2021, 3, 16)}
 
 EXAMPLES = {"store": int(os.environ.get("EXPORTGRAPH_PROPERTY_EXAMPLES", "60")), "turbo": 12, "pyshacl": 2}
 
@@ -139,12 +144,13 @@ def orders(draw):
     return out
 
 
-def ultimate_parents(pid: str, day: dt.date) -> set[str]:
-    """The oracle: the tops of the chains of majority stakes valid on ``day`` (and possible ones)."""
+def ultimate_parents(pid: str, day: dt.date, certain: bool = False) -> set[str]:
+    """The oracle: the tops of the chains of majority stakes valid on ``day``; with ``certain``
+    only stakes known to be above 50%, else also those of unknown size (possible parents)."""
     def owners(x):
         for o, d, p, f, t in STAKES:
             if d == x and (not f or dt.date.fromisoformat(f) <= day) and (not t or day <= dt.date.fromisoformat(t)):
-                if not p or float(p) > 50:
+                if (p and float(p) > 50) or (not p and not certain):
                     yield o
     tops, todo, seen = set(), [pid], {pid}
     while todo:
@@ -167,6 +173,12 @@ def links(pid: str, day: dt.date) -> set[str]:
         _, hq, inc = PARTIES[x]
         out |= {c for c in (hq, inc) if c}
     return out
+
+
+def certain_headquarters(pid: str, day: dt.date) -> set[str]:
+    """Where the party, or an ultimate parent through stakes known to be above 50%, is headquartered:
+    the only links that may make the headquarters rule require a licence (the rest are reviews)."""
+    return {PARTIES[x][1] for x in {pid} | ultimate_parents(pid, day, certain=True) if PARTIES[x][1]}
 
 
 def _settings(engine):
@@ -208,6 +220,13 @@ def test_properties_hold_on_generated_orders(engine, world):
                     assert linked & (D5 | {"MO"}), (about, day, r.message)
                     words = set(r.message.replace(",", " ").replace("(", " ").replace(")", " ").split())
                     assert words & (D5 | {"MO"} | HARMLESS | {"SG", "MY"}) <= linked, (about, r.message)
+                    if r.effect == check.LICENSE_REQUIRED:  # only a recorded headquarters, own or a certain parent's
+                        certain = set().union(*(certain_headquarters(pid, day) for pid in about))
+                        assert certain & (D5 | {"MO"}), (about, day, r.message)
+                if r.rule == "end-use" and r.effect == check.LICENSE_REQUIRED and row["end_use"] in END_USE_FIRST_DAY:
+                    listed_party = any(names_of(p) in r.message for p, *_ in LISTINGS)
+                    if not listed_party:
+                        assert day >= END_USE_FIRST_DAY[row["end_use"]], (row["end_use"], day, r.message)
                 if r.rule == "entity-list" and r.effect == check.LICENSE_REQUIRED:
                     listed = [p for p, lst, a, rem in LISTINGS if names_of(p) in r.message]
                     assert listed, r.message
@@ -242,7 +261,7 @@ def test_an_unrelated_party_and_order_change_no_other_verdict(engine, world, wor
 
 
 @pytest.mark.parametrize("engine", ["store", "turbo"])
-def test_entity_list_flips_exactly_on_the_effective_date(engine, world):
+def test_entity_list_flips_exactly_on_the_effective_and_removal_dates(engine, world):
     @_settings(engine)
     @given(st.sampled_from([lst for lst in LISTINGS]), st.sampled_from(["buyer", "consignee", "end_user"]),
            st.sampled_from(["EAR99", "3A991", "NVIDIA H20"]), st.integers(1, 400))
@@ -250,9 +269,14 @@ def test_entity_list_flips_exactly_on_the_effective_date(engine, world):
         pid, _, added, removed = listing
         start = dt.date.fromisoformat(added)
         days_ = [start - dt.timedelta(days=away), start - dt.timedelta(days=1), start]
+        expect = [False, False, True]
+        if removed:  # a removal takes effect on its day: listed the day before, not on it
+            end = dt.date.fromisoformat(removed)
+            days_ += [end - dt.timedelta(days=1), end, end + dt.timedelta(days=away)]
+            expect += [True, False, False]
         rows = [{"order_id": f"d{i}", "date": d.isoformat(), "item": item, "quantity": "1", "seller": "",
                  "buyer": "", "consignee": "", "end_user": "", "intermediaries": "", "destination": "DE",
                  "end_use": "", role: pid} for i, d in enumerate(days_)]
         got = [("entity-list" in v.rules) for v in world.check(rows, engine=engine)]
-        assert got == [False, False, True], (pid, days_, got)
+        assert got == expect, (pid, days_, got)
     prop()

@@ -1,7 +1,8 @@
 # The ECCN of each order's item on the order's date (eg:classifiedAs), which the restriction shapes
-# read: the ECCN the order states (eg:itemEccn), or that of every criterion the item meets
-# (queries/derive/06-eccn.ru) that is in force on the order's date. An item is classified with the
-# criteria of its date: in 2022-23 the October 2022 test of 3A090, from 2023-11-17 the October 2023 one.
+# read: that of every criterion the item meets (queries/derive/06-eccn.ru) that is in force on the
+# order's date, or the ECCN the order states (eg:itemEccn) if that ECCN exists on the date (3A090.c
+# from 2024-12-02; one that does not yet is an input problem, for review). An item is classified with
+# the criteria of its date: in 2022-23 the October 2022 test of 3A090, from 2023-11-17 the October 2023 one.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classifiedAs ?eccn } }
 WHERE {
   GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o a eg:Order ; eg:orderDate ?d ; eg:item ?item }
@@ -12,11 +13,20 @@ WHERE {
 } ;
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classifiedAs ?eccn } }
 WHERE {
-  GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o a eg:Order ; eg:itemEccn ?eccn }
-}
- ;
+  GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o a eg:Order ; eg:orderDate ?d ; eg:itemEccn ?eccn }
+  FILTER NOT EXISTS { ?eccn eg:validFrom ?ef FILTER(?ef > ?d) }
+  FILTER NOT EXISTS { ?eccn eg:validTo ?et FILTER(?et < ?d) }
+} ;
+INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:inputProblem ?problem } }
+WHERE {
+  GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o a eg:Order ; eg:orderDate ?d ; eg:itemEccn ?eccn }
+  ?eccn skos:notation ?code ; eg:validFrom ?ef .
+  FILTER(?ef > ?d)
+  BIND(CONCAT("ECCN ", ?code, " did not exist on ", SUBSTR(STR(?d), 1, 10), " (it dates from ",
+              SUBSTR(STR(?ef), 1, 10), "): give the item's classification on that day") AS ?problem)
+} ;
 # ... and every ECCN it falls under (the ECCN itself and the ones above it, e.g. 3A090.a and 3A090),
-# which the shapes test scopes with (eg:classifiedUnder), so that no shape follows skos:broader.
+# which the shapes test scopes with (eg:classifiedUnder).
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classifiedUnder ?above } }
 WHERE {
   GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classifiedAs ?eccn }

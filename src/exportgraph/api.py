@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import paths
-from .check import Verdict
+from .check import Verdict, prefer_names
 from .errors import AmbiguousError, InputError, NotFoundError
 from .queries import NamedQuery, catalogue, parse
 from .sources.usercsv import Reader
@@ -379,6 +379,7 @@ class ExportGraph:
         if media is None or not path.is_file():
             raise InputError("expected an orders .csv or an RDF file of eg:Order", source=str(path))
         self.store.load(path.read_bytes(), media, name=str(path), graph=ck.ORDERS_GRAPH)
+        self.store.update((paths.QUERIES / "check" / "rdf-order-dates.ru").read_text(encoding="utf-8"))
         self.store.update(f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
                           f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
                           "{ ?o eg:orderDate ?any } } }", {"asOf": default_day})
@@ -386,7 +387,8 @@ class ExportGraph:
                                  "eg:orderDate ?day OPTIONAL { ?o eg:orderId ?id } } } ORDER BY ?id ?o")
         if not rows:
             raise InputError("no eg:Order in the file", source=str(path))
-        return [(str(r["o"]), str(r["id"] or r["o"]), r["day"]) for r in rows]  # type: ignore[misc]
+        return [(str(r["o"]), str(r["id"] or r["o"]), r["day"] if isinstance(r["day"], dt.date) else default_day)
+                for r in rows]
 
     def with_scenario(self, path: str | Path) -> ExportGraph:
         """A copy of this graph with a scenario applied (see ``check.scenario_update``)."""
@@ -435,14 +437,15 @@ class ExportGraph:
     def _resolve_org(self, name: str) -> str | None:
         """The party with this name or alias: as written if one has it (index lookups; a party
         spelled the same in upper, lower or title case makes the name ambiguous), else ignoring case
-        (a scan of every name). A party whose name it is outranks parties that have it as an alias."""
+        (a scan of every name). A party whose name it is outranks parties that have it as an alias,
+        unless only those are listed (``check.prefer_names``)."""
         rows = self.query("find-party-exact", query=name).rows
         if rows:
             for variant in {name.upper(), name.lower(), name.title()} - {name}:
                 rows += self.query("find-party-exact", query=variant).rows
         else:
             rows = self.query("find-party", query=name).rows
-        rows = [r for r in rows if r["kind"] == "name"] or rows
+        rows = prefer_names(rows)
         parties = {str(r["party"]) for r in rows}
         if len(parties) > 1:
             raise AmbiguousError(name, sorted((str(r["party"]), str(r["name"])) for r in rows))

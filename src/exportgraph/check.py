@@ -225,6 +225,17 @@ def _key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
+def prefer_names(rows: list[dict]) -> list[dict]:
+    """Of the parties a string names (rows with ``kind`` name or alias and ``listed``), those whose
+    name it is, unless only parties that have it as an alias are on a list: a user's own party of
+    that name must not hide a listed party (the string then stays ambiguous)."""
+    names = [r for r in rows if r["kind"] == "name"]
+    aliases = [r for r in rows if r["kind"] != "name"]
+    if names and not (any(r["listed"] for r in aliases) and not any(r["listed"] for r in names)):
+        return names
+    return rows
+
+
 class Resolver:
     """Finds what an order names: parties (user ids, names, aliases), items, ECCNs, countries,
     end uses. Lookups are batched and cached, so a large file costs a few queries."""
@@ -256,14 +267,17 @@ class Resolver:
                     self.parties[x] = str(ids.user_party(x))
         todo = [x for x in todo if x not in self.parties]
         for chunk in _chunks(todo, 2000):
-            hits: dict[str, dict[str, set[str]]] = {}
-            for r in self.store.select("SELECT ?query ?party ?kind WHERE { ?party ?kind ?query . "
-                                       "FILTER(?kind IN (eg:name, eg:alias)) ?party a/rdfs:subClassOf* eg:Party }",
+            rows: dict[str, list[dict]] = {}
+            for r in self.store.select("SELECT ?query ?party ?p ?listed WHERE { ?party ?p ?query . "
+                                       "FILTER(?p IN (eg:name, eg:alias)) ?party a/rdfs:subClassOf* eg:Party "
+                                       "BIND(EXISTS { ?e eg:party ?party ; eg:onList ?l } AS ?listed) }",
                                        [{"query": x} for x in chunk]):
-                hits.setdefault(str(r["query"]), {}).setdefault(str(r["kind"]), set()).add(str(r["party"]))
-            for x, by_kind in hits.items():
-                found_parties = by_kind.get(str(EG.name)) or by_kind[str(EG.alias)]  # a name outranks an alias
-                self.parties[x] = sorted(found_parties) if len(found_parties) > 1 else next(iter(found_parties))
+                rows.setdefault(str(r["query"]), []).append(
+                    {"party": str(r["party"]), "kind": "name" if str(r["p"]) == str(EG.name) else "alias",
+                     "listed": r["listed"]})
+            for x, found in rows.items():
+                found_parties = sorted({r["party"] for r in prefer_names(found)})
+                self.parties[x] = found_parties if len(found_parties) > 1 else found_parties[0]
 
     def party(self, ref: str) -> tuple[str | None, str | None]:
         """(IRI, problem): a party by user id, exact name or alias, or name ignoring case."""

@@ -132,6 +132,7 @@ class EG(DefinedNamespace):
     endUseScheme: URIRef
     endUser: URIRef
     exceptGroup: URIRef
+    exceptList: URIRef
     explanation: URIRef
     fdpFootnote: URIRef
     fileName: URIRef

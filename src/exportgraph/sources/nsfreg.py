@@ -240,46 +240,46 @@ def read(short_name: str, path: Path, countries: CountryIndex,
 _DATE_SLACK = dt.timedelta(days=14)
 
 
-def _rule_for(c: Citation, rule_pages: list[RulePages]) -> RulePages | None:
-    """The rule a citation's page belongs to.
+def _rule_for(c: Citation, rule_pages: list[RulePages]) -> tuple[RulePages | None, str | None]:
+    """The rule a citation's page belongs to, and a note when the match is not certain.
 
     First among the rules published on the citation's day: the one whose pages hold the page (of
     those that start at or before it, the one that starts last), else the one whose pages are not
-    recorded, else the only rule of that day (the page is misprinted). Failing that (no rule of the
-    day, or the citation has no date): of the rules of its volume that start at or before the page,
-    the one that starts last, if the page is within its recorded last page or the rule was published
-    within two weeks of the citation's date (a list sometimes dates a citation by the effective day).
-    ``None`` when nothing matches: the entry then keeps the publication date, flagged derived.
+    recorded. Failing that, less certain (the note says so): the only rule of that day (the page is
+    misprinted), or a rule of the volume starting before the page and published up to two weeks
+    after the citation's date (a list sometimes dates a citation by the effective day). ``None``
+    when nothing matches: the entry then keeps the publication date, flagged derived.
 
     >>> r = RulePages(URIRef("r"), 84, 22961, None, dt.date(2019, 5, 21), dt.date(2019, 5, 16), None)
-    >>> _rule_for(Citation(84, 22963, dt.date(2019, 5, 21)), [r]).effective
+    >>> _rule_for(Citation(84, 22963, dt.date(2019, 5, 21)), [r])[0].effective
     datetime.date(2019, 5, 16)
-    >>> _rule_for(Citation(84, 43495, dt.date(2019, 8, 21)), [r]) is None
-    True
+    >>> _rule_for(Citation(84, 43495, dt.date(2019, 8, 21)), [r])
+    (None, None)
     """
     def starts_before(rules: list[RulePages]) -> RulePages | None:
         paged = [r for r in rules if r.first is not None and r.first <= c.page]
-        return max(paged, key=lambda r: r.first or 0) if paged else None
+        return max(paged, key=lambda r: r.first) if paged else None  # type: ignore[arg-type, return-value]
 
     volume = [r for r in rule_pages if r.volume == c.volume]
     if c.published:
         same_day = [r for r in volume if r.published == c.published]
         best = starts_before(same_day)
         if best and (best.last is None or c.page <= best.last):
-            return best
+            return best, None
         unpaged = [r for r in same_day if r.first is None]
         if len(unpaged) == 1:
-            return unpaged[0]
+            return unpaged[0], None
         if len(same_day) == 1:
-            return same_day[0]
+            return same_day[0], (f"{c.label} is outside the pages of the only rule published on {c.published} "
+                                 "(a misprinted page?); that rule's effective date is used")
     best = starts_before(volume)
-    if best is None:
-        return None
-    if best.last is not None and c.page <= best.last:
-        return best
-    if best.last is None and c.published and best.published and abs(best.published - c.published) <= _DATE_SLACK:
-        return best
-    return None
+    if best and best.last is not None and c.page <= best.last:
+        return best, None
+    if best and best.last is None and c.published and best.published \
+            and dt.timedelta(0) <= best.published - c.published <= _DATE_SLACK:
+        return best, (f"{c.label} is dated {c.published}, before the rule it is taken to belong to was "
+                      f"published ({best.published}): the list dates it by the effective day")
+    return None, None
 
 
 def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URIRef, name: str,
@@ -290,6 +290,7 @@ def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URI
         (entry, RDFS.label, Literal(f"{name} ({short_name})")), (entry, DCTERMS.source, src)]
     citations = [Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
                  for c in parse_citations(row.get("federal_register") or "")]
+    matches = []
     for c in citations:
         cite = ids.fr_citation(c.volume, c.page)
         out += [(entry, EG.citation, cite), (cite, RDF.type, EG.FederalRegisterCitation),
@@ -297,17 +298,20 @@ def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URI
                 (cite, EG.frPage, Literal(c.page))]
         if c.published:
             out.append((cite, EG.published, to_literal(c.published)))
-        rule = _rule_for(c, rule_pages)
+        rule, doubt = _rule_for(c, rule_pages)
+        matches.append((rule, doubt))
         if rule:
             out.append((cite, EG.partOfRule, rule.rule))
     first = citations[0] if citations else None
-    rule = _rule_for(first, rule_pages) if first else None
+    rule, doubt = matches[0] if matches else (None, None)
+    if rule and rule.review_policy:
+        out.append((entry, EG.reviewPolicy, Literal(rule.review_policy)))
     if row.get("effective_date"):
         out.append((entry, EG.dateAdded, to_literal(dt.date.fromisoformat(row["effective_date"]))))
     elif rule:
         out.append((entry, EG.dateAdded, to_literal(rule.effective)))
-        if rule.review_policy:
-            out.append((entry, EG.reviewPolicy, Literal(rule.review_policy)))
+        if doubt:
+            out += [(entry, EG.confidence, EG.Derived), (entry, EG.note, Literal(doubt + "."))]
     elif first and first.published:
         out += [(entry, EG.dateAdded, to_literal(first.published)),
                 (entry, EG.confidence, EG.Derived),
