@@ -245,9 +245,11 @@ def _rule_for(c: Citation, rule_pages: list[RulePages]) -> tuple[RulePages | Non
 
     First among the rules published on the citation's day: the one whose pages hold the page (of
     those that start at or before it, the one that starts last), else the one whose pages are not
-    recorded. Failing that, less certain (the note says so): the only rule of that day (the page is
-    misprinted), or a rule of the volume starting before the page and published up to two weeks
-    after the citation's date (a list sometimes dates a citation by the effective day). ``None``
+    recorded. Failing that, a rule of the volume that starts on the page or holds it within its
+    recorded pages (the citation's date is then misprinted); less certain (the note says so): the
+    only rule of that day (the page is misprinted), or a rule of the volume starting before the page
+    and published up to two weeks after the citation's date (a list dates a citation by the
+    effective day). ``None``
     when nothing matches: the entry then keeps the publication date, flagged derived.
 
     >>> r = RulePages(URIRef("r"), 84, 22961, None, dt.date(2019, 5, 21), dt.date(2019, 5, 16), None)
@@ -273,8 +275,8 @@ def _rule_for(c: Citation, rule_pages: list[RulePages]) -> tuple[RulePages | Non
             return same_day[0], (f"{c.label} is outside the pages of the only rule published on {c.published} "
                                  "(a misprinted page?); that rule's effective date is used")
     best = starts_before(volume)
-    if best and best.last is not None and c.page <= best.last:
-        return best, None
+    if best and (best.first == c.page or (best.last is not None and c.page <= best.last)):
+        return best, None  # the page a rule starts on, or within its recorded pages
     if best and best.last is None and c.published and best.published \
             and dt.timedelta(0) <= best.published - c.published <= _DATE_SLACK:
         return best, (f"{c.label} is dated {c.published}, before the rule it is taken to belong to was "
