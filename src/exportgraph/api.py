@@ -340,7 +340,7 @@ class ExportGraph:
                 results = ck.run_store(self.store)
             else:
                 results = ck.run_shacl(self.context(), engine)
-            return ck.verdicts(listed, results)
+            return ck.details(self.store, self.queries, listed, ck.verdicts(listed, results))
 
     def _prepare(self, listed: list[tuple[str, str, dt.date]]) -> None:
         """What the shapes read besides the orders: each order's item classified with the criteria
@@ -738,6 +738,16 @@ class ExportGraph:
         counts["triples"] = len(self.store)
         counts["version"] = __version__
         return counts
+
+    def currency(self) -> dict[str, list[dict]]:
+        """How current the graph is: per list, its entries and the newest day one was added or
+        removed (``queries/info-currency-lists.rq``); per restriction and per issuing body, the
+        newest rule or guidance with its date and citation (``queries/info-currency-rules.rq``)."""
+        def plain(row: dict) -> dict:
+            return {k: (None if v in (None, "") else v if isinstance(v, int) else str(v)) for k, v in row.items()}
+
+        return {"lists": [plain(r) for r in self.query("info-currency-lists").rows],
+                "rules": [plain(r) for r in self.query("info-currency-rules").rows]}
 
     def validate(self, engine: str = "turbo"):
         """Check the loaded graph against the SHACL shapes in ``shapes/``."""

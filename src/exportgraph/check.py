@@ -42,6 +42,37 @@ LICENSE_REQUIRED, NO_LICENSE_REQUIRED, NEEDS_REVIEW = "license_required", "no_li
 
 
 @dataclass(frozen=True)
+class LicenseException:
+    """A licence exception an officer must consider for a reason: ``available`` (the paragraph
+    allows it, on its conditions), ``excluded`` (the paragraph rules it out) or ``ended``."""
+
+    exception: str
+    status: str
+    cfr: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """An Entity List footnote, spelled out (15 CFR 734.9(e), Supp. No. 4 to part 744)."""
+
+    footnote: int
+    meaning: str
+    cfr: str
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The period in force of the rule a reason rests on, as recorded in the graph."""
+
+    rule: str
+    citation: str | None
+    start: dt.date | None
+    end: dt.date | None  # the last day, where the rule ended or was rescinded
+    suspended: tuple[tuple[dt.date, dt.date], ...] = ()
+
+
+@dataclass(frozen=True)
 class Reason:
     rule: str
     effect: str  # license_required or needs_review
@@ -49,6 +80,14 @@ class Reason:
     citation: str
     review_policy: str | None
     path: tuple[str, ...]
+    value: str | None = None  # the party, item or country that triggers the rule
+    basis: tuple[str, ...] = ()  # the graph's rule nodes the reason rests on
+    cfr: str | None = None  # the CFR paragraph(s)
+    review_policy_cfr: str | None = None  # where the review policy is stated
+    license_exceptions: tuple[LicenseException, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    in_force: tuple[InForce, ...] = ()
+    notes: tuple[str, ...] = ()  # further points to consider (red flags, general licences, guidance)
 
 
 @dataclass(frozen=True)
@@ -63,8 +102,24 @@ class Verdict:
         out = asdict(self)
         out["date"] = self.date.isoformat()
         out["rules"] = list(self.rules)
-        out["reasons"] = [{**asdict(r), "path": list(r.path)} for r in self.reasons]
+        out["reasons"] = [reason_dict(r) for r in self.reasons]
         return out
+
+
+def reason_dict(r: Reason) -> dict:
+    """A reason as JSON: the keys of ``Reason``, dates as ISO text, tuples as lists."""
+    return {
+        "rule": r.rule, "effect": r.effect, "message": r.message, "citation": r.citation,
+        "review_policy": r.review_policy, "path": list(r.path), "value": r.value, "basis": list(r.basis),
+        "cfr": r.cfr, "review_policy_cfr": r.review_policy_cfr,
+        "license_exceptions": [asdict(x) for x in r.license_exceptions],
+        "footnotes": [asdict(x) for x in r.footnotes],
+        "in_force": [{"rule": x.rule, "citation": x.citation, "from": x.start and x.start.isoformat(),
+                      "to": x.end and x.end.isoformat(),
+                      "suspended": [{"from": a.isoformat(), "to": b.isoformat()} for a, b in x.suspended]}
+                     for x in r.in_force],
+        "notes": list(r.notes),
+    }
 
 
 @dataclass(frozen=True)
@@ -175,10 +230,11 @@ def verdicts(orders: list[tuple[str, str, dt.date]], results: Iterable[Result]) 
     rule_of = {s.iri: s.rule for s in shapes()}
     grouped: dict[str, dict[tuple, list[Reason]]] = {}
     for r in results:
-        message, citation, policy, path = (r.message.split(SEPARATOR) + ["", "", "", ""])[:4]
+        message, citation, policy, path, basis = (r.message.split(SEPARATOR) + ["", "", "", "", ""])[:5]
         effect = LICENSE_REQUIRED if r.severity == "Violation" else NEEDS_REVIEW
         reason = Reason(rule_of.get(r.shape, r.shape), effect, message.strip(), citation.strip(),
-                        policy.strip() or None, tuple(s.strip() for s in path.split(" -> ") if s.strip()))
+                        policy.strip() or None, tuple(s.strip() for s in path.split(" -> ") if s.strip()),
+                        r.value, (basis.strip(),) if basis.strip() else ())
         grouped.setdefault(r.focus, {}).setdefault((reason.rule, reason.effect, reason.message), []).append(reason)
     # One reason per rule and message: a fact with several citations (an entry cited twice, an end
     # use with three CFR sections) yields one result per citation; they are joined here, sorted.
@@ -187,8 +243,10 @@ def verdicts(orders: list[tuple[str, str, dt.date]], results: Iterable[Result]) 
         for same in groups.values():
             same.sort(key=lambda x: (x.citation, x.path))
             cites = ", ".join(dict.fromkeys(c for x in same for c in [x.citation] if c))
+            bases = tuple(sorted({b for x in same for b in x.basis}))
             by_focus.setdefault(focus, []).append(Reason(same[0].rule, same[0].effect, same[0].message, cites,
-                                                         same[0].review_policy, same[0].path))
+                                                         same[0].review_policy, same[0].path, same[0].value,
+                                                         bases))
     out = []
     for iri, order_id, day in orders:
         reasons = sorted(by_focus.get(iri, []),
@@ -448,3 +506,112 @@ def scenario_update(path: Path) -> str:
     if inserts:
         parts.append("INSERT DATA { " + " ".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in inserts) + " }")
     return " ;\n".join(parts)
+
+
+# -- what a reason rests on -----------------------------------------------------------------------
+
+def _day(value) -> dt.date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _ranked(rows: list[dict]) -> list[dict]:
+    """The rows of the highest rank (the most specific provisions)."""
+    if not rows:
+        return []
+    top = max(int(r["rank"] or 0) for r in rows)
+    return [r for r in rows if int(r["rank"] or 0) == top]
+
+
+_FOOTNOTE_UNKNOWN = "not recorded in the graph: read the footnote under Supp. No. 4 to part 744"
+
+
+def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]],
+            found: list[Verdict]) -> list[Verdict]:
+    """Each reason completed with what an officer files: the CFR paragraph, the review policy for
+    the destination and date, the licence exceptions allowed or excluded, the Entity List footnotes
+    spelled out, and the period in force of the rule it rests on. All of it is read from the graph
+    (``eg:Provision``s, list entries, rules) by ``queries/check/reason-*.rq``; nothing here decides."""
+    iri_of = {oid: iri for iri, oid, _ in orders}
+    wanted = {(iri_of[v.order_id], r.rule, b) for v in found for r in v.reasons for b in (r.basis or ("",))}
+    provisions: dict[tuple[str, str], list[dict]] = {}
+    if wanted:
+        for row in store.select(queries["check/reason-provisions"].text,
+                                [{"order": IRI(o), "ruleId": rid, "basis": b} for o, rid, b in sorted(wanted)]):
+            provisions.setdefault((str(row["order"]), str(row["ruleId"])), []).append(row)
+    chosen = {k: _ranked(v) for k, v in provisions.items()}
+    names = sorted({str(p["provision"]) for rows in chosen.values() for p in rows})
+    exceptions: dict[str, list[LicenseException]] = {}
+    if names:
+        for row in store.select(queries["check/reason-exceptions"].text, [{"provision": IRI(n)} for n in names]):
+            exceptions.setdefault(str(row["provision"]), []).append(
+                LicenseException(str(row["exception"]), str(row["status"]), str(row["cfr"]),
+                                 row["note"] and str(row["note"])))
+    listed = {(iri_of[v.order_id], r.value, r.rule) for v in found for r in v.reasons
+              if r.rule in ("entity-list", "affiliates-50") and r.value}
+    entries: dict[tuple[str, str, str], list[dict]] = {}
+    for rid, name in (("entity-list", "check/reason-listings"), ("affiliates-50", "check/reason-owner-listings")):
+        todo = sorted((o, p) for o, p, r in listed if r == rid)
+        if todo:
+            for row in store.select(queries[name].text, [{"order": IRI(o), "party": IRI(p)} for o, p in todo]):
+                entries.setdefault((str(row["order"]), str(row["party"]), rid), []).append(row)
+    rules = {b for v in found for r in v.reasons for b in r.basis}
+    rules |= {str(e["rule"]) for rows in entries.values() for e in rows if e["rule"]}
+    periods: dict[str, InForce] = {}
+    if rules:
+        by_rule: dict[str, list[dict]] = {}
+        for row in store.select(queries["check/rule-periods"].text, [{"rule": IRI(x)} for x in sorted(rules)]):
+            by_rule.setdefault(str(row["rule"]), []).append(row)
+        for rule, rows in by_rule.items():
+            first = rows[0]
+            rescinded = _day(first["rescinded"])
+            periods[rule] = InForce(
+                str(first["ruleId"] or rule.rsplit("/", 1)[-1]), first["citation"] and str(first["citation"]),
+                _day(first["start"]), rescinded and rescinded - dt.timedelta(days=1),
+                tuple(sorted({(_day(r["suspendedFrom"]), _day(r["suspendedTo"])) for r in rows
+                              if r["suspendedFrom"] is not None})))
+    out = []
+    for v in found:
+        order = iri_of[v.order_id]
+        reasons = []
+        for r in v.reasons:
+            rows = chosen.get((order, r.rule), [])
+            cfr = "; ".join(dict.fromkeys(str(p["cfr"]) for p in rows if p["cfr"])) or None
+            policy = "; ".join(dict.fromkeys(str(p["policy"]) for p in rows if p["policy"])) or None
+            policy_cfr = "; ".join(dict.fromkeys(str(p["policyCfr"]) for p in rows if p["policyCfr"])) or None
+            notes = tuple(dict.fromkeys(str(p["note"]) for p in rows if p["note"]))
+            excs = tuple(sorted({x for p in rows for x in exceptions.get(str(p["provision"]), [])},
+                                key=lambda x: (x.status, x.exception)))
+            footnotes: tuple[Footnote, ...] = ()
+            in_force = tuple(periods[b] for b in r.basis if b in periods)
+            own = entries.get((order, r.value or "", r.rule), [])
+            if own:
+                footnotes = tuple(sorted({Footnote(int(e["footnote"]), str(e["meaning"] or _FOOTNOTE_UNKNOWN),
+                                                   str(e["footnoteCfr"] or "Supp. No. 4 to part 744"))
+                                          for e in own if e["footnote"] is not None}, key=lambda f: f.footnote))
+                policies = sorted({(str(e["ownerName"] or e["owner"]), str(e["policy"])) for e in own if e["policy"]})
+                unknown = sorted({str(e["ownerName"] or e["owner"]) for e in own if not e["policy"]}
+                                 - {who for who, _ in policies})
+                if unknown:
+                    notes += (f"The review policy of the entry of {', '.join(unknown)} is not recorded in the graph: "
+                              "read it in the entry (Supp. No. 4 to part 744, or the party's own list).",)
+                if r.rule == "affiliates-50" and policies:
+                    # the most restrictive owner's policy is the affiliate's: name each owner's
+                    policy = "; ".join(f"{p} (as for {who}, whose entry it is)" for who, p in policies)
+                elif policies:
+                    policy = "; ".join(dict.fromkeys(p for _, p in policies))
+                added = {}
+                for e in own:
+                    if e["rule"] and str(e["rule"]) in periods:
+                        added.setdefault(str(e["owner"]), []).append((_day(e["added"]), periods[str(e["rule"])]))
+                for options in added.values():
+                    # the rule that added the entry: the one in force from the listing's first day
+                    day = options[0][0]
+                    same = [p for a, p in options if p.start == day] or sorted((p for _, p in options),
+                                                                              key=lambda p: p.start or dt.date.min)[:1]
+                    in_force += tuple(x for x in dict.fromkeys(same) if x not in in_force)
+            reasons.append(Reason(r.rule, r.effect, r.message, r.citation, policy or r.review_policy, r.path,
+                                  r.value, r.basis, cfr, policy_cfr, excs, footnotes, in_force, notes))
+        out.append(Verdict(v.order_id, v.date, v.verdict, v.rules, tuple(reasons)))
+    return out

@@ -20,14 +20,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import __version__, settings
-from .check import COLUMNS, ENGINES
+from .check import COLUMNS, ENGINES, LICENSE_REQUIRED, NEEDS_REVIEW, NO_LICENSE_REQUIRED
 from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import INCLUDE as EXPORT_INCLUDE
 from .imports import READERS as IMPORT_READERS
 from .screen import DEFAULT_THRESHOLD
 
-EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_VERDICT = 0, 2, 3, 4
 IMPORT_KINDS = tuple(IMPORT_READERS)
 
 
@@ -36,6 +36,39 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _verdicts(text: str) -> frozenset[str]:
+    known = (LICENSE_REQUIRED, NEEDS_REVIEW, NO_LICENSE_REQUIRED)
+    found = [x.strip() for x in text.split(",") if x.strip()]
+    bad = [x for x in found if x not in known]
+    if bad or not found:
+        raise argparse.ArgumentTypeError(f"unknown verdict {bad[0]!r}; expected some of {', '.join(known)}"
+                                         if bad else "no verdict given")
+    return frozenset(found)
+
+
+def _reason_text(r) -> str:
+    """A reason in one line of the table: the rule, the message and what it rests on."""
+    bits = [b for b in (r.citation, r.cfr, r.review_policy and f"review: {r.review_policy}") if b]
+    return f"{r.rule}: {r.message}" + (f" ({'; '.join(bits)})" if bits else "")
+
+
+def _exceptions_text(r) -> str:
+    return ", ".join(f"{x.exception} {x.status} ({x.cfr})" for x in r.license_exceptions)
+
+
+def _footnotes_text(r) -> str:
+    return ", ".join(f"footnote {f.footnote}: {f.meaning} ({f.cfr})" for f in r.footnotes)
+
+
+def _in_force_text(r) -> str:
+    out = []
+    for x in r.in_force:
+        text = f"{x.citation or x.rule}: {_cell(x.start) or '?'} to {_cell(x.end) or 'today'}"
+        text += "".join(f", suspended {_cell(a)} to {_cell(b)}" for a, b in x.suspended)
+        out.append(text)
+    return "; ".join(out)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,6 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--scenario", metavar="FILE", default=None,
                    help="a .ttl that overrides rule facts (object rdf:nil removes one) or a .ru update; "
                         "prints the verdicts that change between the base graph and the scenario")
+    c.add_argument("--fail-on", default=None, metavar="VERDICTS", type=_verdicts,
+                   help="exit 4 when any order gets one of these verdicts (comma-separated, from "
+                        "license_required, needs_review, no_license_required), e.g. "
+                        "--fail-on license_required,needs_review; default: exit 0 whatever the verdicts")
     c.add_argument("--engine", choices=ENGINES, default="store",
                    help="SHACL engine: store (default; bulk SPARQL in the store), turbo or pyshacl")
     s = sub.add_parser("screen", parents=[common], help="match counterparty names against every name and "
@@ -225,12 +262,21 @@ def _csv(columns: Sequence[str], rows: Sequence[Sequence[object]], out) -> None:
 
 
 def cmd_info(args, out) -> int:
-    info = _open(args).info()
+    graph = _open(args)
+    info = graph.info()
+    current = graph.currency()
     if args.format == "json":
-        json.dump(info, out, indent=2)
+        json.dump({**info, "currency": current}, out, indent=2, ensure_ascii=False)
         print(file=out)
-    else:
-        (_csv if args.format == "csv" else _table)(["count", "value"], list(info.items()), out)
+        return EXIT_OK
+    rows = [(k, v) for k, v in info.items()]
+    rows += [(f"newest {r['shortName'] or r['list']} entry", f"added {r['newestAdded'] or '-'}"
+              + (f", removed {r['newestRemoved']}" if r["newestRemoved"] else "")
+              + f" ({r['entries']} entries; {r['newestCitation'] or 'no citation'})") for r in current["lists"]]
+    rows += [(f"newest rule, {r['kind']}: {r['family']}",
+              f"{r['newest'] or '-'} {r['newestRule'] or ''} ({r['newestCitation'] or 'no citation'})")
+             for r in current["rules"]]
+    (_csv if args.format == "csv" else _table)(["count", "value"], rows, out)
     return EXIT_OK
 
 
@@ -307,12 +353,34 @@ def cmd_check(args, out) -> int:
         if args.format == "json":
             json.dump([v.to_dict() for v in base], out, indent=2, ensure_ascii=False)
             print(file=out)
-            return EXIT_OK
-        rows = [[v.order_id, v.date, v.verdict, ", ".join(v.rules),
-                 " | ".join(f"{r.rule}: {r.message} ({r.citation})" if r.citation else f"{r.rule}: {r.message}"
-                            for r in v.reasons)] for v in base]
-        (_csv if args.format == "csv" else _table)(["order_id", "date", "verdict", "rules", "reasons"], rows, out)
-        return EXIT_OK
+            return _exit_for(args, base)
+        if args.format == "csv":
+            # one column per field of the reasons, each reason's part separated by " | " in order
+            rows = [[v.order_id, v.date, v.verdict, ", ".join(v.rules), " | ".join(_reason_text(r) for r in v.reasons),
+                     " | ".join(r.cfr or "" for r in v.reasons) if v.reasons else "",
+                     " | ".join(r.review_policy or "" for r in v.reasons) if v.reasons else "",
+                     " | ".join(_exceptions_text(r) for r in v.reasons) if v.reasons else "",
+                     " | ".join(_footnotes_text(r) for r in v.reasons) if v.reasons else "",
+                     " | ".join(_in_force_text(r) for r in v.reasons) if v.reasons else ""] for v in base]
+            _csv(["order_id", "date", "verdict", "rules", "reasons", "cfr", "review_policy", "license_exceptions",
+                  "footnotes", "in_force"], rows, out)
+        else:
+            rows = [[v.order_id, v.date, v.verdict, ", ".join(v.rules), " | ".join(_reason_text(r) for r in v.reasons)]
+                    for v in base]
+            _table(["order_id", "date", "verdict", "rules", "reasons"], rows, out)
+            details = [(v.order_id, r) for v in base for r in v.reasons
+                       if r.license_exceptions or r.footnotes or r.in_force or r.notes]
+            if details:
+                print(file=out)
+                for oid, r in details:
+                    print(f"{oid} {r.rule}:", file=out)
+                    for label, text in (("paragraph", r.cfr), ("review policy", r.review_policy and (
+                            r.review_policy + (f" ({r.review_policy_cfr})" if r.review_policy_cfr else ""))),
+                                        ("licence exceptions", _exceptions_text(r)), ("footnotes", _footnotes_text(r)),
+                                        ("in force", _in_force_text(r)), ("note", "; ".join(r.notes))):
+                        if text:
+                            print(f"  {label}: {text}", file=out)
+        return _exit_for(args, base)
     changed = graph.with_scenario(args.scenario).check(args.orders, as_of=args.as_of, engine=args.engine)
     diffs = [(b, s) for b, s in zip(base, changed, strict=True) if (b.verdict, b.rules) != (s.verdict, s.rules)]
     if args.format == "json":
@@ -328,6 +396,16 @@ def cmd_check(args, out) -> int:
         ["order_id", "date", "base", "scenario", "rules_added", "rules_removed", "new_reasons"], rows, out)
     if args.format == "table":
         print(f"{len(diffs)} of {len(base)} verdicts change", file=sys.stderr)
+    return _exit_for(args, changed)
+
+
+def _exit_for(args, verdicts) -> int:
+    """``--fail-on``: EXIT_VERDICT when any order has one of the named verdicts, else 0."""
+    hits = [v for v in verdicts if args.fail_on and v.verdict in args.fail_on]
+    if hits:
+        print(f"exportgraph: {len(hits)} of {len(verdicts)} orders are "
+              + ", ".join(sorted({v.verdict for v in hits})) + " (--fail-on)", file=sys.stderr)
+        return EXIT_VERDICT
     return EXIT_OK
 
 

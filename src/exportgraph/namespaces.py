@@ -51,11 +51,13 @@ class EG(DefinedNamespace):
     EndUse: URIRef
     Equity: URIRef
     FederalRegisterCitation: URIRef
+    Footnote: URIRef
     GovernmentBody: URIRef
     GroupMembership: URIRef
     Import: URIRef
     IntegratedCircuit: URIRef
     Item: URIRef
+    LicenseExceptionNote: URIRef
     LicenseScope: URIRef
     ListEntry: URIRef
     Listed: URIRef
@@ -69,6 +71,7 @@ class EG(DefinedNamespace):
     Party: URIRef
     Person: URIRef
     PossiblyCovered: URIRef
+    Provision: URIRef
     ResearchInstitute: URIRef
     RestrictionList: URIRef
     Rule: URIRef
@@ -96,8 +99,10 @@ class EG(DefinedNamespace):
     appliesToItem: URIRef
     appliesWorldwide: URIRef
     authorises: URIRef
+    availability: URIRef
     bitLength: URIRef
     buyer: URIRef
+    cfrParagraph: URIRef
     citation: URIRef
     citationText: URIRef
     classifiedAs: URIRef
@@ -126,6 +131,8 @@ class EG(DefinedNamespace):
     derived: URIRef
     destination: URIRef
     dieArea: URIRef
+    dramBandwidth: URIRef
+    dramBandwidthBelow: URIRef
     eccn: URIRef
     eccnScheme: URIRef
     effective: URIRef
@@ -133,10 +140,13 @@ class EG(DefinedNamespace):
     endUser: URIRef
     exceptGroup: URIRef
     exceptList: URIRef
+    exceptionCode: URIRef
+    exceptionNote: URIRef
     explanation: URIRef
     fdpFootnote: URIRef
     fileName: URIRef
     fileSha256: URIRef
+    footnoteNumber: URIRef
     foundingDate: URIRef
     foundry: URIRef
     frDocument: URIRef
@@ -150,10 +160,10 @@ class EG(DefinedNamespace):
     headquarteredIn: URIRef
     importKind: URIRef
     incorporatedIn: URIRef
-    interconnectBandwidth: URIRef
-    interconnectMin: URIRef
     initialised: URIRef
     inputProblem: URIRef
+    interconnectBandwidth: URIRef
+    interconnectMin: URIRef
     issuedBy: URIRef
     issuingBody: URIRef
     item: URIRef
@@ -171,6 +181,9 @@ class EG(DefinedNamespace):
     manufacturer: URIRef
     mayBeSubsidiaryOf: URIRef
     mayMeetCriterion: URIRef
+    measuresStoppedOn: URIRef
+    measuresSuspendedFrom: URIRef
+    measuresSuspendedTo: URIRef
     meetsCriterion: URIRef
     member: URIRef
     name: URIRef
@@ -196,16 +209,24 @@ class EG(DefinedNamespace):
     performanceDensity: URIRef
     precision: URIRef
     processNode: URIRef
+    provisionFor: URIRef
+    provisionOf: URIRef
     published: URIRef
     quantity: URIRef
+    rank: URIRef
     reachesAnyItem: URIRef
     recordsRead: URIRef
     releaseDate: URIRef
     requiresDatacenter: URIRef
     rescindedOn: URIRef
     reviewPolicy: URIRef
+    reviewPolicyCfr: URIRef
     rowKey: URIRef
     ruleId: URIRef
+    scopeCountry: URIRef
+    scopeExceptGroup: URIRef
+    scopeGroup: URIRef
+    scopeItem: URIRef
     seller: URIRef
     sharesAddressWith: URIRef
     shortName: URIRef

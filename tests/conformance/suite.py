@@ -36,6 +36,7 @@ class Expected:
     fr: str
     why: str
     unclear: str
+    review_policies: frozenset[str] = frozenset()  # any of them, in a reason of a rule that must fire
 
 
 def _split(text: str, sep: str) -> frozenset[str]:
@@ -57,7 +58,8 @@ def expectations() -> list[Expected]:
     for group in groups():
         for row in read_rows(CASES / group / "expected.csv")[1]:
             out.append(Expected(group, row["order_id"], _split(row["verdict"], "|"), _split(row["rules"], ";"),
-                                _split(row["may_fire"], ";"), row["cfr"], row["fr"], row["why"], row["unclear"]))
+                                _split(row["may_fire"], ";"), row["cfr"], row["fr"], row["why"], row["unclear"],
+                                _split(row.get("review_policy", ""), "|")))
     return out
 
 
@@ -158,6 +160,10 @@ def judge(e: Expected, v: check.Verdict | None) -> list[str]:
     extra = fired - e.rules - e.may_fire
     if extra:
         problems.append(f"unexpected {', '.join(sorted(extra))}")
+    if e.review_policies and e.rules and v.verdict == check.LICENSE_REQUIRED:
+        given = [r.review_policy or "" for r in v.reasons if r.rule in e.rules]
+        if not any(p.lower() in g.lower() for p in e.review_policies for g in given):
+            problems.append(f"review policy {' / '.join(sorted(set(given)))!r}, expected {'|'.join(sorted(e.review_policies))}")
     return problems
 
 
