@@ -2,6 +2,7 @@
 
     python benchmarks/bench_check.py                      # 1M organisations, 100k orders
     python benchmarks/bench_check.py --orgs 100000 --orders 10000 --pyshacl-sample 200
+    python benchmarks/bench_check.py --growth 500,1000,2000,4000 [--engine store] [--scenario FILE]
 
 The world (reproducible from --seed): N organisations as user parties, 1% of them on the Entity
 List, each other organisation owned by one earlier organisation (chains up to depth 6), 10% with a
@@ -15,6 +16,11 @@ Measured:
   same on pyoxigraph, at --rdflib-orgs, with the ratio;
 - --orders orders checked with explanations (store engine), and pyshacl-turbo and pyshacl on a
   sample of them, with whether the verdicts are identical.
+
+--growth N1,N2,... measures only how a check grows with its orders: for each N, orders on the bundled
+graph (its parties, chips, destinations and dates, the consignees drawn from --customers recurring
+ones, as an exporter's are) checked in a fresh process, with its peak RSS and time, and the ratios
+at 4N to N (linear growth: at most 4).
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -176,6 +184,68 @@ def rdflib_vs_oxigraph(n: int, seed: int) -> list[tuple[str, str]]:
     ]
 
 
+def bundled_orders(path: Path, n_orders: int, seed: int, customers: int) -> None:
+    """Orders on the bundled graph: parties by name (buyers and end users any of them, consignees
+    ``customers`` recurring ones), its chips, destinations, dates, end uses, legs through hubs."""
+    graph = ExportGraph.open()
+    counts = graph.store.select("SELECT ?n (COUNT(DISTINCT ?p) AS ?c) WHERE { "
+                                "?p a/rdfs:subClassOf* eg:Party ; eg:name ?n } GROUP BY ?n")
+    names = sorted(str(r["n"]) for r in counts if int(r["c"]) == 1 and not set(str(r["n"])) & set(";@"))
+    chips = sorted(str(r["n"]) for r in graph.store.select(
+        "SELECT ?n WHERE { ?i a/rdfs:subClassOf* eg:Item ; eg:name ?n }")) + ["EAR99", "3A090.a"]
+    rnd = random.Random(seed)
+    regulars = rnd.sample(names, customers)
+    dates = ["2023-06-01", "2024-06-01", "2025-03-01", "2025-06-01", "2025-10-15", "2026-01-15", "2026-03-01"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(check.COLUMNS)
+        for k in range(n_orders):
+            legs = ";".join(f"{rnd.choice(names)}@{rnd.choice(HUBS)}" for _ in range(rnd.choice([0, 0, 0, 1, 2])))
+            w.writerow([f"g{k}", rnd.choice(dates), rnd.choice(chips), rnd.choice([1, 8, 64, 2000]), "",
+                        rnd.choice(["", rnd.choice(names)]), rnd.choice(regulars), rnd.choice(["", rnd.choice(names)]),
+                        legs, rnd.choice(DESTINATIONS + ["TW", "RU", "MO"]), rnd.choice(END_USES)])
+
+
+def measure(orders: Path, engine: str, scenario: str | None) -> dict:
+    """One check of ``orders`` in this process: RSS after opening the graph, peak RSS, seconds."""
+    graph = ExportGraph.open()
+    if scenario:
+        graph = graph.with_scenario(scenario)
+    opened = rss_mb()
+    t = time.perf_counter()
+    verdicts = graph.check(orders, engine=engine)
+    return {"open_mb": opened, "peak_mb": rss_mb(), "seconds": time.perf_counter() - t, "verdicts": len(verdicts)}
+
+
+def growth(sizes: list[int], engine: str, scenario: str | None, customers: int, seed: int) -> None:
+    """Peak RSS and time of a check at each size, each in a fresh process, and the ratios at 4N to N."""
+    got: dict[int, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            orders = Path(tmp) / f"orders-{n}.csv"
+            bundled_orders(orders, n, seed, customers)
+            cmd = [sys.executable, __file__, "--measure", str(orders), "--engine", engine]
+            if scenario:
+                cmd += ["--scenario", scenario]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            got[n] = json.loads(out.strip().splitlines()[-1])
+            r = got[n]
+            print(f"  {n:>7,} orders: peak RSS {r['peak_mb']:,.0f} MB ({r['peak_mb'] - r['open_mb']:,.0f} MB over the "
+                  f"open graph), {r['seconds']:.1f} s", file=sys.stderr, flush=True)
+    print(f"check growth, engine {engine}{', scenario ' + scenario if scenario else ''}, "
+          f"{customers} recurring consignees")
+    print(f"{'orders':>8}  {'peak RSS MB':>11}  {'over open MB':>12}  {'seconds':>8}")
+    for n, r in got.items():
+        print(f"{n:>8,}  {r['peak_mb']:>11,.0f}  {r['peak_mb'] - r['open_mb']:>12,.0f}  {r['seconds']:>8.1f}")
+    for n in sizes:
+        if 4 * n in got:
+            a, b = got[n], got[4 * n]
+            over_a, over_b = a["peak_mb"] - a["open_mb"], b["peak_mb"] - b["open_mb"]
+            over = f"x{over_b / over_a:.2f}" if over_a >= 10 else f"{over_a:.0f} MB to {over_b:.0f} MB"
+            print(f"{4 * n:,} / {n:,} orders: peak RSS x{b['peak_mb'] / a['peak_mb']:.2f}, over the open graph "
+                  f"{over}, time x{b['seconds'] / a['seconds']:.2f} (linear: at most 4)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--orgs", type=int, default=1_000_000)
@@ -184,7 +254,18 @@ def main() -> None:
     ap.add_argument("--turbo-sample", type=int, default=2000)
     ap.add_argument("--pyshacl-sample", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--growth", help="comma-separated order counts: measure only how a check grows with them")
+    ap.add_argument("--engine", default="store", choices=check.ENGINES)
+    ap.add_argument("--scenario", help="a scenario file applied before each --growth check")
+    ap.add_argument("--customers", type=int, default=12, help="recurring consignees of the --growth orders")
+    ap.add_argument("--measure", help=argparse.SUPPRESS)  # one --growth check, in its own process
     args = ap.parse_args()
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure), args.engine, args.scenario)))
+        return
+    if args.growth:
+        growth([int(x) for x in args.growth.split(",")], args.engine, args.scenario, args.customers, args.seed)
+        return
     rows: list[tuple[str, str]] = []
 
     def step(label: str, value: str) -> None:

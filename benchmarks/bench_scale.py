@@ -85,7 +85,7 @@ def run(n: int, orders: int, skip: set[str], tmp: Path) -> list[tuple[str, str]]
     rows.append(("open the store", f"{time.perf_counter() - t:.2f} s"))
     t = time.perf_counter()
     graph.coverage.ensure([DAY])
-    covered = graph.query("affiliates-status", asOf=DAY).rows
+    covered = graph.query("affiliates-status", as_of=DAY).rows
     rows.append((f"50% covered set on {DAY}", f"{time.perf_counter() - t:.1f} s, {len(covered):,} parties"))
     if "check" not in skip:
         t = time.perf_counter()

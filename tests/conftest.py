@@ -17,6 +17,13 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/*.json from the current query results")
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch):
+    """Tables wrap to COLUMNS when it is set, and pytest-xdist sets it (80) in its workers: each
+    test starts without it, as on a pipe; a test of wrapping sets its own."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def bundled() -> ExportGraph:
     """The bundled graph, opened once for the session (read-only in tests)."""
@@ -28,6 +35,31 @@ def update_golden(request) -> bool:
     return request.config.getoption("--update-golden")
 
 
+# -- programs some tests need besides Python --
+
+INSTALL = {  # what a Debian machine installs (.ci/run does)
+    "java": "a Java runtime for the HermiT reasoner: apt-get install default-jre-headless",
+    "dot": "Graphviz: apt-get install graphviz",
+    "chromium": "Chromium for the picture's browser tests: apt-get install chromium",
+}
+
+
+def missing(program: str, detail: str = "") -> None:
+    """Skip the test, saying what to install; a failure where EXPORTGRAPH_REQUIRE_PROGRAMS=1
+    (set by .ci/run, which installs everything: there a skip would hide a broken install)."""
+    message = f"{program} is not available{f' ({detail})' if detail else ''}; install {INSTALL[program]}"
+    if os.environ.get("EXPORTGRAPH_REQUIRE_PROGRAMS") == "1":
+        pytest.fail(f"{message} (EXPORTGRAPH_REQUIRE_PROGRAMS=1)", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("needs"):
+        for program in mark.args:
+            if shutil.which(program) is None:
+                missing(program)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (tests/browser.py); CI installs Chromium."""
@@ -36,11 +68,7 @@ def browser():
     try:
         b = Browser()
     except BrowserUnavailable as e:
-        if os.environ.get("EXPORTGRAPH_SKIP_BROWSER") == "1":
-            pytest.skip(f"{e} (EXPORTGRAPH_SKIP_BROWSER=1)")
-        pytest.fail(
-            f"{e}: install Chromium (Debian: apt-get install chromium) or set EXPORTGRAPH_SKIP_BROWSER=1", pytrace=False
-        )
+        missing("chromium", str(e))
     with b:
         yield b
 

@@ -46,9 +46,11 @@ def test_listings_start_on_the_effective_date_of_the_rule_that_added_them(bundle
     (85 FR 51596 says so); an entry whose rule is not recorded keeps its citation's publication date,
     flagged derived, never another document's date (88 FR 40085, 6/21/23, is not the rule of
     2023-06-14 that starts 1,346 pages earlier)."""
-    rows = bundled.store.select("""SELECT ?name ?added ?derived WHERE { ?e eg:party ?p ; eg:onList ?l ; eg:dateAdded ?added .
+    rows = bundled.store.select("""SELECT ?name ?added ?derived WHERE {
+        ?e eg:party ?p ; eg:onList ?l ; eg:dateAdded ?added .
         ?l eg:shortName "entity-list" . ?p eg:name ?name . FILTER(?name IN ("Huawei Technologies Co., Ltd.",
-        "China Aviation Development Harbin Bearing Co., Ltd.")) BIND(EXISTS { ?e eg:confidence eg:Derived } AS ?derived) }""")
+        "China Aviation Development Harbin Bearing Co., Ltd."))
+        BIND(EXISTS { ?e eg:confidence eg:Derived } AS ?derived) }""")
     got = {str(r["name"]): (r["added"].isoformat(), r["derived"]) for r in rows}
     assert got["Huawei Technologies Co., Ltd."] == ("2019-05-16", False)
     assert got["China Aviation Development Harbin Bearing Co., Ltd."] == ("2023-06-21", True)

@@ -12,10 +12,15 @@ import glob
 import json
 
 import pytest
+from rdflib import Graph, URIRef, Variable
+from rdflib.paths import Path as RdfPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from exportgraph import ExportGraph, check, paths
 from exportgraph.cli import main
 from exportgraph.errors import InputError
+from exportgraph.namespaces import EG, RDF, RDFS
 
 FIX = "tests/fixtures/check/"
 DATA = [FIX + "parties.csv", FIX + "ownership.csv", FIX + "ownership-inspur.csv", FIX + "listings.csv"]
@@ -191,6 +196,66 @@ def test_scenario_lpp_cap_and_tiers(world, tmp_path):
     assert "ai-diffusion-2025" in got["lpp-small"].rules     # 100 x 15,832 > 1,000,000
 
 
+def _patterns(node):
+    """The (subject, predicate, object) patterns of a parsed query, EXISTS and OPTIONAL included."""
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            yield from node.triples
+        elif node.name == "TriplesBlock":  # an EXISTS keeps its parsed form: flat s p o runs
+            for run in node.triples:
+                yield from (tuple(run[i:i + 3]) for i in range(0, len(run), 3))
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def _terms(predicate):
+    if isinstance(predicate, RdfPath):
+        return {t for part in vars(predicate).values() for x in (part if isinstance(part, list) else [part])
+                for t in _terms(x)}
+    return {predicate} if isinstance(predicate, URIRef) else set()
+
+
+def test_each_shape_reads_only_the_order_it_checks():
+    """The store engine runs each shape once over all orders: a pattern that reads the facts of an
+    order other than $this pairs orders with orders, and its rows grow with the square of a file's
+    orders. What spans orders (License Exception LPP's yearly total) is materialised per order, in
+    linear time, by queries/check/classify.ru."""
+    ontology = Graph()
+    for f in paths.ontology_files():
+        ontology.parse(f)
+    own = set(ontology.subjects(RDFS.domain, EG.Order))
+    assert {EG.consignee, EG.orderDate, EG.item, EG.consigneeTppYearToDate} <= own
+    for shape in check.shapes():
+        query = prepareQuery(shape.prefixes + shape.select)
+        other = {(s, p, o) for s, p, o in _patterns(query.algebra) if s != Variable("this")
+                 and (_terms(p) & own or (p == RDF.type and o == EG.Order))}
+        assert not other, f"{shape.iri} reads orders other than $this: {sorted(other)}"
+
+
+def test_lpp_counts_the_consignee_year_to_date(world, tmp_path):
+    """With a cap of 0 every Tier 2 order reports its consignee's TPP this year: the orders of the
+    same consignee up to and including its day (same-day orders both ways), not later ones, not
+    another consignee's, not last year's; a blank quantity counts one."""
+    keep = tmp_path / "keep.ttl"
+    keep.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+                    "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+                    "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> eg:rescindedOn rdf:nil ; "
+                    'eg:tppCap "0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+    orders = [("a", "2025-06-01", "10", "clean"), ("b", "2025-06-01", "5", "clean"), ("c", "2025-09-01", "", "clean"),
+              ("d", "2025-07-01", "100", "c"), ("e", "2026-01-02", "2", "clean"), ("f", "2025-12-31", "1", "clean")]
+    rows = [{"order_id": oid, "date": day, "item": "NVIDIA H100 SXM", "quantity": q, "consignee": who,
+             "destination": "SG"} for oid, day, q, who in orders]
+    got = {v.order_id: v for v in world.with_scenario(keep).check(rows)}
+    tpp = world.store.select('SELECT ?t WHERE { ?i eg:name "NVIDIA H100 SXM" ; eg:tpp ?t }')[0]["t"]
+    units = {"a": 15, "b": 15, "c": 16, "d": 100, "e": 2, "f": 17}
+    for oid, n in units.items():
+        (reason,) = [r for r in got[oid].reasons if r.rule == "ai-diffusion-2025"]
+        assert f"the consignee's TPP this year, {tpp * n}," in reason.message, (oid, reason.message)
+
+
 def test_orders_as_rdf(world, tmp_path):
     ttl = tmp_path / "orders.ttl"
     ttl.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
@@ -339,8 +404,8 @@ def test_supplement_no_2_reached_3a991_only_from_june_2020(tmp_path, world):
 def test_hbm_is_outside_the_headquarters_rule_and_did_not_exist_before_december_2024(tmp_path, world):
     """3A090.c (high-bandwidth memory) came with 89 FR 96790 (effective 2024-12-02), and the
     headquarters rule reaches .a and .b items only."""
-    (tmp_path / "parties.csv").write_text("id,name,country,aliases,kind,headquarters\nhq1,Lotus Gate Ltd,SG,,company,CN\n",
-                                          encoding="utf-8")
+    (tmp_path / "parties.csv").write_text(
+        "id,name,country,aliases,kind,headquarters\nhq1,Lotus Gate Ltd,SG,,company,CN\n", encoding="utf-8")
     graph = ExportGraph.open([tmp_path / "parties.csv"])
     orders = _orders_csv(tmp_path, "sg,2025-06-01,3A090.c,1,,hq1,hq1,,,SG,", "early,2024-06-01,3A090.c,1,,,,,,CN,",
                          "late,2025-06-01,3A090.c,1,,,,,,CN,", "a,2025-06-01,3A090.a,1,,hq1,hq1,,,SG,")

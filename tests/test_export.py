@@ -176,7 +176,7 @@ def test_cytoscape_json_validates_and_reads_back(bundled, inspur, tmp_path):
         jsonschema.validate(bad, schema)
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (CI installs it)")
+@pytest.mark.needs("dot")
 def test_dot_renders_in_graphviz_and_svg_export(bundled, tmp_path):
     dot = export(bundled, "dot", tmp_path / "inspur.dot", focus="Inspur Group Co., Ltd.", depth=2)
     done = subprocess.run(["dot", "-Tsvg", str(dot)], capture_output=True, timeout=60)

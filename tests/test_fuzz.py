@@ -775,7 +775,7 @@ def test_injected_names_and_parameters_are_inert(store):
 
     @functools.cache
     def baseline(name: str) -> list:  # the query's rows for values that match nothing
-        return graph.query(name, **{p.name: BENIGN[p.type] for p in graph.queries[name].params}).rows
+        return graph.run_query(name, {p.name: BENIGN[p.type] for p in graph.queries[name].params}).rows
 
     def holds(ent, payload: str) -> bool:
         return any(payload.lower() in n.lower() for n in (ent.name, *ent.aliases))
@@ -795,7 +795,7 @@ def test_injected_names_and_parameters_are_inert(store):
         for name, param in params:  # every parameter of every named query, the others harmless
             q = graph.queries[name]
             values = {p.name: BENIGN[p.type] for p in q.params} | {param.name: payload}
-            found = _inert(lambda _, name=name, values=values: graph.query(name, **values), payload)
+            found = _inert(lambda _, name=name, values=values: graph.run_query(name, values), payload)
             if param.type in ("date", "integer", "decimal", "iri") and not payload.startswith("http"):
                 assert isinstance(found, InputError), (name, param.name, payload)
             elif param.name == "query":  # a name to look up: what it finds holds the text

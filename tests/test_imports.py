@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import cli, info
 
 from exportgraph import ExportGraph
@@ -358,3 +359,49 @@ def test_dump_writes_what_queries_see_for_a_servers_bulk_loader(store, tmp_path)
         assert done.returncode == 2 and "-o" in done.stderr and "Traceback" not in done.stderr, done.stderr
     done = cli("info", "-o", str(tmp_path / "missing" / "info.txt"), "--store", str(store))
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+# -- numbers that are not finite (issue 19) ---------------------------------------------------------
+
+def test_imports_refuse_percentages_that_are_not_finite(store, tmp_path):
+    """FtM and BODS percentages of NaN or infinity, and a user CSV's, stop the import naming the place
+    (exit 2, no traceback), and nothing is imported."""
+    from exportgraph.errors import InputError
+    from exportgraph.sources import bods, ftm
+
+    ownership = ('{{"id": "o", "schema": "Ownership", "properties": {{"owner": ["a"], "asset": ["b"], '
+                 '"percentage": ["{}"]}}}}\n')
+    bad = tmp_path / "bad.ftm.json"
+    for value in ("NaN", "nan", "inf", "-Infinity", "NaN%"):
+        bad.write_text(ownership.format(value))
+        with pytest.raises(InputError) as raised:
+            list(ftm.read(bad, {"CN"}))
+        assert "bad.ftm.json:1 column 'percentage'" in str(raised.value) and "not a finite number" in str(raised.value)
+    entity = {"statementID": "fixture-entity-a", "statementType": "entityStatement", "name": "A"}
+    stake = {"statementID": "fixture-ownership-0000000000000000000001", "statementType": "ownershipOrControlStatement",
+             "subject": {"describedByEntityStatement": "fixture-entity-a"},
+             "interestedParty": {"describedByEntityStatement": "fixture-entity-b"}}
+    lines = tmp_path / "bad.jsonl"
+    for value in (float("nan"), float("inf"), float("-inf")):  # JSON Lines as Python writes them: NaN, Infinity
+        lines.write_text(json.dumps(entity) + "\n" + json.dumps({**stake, "interests": [{"share": {"exact": value}}]})
+                         + "\n")
+        with pytest.raises(InputError) as raised:
+            list(bods.read(lines, {"CN"}))
+        assert "bad.jsonl:2" in str(raised.value) and "is not a finite number" in str(raised.value)
+    before = info(store)
+    bad.write_text(ownership.format("NaN"))
+    done = cli("import", "ftm", str(bad), "--store", str(store))
+    assert done.returncode == 2 and "bad.ftm.json:1 column 'percentage': 'NaN' is not a finite number" in done.stderr
+    assert "Traceback" not in done.stderr
+    own = tmp_path / "own.csv"
+    own.write_text('owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n'
+                   '"Inspur Group Co., Ltd.",Inspur Taiwan,40,,,,,\n"Inspur Group Co., Ltd.",Inspur Taiwan,,-inf,,,,\n')
+    done = cli("import", "csv", str(own), "--store", str(store))
+    assert done.returncode == 2 and "own.csv:3 column 'percent_min': '-inf' is not a finite number" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert info(store) == before
+
+
+def test_import_from_standard_input_is_refused(store, capsys):
+    assert main(["import", "entity-list", "-", "--store", str(store)]) == 2
+    assert "save standard input to a file" in capsys.readouterr().err

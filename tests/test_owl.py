@@ -6,8 +6,6 @@ the ontology modules and the graph into one N-Triples file without the imports.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import rdflib
 from rdflib.namespace import OWL
@@ -17,7 +15,7 @@ from exportgraph import paths
 pytestmark = pytest.mark.reasoner
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs a Java runtime (.ci/run installs one)")
+@pytest.mark.needs("java")
 def test_hermit_finds_ontology_and_graph_consistent(tmp_path):
     owlready2 = pytest.importorskip("owlready2")
     g = rdflib.Graph()
@@ -34,10 +32,9 @@ def test_hermit_finds_ontology_and_graph_consistent(tmp_path):
     assert list(world.inconsistent_classes()) == []
 
 
+@pytest.mark.needs("java")
 def test_an_inconsistent_graph_is_caught(tmp_path):
     """The same check fails on a party typed both organisation and person (disjoint classes)."""
-    if shutil.which("java") is None:
-        pytest.skip("HermiT needs a Java runtime (.ci/run installs one)")
     owlready2 = pytest.importorskip("owlready2")
     g = rdflib.Graph()
     for f in paths.ontology_files():

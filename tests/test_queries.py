@@ -53,7 +53,7 @@ def test_header_params_and_columns(name):
 def test_golden(name, world, update_golden):
     q = catalogue()[name]
     params = {p.name: p.example for p in q.params}
-    rows = [{k: _plain(v) for k, v in row.items()} for row in world.query(name, **params).rows]
+    rows = [{k: _plain(v) for k, v in row.items()} for row in world.run_query(name, params).rows]
     path = GOLDEN / (name.replace("/", "__") + ".json")
     if update_golden:
         path.write_text(json.dumps(rows, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
@@ -83,7 +83,7 @@ def test_unknown_and_missing_parameters_are_input_errors(world):
     with pytest.raises(InputError, match="has no parameter 'bogus'"):
         world.query("chips", bogus=1)
     with pytest.raises(InputError, match="not a date"):
-        world.query("rules-in-force", asOf="2025-13-40")
+        world.query("rules-in-force", as_of="2025-13-40")
 
 
 def test_hostile_string_parameter_is_bound_not_pasted(world):
@@ -130,3 +130,64 @@ def test_a_users_rq_file_with_a_syntax_error_is_an_input_error(world, tmp_path):
     rq.write_text("SELECT ?x WHERE { ?x eg:name }")
     with pytest.raises(InputError, match="SPARQL syntax error"):
         world.query(str(rq))
+
+
+# -- as_of in the query API, DataFrames with dates (issue 19) ----------------------------------------
+
+def test_as_of_is_the_querys_as_of_and_as_of_spelled_asof_is_deprecated(world):
+    import datetime as dt
+    import warnings
+
+    from exportgraph.errors import InputError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as_of warns of nothing
+        by_date = world.query("rules-in-force", as_of=dt.date(2025, 10, 15)).rows
+        assert by_date and world.query("rules-in-force", as_of="2025-10-15").rows == by_date
+        assert world.run_query("rules-in-force", {"asOf": "2025-10-15"}).rows == by_date  # the query's own names
+    assert world.query("rules-in-force", as_of="2019-01-01").rows != by_date
+    with pytest.warns(DeprecationWarning, match="use as_of=") as caught:
+        assert world.query("rules-in-force", asOf="2025-10-15").rows == by_date
+    assert caught[0].filename == __file__  # the warning points at the caller
+    with pytest.raises(InputError, match="not both"):
+        world.query("rules-in-force", as_of="2025-10-15", asOf="2025-10-15")
+    with pytest.raises(InputError, match="needs parameter 'asOf'"):
+        world.query("rules-in-force", as_of=None)
+
+
+def test_to_dataframe_has_date_columns(world):
+    pd = pytest.importorskip("pandas")
+    result = world.query("list-entries", list="entity-list", as_of="2025-10-15")
+    frame = result.to_dataframe()
+    assert list(frame.columns) == list(result.columns) and len(frame) == len(result.rows) > 0
+    assert pd.api.types.is_datetime64_any_dtype(frame["dateAdded"])
+    taiwan = frame[frame["name"] == "Inspur Taiwan"]
+    assert taiwan["dateAdded"].iloc[0] == pd.Timestamp("2025-03-25")
+    assert (frame["dateAdded"] <= pd.Timestamp("2025-10-15")).all()
+    assert not pd.api.types.is_datetime64_any_dtype(frame["name"])
+    rules = world.query("rules-in-force", as_of="2025-10-15").to_dataframe()
+    assert pd.api.types.is_datetime64_any_dtype(rules["published"])
+    assert pd.api.types.is_datetime64_any_dtype(rules["effective"])
+
+
+def test_to_dataframe_missing_and_far_dates():
+    import datetime as dt
+
+    pd = pytest.importorskip("pandas")
+    from exportgraph.api import QueryResult
+
+    rows = [{"day": dt.date(2025, 3, 25), "end": None, "n": 1}, {"day": None, "end": dt.date(9999, 12, 31), "n": 2}]
+    frame = QueryResult(("day", "end", "n"), rows).to_dataframe()
+    assert pd.api.types.is_datetime64_any_dtype(frame["day"]) and pd.api.types.is_datetime64_any_dtype(frame["end"])
+    assert frame["day"].isna().tolist() == [False, True] and frame["end"].iloc[1].year == 9999
+    assert frame["n"].tolist() == [1, 2]
+
+
+def test_a_decimal_parameter_must_be_finite():
+    from exportgraph.errors import InputError
+    from exportgraph.queries import convert
+
+    assert str(convert("12.5", "decimal", "parameter 'x'")) == "12.5"
+    for value in ("NaN", "Infinity", "-inf"):
+        with pytest.raises(InputError, match="is not a finite decimal"):
+            convert(value, "decimal", "parameter 'x'")

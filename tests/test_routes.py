@@ -130,15 +130,15 @@ def test_a_cycle_is_walked_and_an_order_without_destination_keeps_its_consignee(
 
 
 def test_a_party_on_two_lists_counts_once(graph):
-    rows = graph.query("routes/risk", asOf="2026-07-01").rows
+    rows = graph.query("routes/risk", as_of="2026-07-01").rows
     inspur = [r for r in rows if str(r["subject"]).endswith("/inspur-group-co-ltd") and r["factor"] == "listed"]
     assert len(inspur) == 1 and inspur[0]["weight"] == 5
     assert "Entity List" in inspur[0]["detail"] and "1260H" in inspur[0]["detail"]
 
 
 def test_via_country_takes_lower_case(graph):
-    upper = graph.query("routes/via-country", country="SG", asOf="2025-10-01").rows
-    assert upper and graph.query("routes/via-country", country="sg", asOf="2025-10-01").rows == upper
+    upper = graph.query("routes/via-country", country="SG", as_of="2025-10-01").rows
+    assert upper and graph.query("routes/via-country", country="sg", as_of="2025-10-01").rows == upper
 
 
 def test_two_data_files_of_one_name_are_refused(tmp_path):

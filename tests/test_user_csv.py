@@ -78,3 +78,79 @@ def test_malformed_turtle_names_the_file(tmp_path):
     bad.write_text("<a> <b> .\n")
     with pytest.raises(InputError, match="broken.ttl"):
         open_world(bad)
+
+
+# -- numbers that are not finite (issue 19): refused where they are written, never a traceback ------
+
+OWNERSHIP = "owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "Infinity", "inf", "-inf", "-Infinity", "sNaN", "NaN%"])
+@pytest.mark.parametrize("column", ["percent", "percent_min", "percent_max"])
+def test_a_percentage_that_is_not_finite_names_file_line_and_column(tmp_path, value, column):
+    cells = {"percent": "", "percent_min": "", "percent_max": "", column: value}
+    bad = tmp_path / "own.csv"
+    bad.write_text(OWNERSHIP + "holdco,acme-hk,30,,,,,\n"
+                   f"holdco,acme-hk,{cells['percent']},{cells['percent_min']},{cells['percent_max']},,,\n")
+    with pytest.raises(InputError) as info:
+        open_world(CSV / "parties.csv", bad)
+    err = info.value
+    assert (err.source, err.line, err.column) == (str(bad), 3, column)
+    assert f"own.csv:3 column '{column}': {value.rstrip('%')!r} is not a finite number" in str(err)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf"])
+def test_the_cli_exits_2_on_a_percentage_that_is_not_finite(tmp_path, capsys, value):
+    from exportgraph.cli import main
+
+    bad = tmp_path / "own.csv"
+    bad.write_text(OWNERSHIP + f'"Inspur Group Co., Ltd.",Inspur Taiwan,{value},,,,,\n')
+    assert main(["entity", "Inspur Taiwan", "--data", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"own.csv:2 column 'percent': '{value}' is not a finite number" in err and "Traceback" not in err
+
+
+STAKE = """@prefix eg: <https://w3id.org/exportgraph/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/exportgraph/id/stake/t1> a eg:OwnershipStake ;
+    eg:owner <https://w3id.org/exportgraph/id/party/inspur-group-co-ltd> ;
+    eg:owned <https://w3id.org/exportgraph/id/party/inspur-taiwan> ;
+    eg:percent {value} .
+"""
+
+
+@pytest.mark.parametrize(("value", "says"), [('"NaN"^^xsd:decimal', "'NaN' is not a finite number"),
+                                             ('"INF"^^xsd:double', "'INF' is not a finite number"),
+                                             ('"-INF"^^xsd:float', "'-INF' is not a finite number"),
+                                             ("1e999", "'1e999' is not a finite number"),
+                                             ('"abc"^^xsd:decimal', "'abc' is not a number")])
+def test_rdf_data_with_a_number_that_is_not_finite_is_refused(tmp_path, value, says):
+    """The exposure of Inspur Taiwan ended in decimal.InvalidOperation on such a stake."""
+    bad = tmp_path / "stake.ttl"
+    bad.write_text(STAKE.format(value=value))
+    with pytest.raises(InputError) as info:
+        open_world(bad)
+    assert (info.value.line, info.value.column) == (6, "eg:percent") and says in str(info.value)
+    assert "stake.ttl:6 column 'eg:percent'" in str(info.value)
+
+
+def test_rdf_orders_and_a_scenario_with_a_number_that_is_not_finite_exit_2(tmp_path, capsys):
+    from exportgraph.cli import main
+
+    orders = tmp_path / "orders.ttl"
+    orders.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+                      "<urn:o1> a eg:Order ; eg:orderId \"rdf-1\" ;\n"
+                      "    eg:quantity \"NaN\"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n")
+    assert main(["check", str(orders)]) == 2
+    err = capsys.readouterr().err
+    assert "orders.ttl:3 column 'eg:quantity': 'NaN' is not a finite number" in err and "Traceback" not in err
+    good = tmp_path / "orders.csv"
+    good.write_text("order_id,date,item,quantity,seller,buyer,consignee,end_user,intermediaries,destination,end_use\n"
+                    "o1,2025-06-01,NVIDIA H100 SXM,8,,,Inspur Taiwan,,,TW,\n")
+    scenario = tmp_path / "lower.ttl"
+    scenario.write_text("<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> "
+                        "<https://w3id.org/exportgraph/ontology#tppCap> "
+                        "\"INF\"^^<http://www.w3.org/2001/XMLSchema#double> .\n")
+    assert main(["check", str(good), "--scenario", str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert "lower.ttl:1 column 'eg:tppCap': 'INF' is not a finite number" in err and "Traceback" not in err

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -68,7 +67,7 @@ def test_layout_puts_owners_above_what_they_own(bundled):
     assert all(len(set(xs)) == len(xs) for xs in rows.values())  # no two parties on one spot
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (CI installs it)")
+@pytest.mark.needs("dot")
 def test_static_svg_and_png_for_reports(tmp_path):
     svg, png = tmp_path / "inspur.svg", tmp_path / "inspur.png"
     assert main(["view", "Inspur Group Co., Ltd.", "--format", "svg", "-o", str(svg), "--as-of", "2025-06-01"]) == 0

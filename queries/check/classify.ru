@@ -31,4 +31,23 @@ INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classified
 WHERE {
   GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classifiedAs ?eccn }
   ?eccn skos:broader* ?above .
+} ;
+# The TPP shipped to each order's consignee in the order's calendar year up to and including its
+# date, over the orders checked together (eg:consigneeTppYearToDate), which the AI Diffusion shape
+# holds against License Exception LPP's cap. The orders are summed per consignee and day first, so
+# each order is joined to at most the 366 days of its consignee's year, not to its other orders.
+INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:consigneeTppYearToDate ?total } }
+WHERE {
+  { SELECT ?o (SUM(?daily) AS ?total) WHERE {
+      GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o a eg:Order ; eg:consignee ?consignee ; eg:orderDate ?d }
+      BIND(YEAR(?d) AS ?year)
+      { SELECT ?consignee ?year ?od (SUM(?tpp * COALESCE(?q, 1)) AS ?daily) WHERE {
+          GRAPH <https://w3id.org/exportgraph/id/graph/orders> {
+            ?other a eg:Order ; eg:consignee ?consignee ; eg:orderDate ?od ; eg:item ?item .
+            OPTIONAL { ?other eg:quantity ?q } }
+          ?item eg:tpp ?tpp .
+          BIND(YEAR(?od) AS ?year) }
+        GROUP BY ?consignee ?year ?od }
+      FILTER(?od <= ?d) }
+    GROUP BY ?o }
 }

@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,8 @@ from pathlib import Path
 from . import paths
 from .check import Verdict, prefer_names
 from .errors import AmbiguousError, InputError, NotFoundError
+from .limits import checkpoint
+from .numeric import check_rdf
 from .queries import NamedQuery, catalogue, parse
 from .sources.usercsv import Reader
 from .store import EmbeddedStore, Row, Store
@@ -130,12 +133,20 @@ class QueryResult:
     rows: list[Row] = field(default_factory=list)
 
     def to_dataframe(self):
-        """The rows as a pandas DataFrame (pandas is optional: ``pip install pandas``)."""
+        """The rows as a pandas DataFrame (pandas is optional: ``pip install 'exportgraph[dataframe]'``),
+        one column per result column. A column of dates is a ``datetime64`` column (a missing date is
+        ``NaT``), so it sorts, filters and compares as dates; other values are as in ``rows``."""
         try:
             import pandas as pd
         except ImportError as exc:
-            raise InputError("DataFrames need pandas: pip install pandas") from exc
-        return pd.DataFrame(self.rows, columns=list(self.columns))
+            raise InputError("DataFrames need pandas: pip install 'exportgraph[dataframe]' (or pandas)") from exc
+        frame = pd.DataFrame(self.rows, columns=list(self.columns))
+        for column in self.columns:
+            values = [r.get(column) for r in self.rows]
+            present = [v for v in values if v is not None]
+            if present and all(isinstance(v, dt.date) for v in present):
+                frame[column] = _datetimes(pd, values)
+        return frame
 
 
 class ExportGraph:
@@ -273,7 +284,9 @@ class ExportGraph:
             if media is None:
                 raise InputError(f"unknown file type {path.suffix!r}; expected .csv or one of "
                                  + ", ".join(sorted(RDF_MEDIA_TYPES)), source=str(path))
-            self.store.load(path.read_bytes(), media, name=str(path))
+            data = path.read_bytes()
+            check_rdf(data, media, str(path))  # a NaN or infinite number is refused before anything loads
+            self.store.load(data, media, name=str(path))
         if csvs:
             self._load_csvs(csvs)
         self._csv_names = names
@@ -335,11 +348,14 @@ class ExportGraph:
         if engine not in ck.ENGINES:
             raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ck.ENGINES)}")
         with self._orders(orders, as_of or dt.date.today()) as listed:
+            checkpoint()  # the server's time limit is checked between the stages (and the shapes)
             self._prepare(listed)
+            checkpoint()
             if engine == "store":
                 results = ck.run_store(self.store)
             else:
                 results = ck.run_shacl(self.context(), engine)
+            checkpoint()
             return ck.details(self.store, self.queries, listed, ck.verdicts(listed, results))
 
     def _prepare(self, listed: list[tuple[str, str, dt.date]]) -> None:
@@ -378,7 +394,9 @@ class ExportGraph:
         media = RDF_MEDIA_TYPES.get(path.suffix.lower())
         if media is None or not path.is_file():
             raise InputError("expected an orders .csv or an RDF file of eg:Order", source=str(path))
-        self.store.load(path.read_bytes(), media, name=str(path), graph=ck.ORDERS_GRAPH)
+        data = path.read_bytes()
+        check_rdf(data, media, str(path))
+        self.store.load(data, media, name=str(path), graph=ck.ORDERS_GRAPH)
         self.store.update((paths.QUERIES / "check" / "rdf-order-dates.ru").read_text(encoding="utf-8"))
         self.store.update(f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
                           f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
@@ -394,6 +412,8 @@ class ExportGraph:
         """A copy of this graph with a scenario applied (see ``check.scenario_update``)."""
         from .check import scenario_update
 
+        if Path(path).suffix.lower() != ".ru" and Path(path).is_file():  # a Turtle scenario's numbers
+            check_rdf(Path(path).read_bytes(), "text/turtle", str(path))
         update = scenario_update(Path(path))
         copy = ExportGraph(EmbeddedStore())
         copy.store.load(self.store.dump(), "application/n-triples", name="base")
@@ -413,7 +433,24 @@ class ExportGraph:
         return self._queries
 
     def query(self, name: str, /, **params: object) -> QueryResult:
-        """Run ``queries/<name>.rq`` (or a ``.rq`` file path) with bound parameters."""
+        """Run ``queries/<name>.rq`` (or a ``.rq`` file path) with bound parameters.
+
+        ``as_of`` (a date or ``YYYY-MM-DD``) is the date the query answers for, as in every other
+        call of the API; it binds the query's ``asOf`` parameter. ``asOf=`` itself still works but
+        is deprecated (a ``DeprecationWarning``). Other parameters go by the names the query declares.
+        """
+        if "asOf" in params:
+            if "as_of" in params:
+                raise InputError("give as_of (asOf is its deprecated spelling), not both")
+            warnings.warn("query(..., asOf=...) is deprecated: use as_of=", DeprecationWarning, stacklevel=2)
+        elif "as_of" in params:
+            params["asOf"] = params.pop("as_of")
+        return self.run_query(name, params)
+
+    def run_query(self, name: str, params: Mapping[str, object] | None = None) -> QueryResult:
+        """``query`` with the parameters by the names the query declares (``asOf``, not ``as_of``),
+        as ``--param NAME=VALUE`` and the HTTP API give them: no renaming, no warning."""
+        params = dict(params or {})
         if name.endswith(".rq"):
             q = parse(Path(name), strict=False)
         elif name in self.queries:
@@ -517,7 +554,7 @@ class ExportGraph:
 
     def _stakes(self, query: str, side: str, iri: str, as_of: dt.date) -> tuple[Stake, ...]:
         by_stake: dict[str, list[Row]] = {}
-        for r in self.query(query, party=IRI(iri), asOf=as_of).rows:
+        for r in self.query(query, party=IRI(iri), as_of=as_of).rows:
             by_stake.setdefault(str(r["stake"]), []).append(r)
         return tuple(Stake(
             party=str(r[side]), name=r[side + "Name"] and str(r[side + "Name"]),
@@ -538,8 +575,8 @@ class ExportGraph:
 
         as_of = as_of or dt.date.today()
         ent = self.entity(name_or_iri, as_of)
-        up = self.query("owners-chain", party=IRI(ent.iri), asOf=as_of).rows
-        down = self.query("subsidiaries-chain", party=IRI(ent.iri), asOf=as_of).rows
+        up = self.query("owners-chain", party=IRI(ent.iri), as_of=as_of).rows
+        down = self.query("subsidiaries-chain", party=IRI(ent.iri), as_of=as_of).rows
         parent = None
         if ent.ultimate_parent_iri:
             hq = self.store.select("SELECT ?code WHERE { ?p eg:headquarteredIn/eg:alpha2 ?code } ORDER BY ?code",
@@ -547,7 +584,7 @@ class ExportGraph:
             parent = (ent.ultimate_parent_iri, ent.ultimate_parent, tuple(str(r["code"]) for r in hq))
         involved = [ent.iri] + [str(r["owned"]) for r in down]
         standing = self.affiliates(involved, as_of)
-        covering = self.query("affiliates-stakes", party=IRI(ent.iri), asOf=as_of).rows
+        covering = self.query("affiliates-stakes", party=IRI(ent.iri), as_of=as_of).rows
         listings = self.listings([str(r["owned"]) for r in down], as_of)
         return build(ent, up, down, parent, standing, covering, listings)
 
@@ -563,7 +600,7 @@ class ExportGraph:
         as_of = as_of or dt.date.today()
         kinds = parse_include(include if include is None or isinstance(include, str) else ",".join(include))
         focus_iri = self.resolve(focus) if focus else None
-        return build(self.query("export/nodes", asOf=as_of).rows, self.query("export/edges", asOf=as_of).rows,
+        return build(self.query("export/nodes", as_of=as_of).rows, self.query("export/edges", as_of=as_of).rows,
                      self.query("export/citations").rows, as_of=as_of, focus=focus_iri, depth=depth,
                      include=kinds)
 
@@ -627,9 +664,9 @@ class ExportGraph:
                 raise InputError(f"--{opt}: unknown country code {code!r} (expected ISO 3166 alpha-2)")
         target = self.resolve(to) if to else None
         with self._orders(orders, as_of):
-            rows = self.query("routes/steps", asOf=as_of).rows
+            rows = self.query("routes/steps", as_of=as_of).rows
         factors: dict[str, list] = {}
-        for r in self.query("routes/risk", asOf=as_of).rows:
+        for r in self.query("routes/risk", as_of=as_of).rows:
             key = str(r["code"] or r["subject"])
             factors.setdefault(key, []).append(rt.Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]),  # type: ignore[arg-type]
                                                          key, bool(r["target"])))
@@ -681,7 +718,7 @@ class ExportGraph:
 
         parties = list(dict.fromkeys(parties))
         self.coverage.ensure([as_of])
-        rule = {str(r["ruleId"]): str(r["status"]) for r in self.query("rules-in-force", asOf=as_of).rows}
+        rule = {str(r["ruleId"]): str(r["status"]) for r in self.query("rules-in-force", as_of=as_of).rows}
         rule_status = rule.get("affiliates-2025-09", "unknown")
         found = {str(r["party"]): r for r in self.store.select(
             self.queries["affiliates-status"].text, [{"party": IRI(p), "asOf": as_of} for p in parties])} \
@@ -754,6 +791,18 @@ class ExportGraph:
         from .validate import as_rdflib, validate
 
         return validate(as_rdflib(self.store.dump()), engine=engine)
+
+
+def _datetimes(pd, values: list):
+    """Dates (``None`` for missing) as a ``datetime64`` Series; dates outside pandas' nanosecond range
+    (year 1, 9999) in seconds."""
+    try:
+        return pd.to_datetime(pd.Series(values, dtype=object))
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        import numpy as np
+
+        return pd.Series(np.array([np.datetime64("NaT") if v is None else np.datetime64(v.isoformat(), "s")
+                                   for v in values], dtype="datetime64[s]"))
 
 
 def _listing(entry: str, rows: list[Row]) -> Listing:

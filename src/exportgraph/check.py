@@ -28,6 +28,7 @@ from rdflib import Graph, URIRef
 from . import ids, paths
 from .dates import parse_date
 from .errors import AmbiguousError, InputError
+from .limits import checkpoint
 from .namespaces import DCTERMS, EG, RDF, RDFS, SH
 from .sources.common import csv_rows
 from .store import Store
@@ -192,6 +193,7 @@ def _bulk_query(shape: Shape) -> str:
 def run_store(store: Store) -> list[Result]:
     out = []
     for shape in shapes():
+        checkpoint()  # a time limit (the server's) stops a check between shapes
         for row in store.select(_bulk_query(shape)):
             message = _PLACEHOLDER.sub(lambda m, r=row: "" if r.get(m.group(1)) is None
                                        else str(r[m.group(1)]), shape.message)

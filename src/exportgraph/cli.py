@@ -13,8 +13,11 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import signal
 import sys
+import tempfile
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +32,13 @@ from .screen import DEFAULT_THRESHOLD
 
 EXIT_OK, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_VERDICT = 0, 2, 3, 4
 IMPORT_KINDS = tuple(IMPORT_READERS)
+FORMATS = ("table", "json", "jsonl", "csv")  # of the verbs that print results
+JSON_FORMATS = ("json", "jsonl")
+STDIN = "-"  # a file argument that names standard input
+STDIN_NAME = "<stdin>"  # what messages call it
+MIN_TABLE_WIDTH = 60  # a table wraps to the terminal's width, but never to fewer columns than this
+MIN_COLUMN_WIDTH = 8
+SHORT_CELL = 30  # a wrapped table gives each column this much before the long ones share the rest
 
 
 def _date(text: str) -> dt.date:
@@ -75,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     base = argparse.ArgumentParser(add_help=False)  # what every verb takes
     base.add_argument("--data", action="append", default=[], metavar="PATH",
                         help="extra data: Turtle, N-Triples, JSON-LD, RDF/XML, or a parties, "
-                             "ownership or listings CSV (repeatable)")
+                             "ownership, listings or supply CSV (repeatable; - reads standard input)")
     base.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                       help="answer as of this date (default: today)")
     base.add_argument("--store", default=os.environ.get("EXPORTGRAPH_STORE"), metavar="DIR",
@@ -90,7 +100,11 @@ def _parser() -> argparse.ArgumentParser:
                       help="with --endpoint: write into this named graph (Virtuoso, whose default graph is "
                            "the union of its graphs)")
     common = argparse.ArgumentParser(add_help=False, parents=[base])  # verbs that print a table, JSON or CSV
-    common.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    common.add_argument("--format", choices=FORMATS, default="table",
+                        help="table (wrapped to the terminal), json (one document), jsonl (JSON Lines: one "
+                             "object a line, the items of json's list) or csv (default: table)")
+    common.add_argument("--wide", action="store_true",
+                        help="tables: one line per row, long cells unwrapped (for wide terminals and grep)")
     common.add_argument("-o", "--output", default="-", help="write here instead of stdout")
 
     p = argparse.ArgumentParser(prog="exportgraph", description="A knowledge graph of AI-chip "
@@ -105,16 +119,19 @@ def _parser() -> argparse.ArgumentParser:
                        "listings with citations, owners, subsidiaries")
     e.add_argument("name", help="a name, alias or IRI")
     q = sub.add_parser("query", parents=[common], help="run a named query or a .rq file")
-    q.add_argument("query", help="a name from `exportgraph query --list` or a path to a .rq file")
+    q.add_argument("query", help="a name from `exportgraph query --list`, a path to a .rq file, or - (the "
+                   "query's text on standard input)")
     q.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="a parameter of the query (repeatable)")
     q.add_argument("--list", action="store_true", help="list the named queries instead")
     c = sub.add_parser("check", parents=[common], help="verdicts for orders: licence required, not "
                        "required, or needs review, with the rules and the facts behind them")
-    c.add_argument("orders", help="an orders CSV (" + ",".join(COLUMNS) + ") or an RDF file of eg:Order")
+    c.add_argument("orders", help="an orders CSV (" + ",".join(COLUMNS) + ") or an RDF file of eg:Order; "
+                   "- reads standard input")
     c.add_argument("--scenario", metavar="FILE", default=None,
-                   help="a .ttl that overrides rule facts (object rdf:nil removes one) or a .ru update; "
-                        "prints the verdicts that change between the base graph and the scenario")
+                   help="a .ttl that overrides rule facts (object rdf:nil removes one) or a .ru update "
+                        "(- reads standard input); prints the verdicts that change between the base graph "
+                        "and the scenario")
     c.add_argument("--fail-on", default=None, metavar="VERDICTS", type=_verdicts,
                    help="exit 4 when any order gets one of these verdicts (comma-separated, from "
                         "license_required, needs_review, no_license_required), e.g. "
@@ -122,8 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--engine", choices=ENGINES, default="store",
                    help="SHACL engine: store (default; bulk SPARQL in the store), turbo or pyshacl")
     s = sub.add_parser("screen", parents=[common], help="match counterparty names against every name and "
-                       "alias of every listed party and organisation, with lists and the 50% rule")
-    s.add_argument("names", nargs="?", help="a CSV with a 'name' column (optional: country, id)")
+                       "alias of every listed party and organisation, with lists and the 50%% rule")
+    s.add_argument("names", nargs="?", help="a CSV with a 'name' column (optional: country, id); "
+                   "- reads standard input")
     s.add_argument("--name", action="append", default=[], help="a name to screen (repeatable)")
     s.add_argument("--country", default=None, help="ISO alpha-2 country of the --name(s); a party "
                    "in another country scores lower")
@@ -131,14 +149,15 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"lowest score that is a match (default {DEFAULT_THRESHOLD})")
     s.add_argument("--limit", type=int, default=10, help="most matches per name (default 10)")
     x = sub.add_parser("exposure", parents=[common], help="one organisation's exposure: listings, owners "
-                       "up to the ultimate parent, subsidiaries down the chain, the 50% rule, integrated ownership")
+                       "up to the ultimate parent, subsidiaries down the chain, the 50%% rule, integrated ownership")
     x.add_argument("name", help="a name, alias or IRI")
     r = sub.add_parser("routes", parents=[common], help="routes through intermediaries (supply relations, "
                        "orders) to listed or covered parties or restricted destinations, ranked by risk")
     r.add_argument("--to", metavar="NAME", help="routes to this party (a name, alias or IRI)")
     r.add_argument("--destination", metavar="CC", help="routes to parties in this country")
     r.add_argument("--via", metavar="CC", help="only routes whose intermediaries or transit are in this country")
-    r.add_argument("--orders", metavar="FILE", help="also the orders in this CSV (as for check)")
+    r.add_argument("--orders", metavar="FILE", help="also the orders in this CSV (as for check; - reads "
+                   "standard input)")
     r.add_argument("--max-hops", type=int, default=None, help="longest route followed (default 6)")
     r.add_argument("--limit", type=int, default=50, help="most routes shown (default 50)")
     v = sub.add_parser("serve", parents=[common], help="a SPARQL 1.1 endpoint at /sparql, the named queries "
@@ -151,6 +170,18 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--allow-update", action="store_true", help="accept SPARQL Update (needs --token)")
     v.add_argument("--token", default=os.environ.get("EXPORTGRAPH_TOKEN"),
                    help="the bearer token updates must carry (default: EXPORTGRAPH_TOKEN)")
+    v.add_argument("--job-timeout", type=float, default=180.0,
+                   help="seconds a job (/check, /screen, /exposure, /queries/NAME) may run (default 180: "
+                        "10,000 orders take about 100 s on two cores)")
+    v.add_argument("--max-orders", type=int, default=10_000, help="orders per POST /check (default 10,000)")
+    v.add_argument("--max-names", type=int, default=100_000, help="names per POST /screen (default 100,000)")
+    v.add_argument("--max-connections", type=int, default=64,
+                   help="connections served at once; more get 503 (default 64)")
+    v.add_argument("--allow-service", action="append", default=[], metavar="ENDPOINT",
+                   help="a SPARQL endpoint that queries may name in SERVICE (repeatable; default: none, "
+                   "SERVICE is refused)")
+    v.add_argument("--cors", metavar="ORIGIN", default=None,
+                   help="allow cross-origin requests from this origin (scheme://host[:port], or *; default: off)")
     xp = sub.add_parser("export", parents=[base], help="the graph, or one organisation's neighbourhood, for "
                         "Gephi, yEd, Cytoscape, Graphviz, Neo4j or linked-data tools")
     xp.add_argument("--format", choices=EXPORT_FORMATS, required=True)
@@ -184,29 +215,40 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
+    for choice in sub._choices_actions:  # `exportgraph VERB --help` says what the verb does
+        verb = sub.choices[choice.dest]
+        verb.description = verb.description or (choice.help or "").replace("%%", "%")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    stdin = _Stdin()
+    try:
+        stdin.take(args)  # `-` for a file: standard input, read into a file of its own
+    except InputError as exc:
+        print(f"exportgraph: error: {exc}", file=sys.stderr)
+        stdin.close()
+        return EXIT_USAGE
     # export and view write their own files (whole or not at all)
     own = args.verb in ("export", "view", "dump")
     try:
         out = sys.stdout if own or args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
     except OSError as exc:
         print(f"exportgraph: error: -o {args.output}: {exc.strerror}", file=sys.stderr)
+        stdin.close()
         return EXIT_USAGE
     try:
         return VERBS[args.verb](args, out)
     except (NotFoundError, AmbiguousError) as exc:
-        print(f"exportgraph: {exc}", file=sys.stderr)
+        print(f"exportgraph: {stdin.named(exc)}", file=sys.stderr)
         return EXIT_NOT_FOUND
     except InputError as exc:
-        print(f"exportgraph: error: {exc}", file=sys.stderr)
+        print(f"exportgraph: error: {stdin.named(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except ExportGraphError as exc:
-        print(f"exportgraph: error: {exc}", file=sys.stderr)
+        print(f"exportgraph: error: {stdin.named(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader (e.g. `head`) went away: not an error of ours
         sys.stderr.close()
@@ -214,6 +256,74 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+        stdin.close()
+
+
+# the arguments that name a file a verb reads, by attribute (the `--data` list apart): `-` is standard input
+_FILE_ARGS = {"orders": "the orders", "scenario": "--scenario", "names": "the names CSV", "query": "the query"}
+
+
+class _Stdin:
+    """Standard input for the one file argument given as ``-``: read whole into a file in a temporary
+    folder (the readers take paths, and a file is read twice by `check --scenario`), named
+    ``stdin.csv`` (or ``.ttl``, ``.jsonld``, ``.rdf``, ``.rq``, ``.ru``, by what it holds), removed
+    afterwards. Messages name it ``<stdin>``."""
+
+    def __init__(self) -> None:
+        self.folder: tempfile.TemporaryDirectory | None = None
+        self.path: Path | None = None
+
+    def take(self, args) -> None:
+        slots = [(attr, None, label) for attr, label in _FILE_ARGS.items() if getattr(args, attr, None) == STDIN]
+        if args.verb == "query" and getattr(args, "list", False):
+            slots = [s for s in slots if s[0] != "query"]
+        slots += [("data", i, "--data") for i, d in enumerate(getattr(args, "data", [])) if d == STDIN]
+        if args.verb == "import" and args.file == STDIN:
+            raise InputError("import reads a file: the store records the file's name and keeps a copy per "
+                             "file name; save standard input to a file and import that")
+        if not slots:
+            return
+        if len(slots) > 1:
+            raise InputError("- (standard input) can be given once; it is given for "
+                             + ", ".join(label for _, _, label in slots) + ": give the others as files")
+        attr, index, _ = slots[0]
+        data = sys.stdin.buffer.read()
+        self.folder = tempfile.TemporaryDirectory(prefix="exportgraph-stdin-")
+        self.path = Path(self.folder.name) / ("stdin" + _stdin_suffix(attr, data))
+        self.path.write_bytes(data)
+        if index is None:
+            setattr(args, attr, str(self.path))
+        else:
+            args.data[index] = str(self.path)
+
+    def named(self, exc: Exception) -> str:
+        """The message, with the temporary file called what it is to the user: standard input."""
+        text = str(exc)
+        return text if self.path is None else text.replace(str(self.path), STDIN_NAME)
+
+    def close(self) -> None:
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
+
+
+def _stdin_suffix(attr: str, data: bytes) -> str:
+    """What standard input holds, by its first characters: a query, an update, RDF or (else) CSV."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+    if attr == "query":
+        return ".rq"
+    if attr == "names":
+        return ".csv"
+    if attr == "scenario":
+        update = re.search(rb"(?im)^\s*(INSERT|DELETE|WITH|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", head)
+        return ".ru" if update else ".ttl"
+    if head[:1] in (b"{", b"["):
+        return ".jsonld"
+    if head.startswith(b"<?xml") or re.match(rb"<[A-Za-z][\w.-]*:RDF\b", head):
+        return ".rdf"
+    if head[:1] in (b"@", b"<", b"#") or re.match(rb"(?i)(PREFIX|BASE)\s", head):
+        return ".ttl"
+    return ".csv"
 
 
 def _open(args):
@@ -237,13 +347,107 @@ def _plain(value):
     return value
 
 
-def _table(columns: Sequence[str], rows: Sequence[Sequence[object]], out) -> None:
+def _json(args, out, value) -> None:
+    """``--format json``: one indented document. ``--format jsonl`` (JSON Lines): each item of the
+    list that json prints, one compact object a line; an output that is one object is one line."""
+    if args.format == "jsonl":
+        for item in value if isinstance(value, list) else [value]:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        return
+    json.dump(value, out, indent=2, ensure_ascii=False)
+    print(file=out)
+
+
+def _grid(args):
+    """The writer of rows in the chosen format: CSV, or a table (``--wide``: unwrapped)."""
+    if args.format == "csv":
+        return _csv
+    wide = getattr(args, "wide", False)
+    return lambda columns, rows, out: _table(columns, rows, out, wide=wide)
+
+
+def _table(columns: Sequence[str], rows: Sequence[Sequence[object]], out, *, wide: bool = False,
+           width: int | None = None) -> None:
+    """Rows under their column names, nothing cut: a cell longer than its column wraps onto more
+    lines within it, so that the table fits ``width`` (default: ``_table_width``). A word is never
+    broken (an IRI, a citation, a CFR paragraph): one longer than its column stands out past it, and
+    the row's next columns go on from the line below. ``wide``, or no width (a file or a pipe):
+    every row on one line, however long."""
+    width = None if wide else width or _table_width(out)
+    wide = width is None
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
-    print("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(), file=out)
-    print("  ".join("-" * w for w in widths), file=out)
-    for r in cells:
-        print("  ".join(v[:w].ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=out)
+    if wide:
+        cells = [[" ".join(v.splitlines()) for v in row] for row in cells]
+    head = list(columns)
+    natural = [max([len(h)] + [len(line) for r in cells for line in r[i].splitlines()]) for i, h in enumerate(head)]
+    widths = natural if wide else _fit(head, cells, natural, width)
+    starts = [sum(widths[:i]) + 2 * i for i in range(len(widths))]
+    for r in [head, ["-" * w for w in widths], *cells]:
+        queues = [([v] if wide else _wrap(v, w)) if v else [] for v, w in zip(r, widths, strict=True)]
+        taken = [0] * len(queues)
+        printed = False
+        while any(t < len(q) for t, q in zip(taken, queues, strict=True)) or not printed:
+            line = ""
+            for i, q in enumerate(queues):
+                # a column's next line goes on this line unless an overlong word before it reaches its place
+                if taken[i] < len(q) and (not line or len(line) <= starts[i] - 2):
+                    line = line.ljust(starts[i]) + q[taken[i]]
+                    taken[i] += 1
+            print(line.rstrip(), file=out)
+            printed = True
+
+
+def _table_width(out) -> int | None:
+    """The width a table wraps to: the terminal's (``shutil.get_terminal_size``: ``COLUMNS`` if set,
+    else the terminal's own), at least ``MIN_TABLE_WIDTH``, when ``COLUMNS`` is set or the table goes
+    to a terminal; ``None`` (no wrapping: one line a row, for grep) when it goes to a file or a pipe."""
+    try:
+        terminal = out.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if not terminal and not os.environ.get("COLUMNS", "").strip().isdigit():
+        return None
+    return max(shutil.get_terminal_size((100, 24)).columns, MIN_TABLE_WIDTH)
+
+
+def _fit(head: list[str], cells: list[list[str]], natural: list[int], width: int) -> list[int]:
+    """Column widths that fit ``width``: each column at least its longest word (so that no word
+    breaks) or ``MIN_COLUMN_WIDTH``, the room left shared out to the columns that want more."""
+    room = width - 2 * (len(natural) - 1)
+    if sum(natural) <= room:
+        return natural
+    longest = [max([len(w) for text in [h] + [r[i] for r in cells] for w in text.split()] or [0])
+               for i, h in enumerate(head)]
+    widths = [min(n, max(MIN_COLUMN_WIDTH, lw)) for n, lw in zip(natural, longest, strict=True)]
+    if sum(widths) > room:  # words too long for the room (IRIs): their columns get a share, the words stand out
+        fits = max((c for c in range(MIN_COLUMN_WIDTH, max(widths) + 1) if sum(min(w, c) for w in widths) <= room),
+                   default=MIN_COLUMN_WIDTH)
+        widths = [min(w, fits, SHORT_CELL) for w in widths]
+    left = room - sum(widths)
+    # first every column up to a short text's width, in equal shares (ids, dates, names stay on a line)
+    caps = [min(n, SHORT_CELL) for n in natural]
+    while left > 0 and (wanting := [i for i, w in enumerate(widths) if w < caps[i]]):
+        share = max(1, left // len(wanting))
+        for i in wanting:
+            grow = min(share, caps[i] - widths[i], left)
+            widths[i] += grow
+            left -= grow
+    # then the rest to the long columns (reasons, paths, explanations), in proportion to what each lacks
+    lacking = [max(0, n - w) for n, w in zip(natural, widths, strict=True)]
+    if left > 0 and sum(lacking):
+        grants = [min(need, left * need // sum(lacking)) for need in lacking]
+        most = lacking.index(max(lacking))  # what rounding left over goes to the column that lacks most
+        grants[most] += min(left - sum(grants), lacking[most] - grants[most])
+        widths = [w + g for w, g in zip(widths, grants, strict=True)]
+    return widths
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """A cell's lines, at most ``width`` wide where no word is longer; its own line breaks kept."""
+    out = []
+    for para in text.splitlines() or [""]:
+        out += textwrap.wrap(para, width, break_long_words=False, break_on_hyphens=False) or [""]
+    return out
 
 
 def _cell(v) -> str:
@@ -265,9 +469,8 @@ def cmd_info(args, out) -> int:
     graph = _open(args)
     info = graph.info()
     current = graph.currency()
-    if args.format == "json":
-        json.dump({**info, "currency": current}, out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, {**info, "currency": current})
         return EXIT_OK
     rows = [(k, v) for k, v in info.items()]
     rows += [(f"newest {r['shortName'] or r['list']} entry", f"added {r['newestAdded'] or '-'}"
@@ -276,7 +479,7 @@ def cmd_info(args, out) -> int:
     rows += [(f"newest rule, {r['kind']}: {r['family']}",
               f"{r['newest'] or '-'} {r['newestRule'] or ''} ({r['newestCitation'] or 'no citation'})")
              for r in current["rules"]]
-    (_csv if args.format == "csv" else _table)(["count", "value"], rows, out)
+    _grid(args)(["count", "value"], rows, out)
     return EXIT_OK
 
 
@@ -290,9 +493,8 @@ def cmd_entity(args, out) -> int:
         except NotFoundError:
             pass
         raise
-    if args.format == "json":
-        json.dump(_plain(ent), out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, _plain(ent))
         return EXIT_OK
     rows = [("name", ent.name, ""), ("iri", ent.iri, ""), ("kind", ", ".join(ent.kinds), ""),
             ("as of", ent.as_of.isoformat(), "")]
@@ -312,14 +514,13 @@ def cmd_entity(args, out) -> int:
             rows.append((side, f"{s.name or s.party} ({_percent(s)})" + (" [listed]" if s.listed else ""),
                          s.source_label or s.source or ""))
     rows += [("address", a, "") for a in ent.addresses]
-    (_csv if args.format == "csv" else _table)(["field", "value", "source"], rows, out)
+    _grid(args)(["field", "value", "source"], rows, out)
     return EXIT_OK
 
 
 def _item(args, item, out) -> int:
-    if args.format == "json":
-        json.dump(_plain(item), out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, _plain(item))
         return EXIT_OK
     rows = [("name", item.name, ""), ("iri", item.iri, "")]
     rows += [("throughput", f"{p}: {_cell(t)} dense TOPS x {b} bits = {_cell(t * b)}", "")
@@ -342,7 +543,7 @@ def _item(args, item, out) -> int:
     rows.append(("ECCN", ", ".join(item.eccns) or "none of the modelled ECCNs (3A090/4A090)",
                  "derived, under the criteria in force today"))
     rows += [("named by rule", r, "") for r in item.named_by_rules]
-    (_csv if args.format == "csv" else _table)(["field", "value", "note"], rows, out)
+    _grid(args)(["field", "value", "note"], rows, out)
     return EXIT_OK
 
 
@@ -350,9 +551,8 @@ def cmd_check(args, out) -> int:
     graph = _open(args)
     base = graph.check(args.orders, as_of=args.as_of, engine=args.engine)
     if args.scenario is None:
-        if args.format == "json":
-            json.dump([v.to_dict() for v in base], out, indent=2, ensure_ascii=False)
-            print(file=out)
+        if args.format in JSON_FORMATS:
+            _json(args, out, [v.to_dict() for v in base])
             return _exit_for(args, base)
         if args.format == "csv":
             # one column per field of the reasons, each reason's part separated by " | " in order
@@ -367,7 +567,7 @@ def cmd_check(args, out) -> int:
         else:
             rows = [[v.order_id, v.date, v.verdict, ", ".join(v.rules), " | ".join(_reason_text(r) for r in v.reasons)]
                     for v in base]
-            _table(["order_id", "date", "verdict", "rules", "reasons"], rows, out)
+            _grid(args)(["order_id", "date", "verdict", "rules", "reasons"], rows, out)
             details = [(v.order_id, r) for v in base for r in v.reasons
                        if r.license_exceptions or r.footnotes or r.in_force or r.notes]
             if details:
@@ -383,16 +583,15 @@ def cmd_check(args, out) -> int:
         return _exit_for(args, base)
     changed = graph.with_scenario(args.scenario).check(args.orders, as_of=args.as_of, engine=args.engine)
     diffs = [(b, s) for b, s in zip(base, changed, strict=True) if (b.verdict, b.rules) != (s.verdict, s.rules)]
-    if args.format == "json":
-        json.dump([{"order_id": b.order_id, "date": b.date.isoformat(), "base": b.to_dict(),
-                    "scenario": s.to_dict()} for b, s in diffs], out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, [{"order_id": b.order_id, "date": b.date.isoformat(), "base": b.to_dict(),
+                           "scenario": s.to_dict()} for b, s in diffs])
         return EXIT_OK
     rows = [[b.order_id, b.date, b.verdict, s.verdict, ", ".join(sorted(set(s.rules) - set(b.rules))),
              ", ".join(sorted(set(b.rules) - set(s.rules))),
              " | ".join(f"{r.rule}: {r.message}" for r in s.reasons if r.rule not in b.rules)]
             for b, s in diffs]
-    (_csv if args.format == "csv" else _table)(
+    _grid(args)(
         ["order_id", "date", "base", "scenario", "rules_added", "rules_removed", "new_reasons"], rows, out)
     if args.format == "table":
         print(f"{len(diffs)} of {len(base)} verdicts change", file=sys.stderr)
@@ -431,23 +630,23 @@ def cmd_query(args, out) -> int:
             raise InputError(f"--param {kv!r}: expected NAME=VALUE")
         k, v = kv.split("=", 1)
         params[k] = v
+    if "as_of" in params and "asOf" not in params:  # the Python API's name of it, accepted here too
+        params["asOf"] = params.pop("as_of")
     name = args.query
     q = graph.queries.get(name) if not name.endswith(".rq") else None
     declared = {p.name for p in (q.params if q else ())}
     if "asOf" in declared and "asOf" not in params:
         params["asOf"] = (args.as_of or dt.date.today()).isoformat()
-    result = graph.query(name, **params)
+    result = graph.run_query(name, params)
     _emit(args, out, list(result.columns), [[r.get(c) for c in result.columns] for r in result.rows])
     return EXIT_OK
 
 
 def _emit(args, out, columns, rows) -> None:
-    if args.format == "json":
-        json.dump([dict(zip(columns, map(_plain, r), strict=True)) for r in rows], out, indent=2,
-                  ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, [dict(zip(columns, map(_plain, r), strict=True)) for r in rows])
     else:
-        (_csv if args.format == "csv" else _table)(columns, rows, out)
+        _grid(args)(columns, rows, out)
 
 
 def cmd_screen(args, out) -> int:
@@ -460,9 +659,8 @@ def cmd_screen(args, out) -> int:
     names = Path(args.names) if args.names else [{"name": n, "country": args.country} for n in args.name]
     graph = _open(args)
     results = graph.screen(names, threshold=args.threshold, as_of=args.as_of, limit=args.limit)
-    if args.format == "json":
-        json.dump([_screening(r) for r in results], out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, [_screening(r) for r in results])
         return EXIT_OK
     rows = []
     for r in results:
@@ -474,7 +672,7 @@ def cmd_screen(args, out) -> int:
                                    for li in m.lists if li.in_force),
                          m.affiliates_rule.status, "; ".join(m.why)])
     columns = ["id", "input", "score", "name", "matched_name", "lists", "affiliates_rule", "why"]
-    (_csv if args.format == "csv" else _table)(columns, rows, out)
+    _grid(args)(columns, rows, out)
     return EXIT_OK
 
 
@@ -494,9 +692,8 @@ def _screening(r) -> dict:
 
 def cmd_exposure(args, out) -> int:
     e = _open(args).exposure(args.name, args.as_of)
-    if args.format == "json":
-        json.dump(exposure_json(e), out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, exposure_json(e))
         return EXIT_OK
     ent, rule = e.entity, e.affiliates_rule
     rows = [("entity", f"{ent.name} ({', '.join(ent.countries)})", ent.iri), ("as of", ent.as_of.isoformat(), "")]
@@ -524,7 +721,7 @@ def cmd_exposure(args, out) -> int:
         figure = f"{_cell(i.percent_min)}%" if i.exact else f"{_cell(i.percent_min)}-{_cell(i.percent_max)}%"
         rows.append(("integrated ownership", f"{i.name or i.owner} (listed): {figure} over {i.paths} path(s)",
                      "risk figure: stakes multiplied through; not the 50% rule"))
-    (_csv if args.format == "csv" else _table)(["field", "value", "note"], rows, out)
+    _grid(args)(["field", "value", "note"], rows, out)
     return EXIT_OK
 
 
@@ -569,14 +766,13 @@ def cmd_routes(args, out) -> int:
     found = _open(args).routes(to=args.to, destination=args.destination, via=args.via, as_of=args.as_of,
                                orders=args.orders, max_hops=args.max_hops)
     shown = found[:args.limit]
-    if args.format == "json":
-        json.dump([route_json(x) for x in shown], out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, [route_json(x) for x in shown])
     else:
         rows = [[x.score, len(x.steps), x.path, "; ".join(f"{f.factor}: {f.detail}" for f in x.target_factors),
                  "; ".join(f"{f.factor} ({f.subject.rsplit('/', 1)[-1]}) +{f.weight}" for f in x.risk_factors)]
                 for x in shown]
-        (_csv if args.format == "csv" else _table)(["score", "hops", "path", "reaches", "risk"], rows, out)
+        _grid(args)(["score", "hops", "path", "reaches", "risk"], rows, out)
     if len(found) > len(shown):
         print(f"{len(found)} routes; showing the {len(shown)} riskiest (--limit)", file=sys.stderr)
     return EXIT_OK
@@ -616,7 +812,9 @@ def cmd_serve(args, out) -> int:
     if args.endpoint:
         raise InputError("serve runs its own store; --endpoint is for the other verbs")
     app = make_app(args.data, store_dir=args.store, workers=args.workers, timeout=args.timeout,
-                   max_bytes=args.max_bytes, allow_update=args.allow_update, token=args.token)
+                   max_bytes=args.max_bytes, allow_update=args.allow_update, token=args.token,
+                   job_timeout=args.job_timeout, max_orders=args.max_orders, max_names=args.max_names,
+                   max_connections=args.max_connections, allow_service=args.allow_service, cors=args.cors)
     try:
         server = make_server(app, args.host, args.port)
     except OSError as exc:
@@ -669,19 +867,18 @@ def cmd_import(args, out) -> int:
     s = _open(args).import_file(args.kind, args.file, as_of=args.as_of, dry_run=args.dry_run)
     counts = {w: sum(1 for c in s.changes if c.what == w) for w in ("added", "removed", "changed")}
     state = "dry run, nothing written" if args.dry_run else "unchanged" if s.unchanged else "imported"
-    if args.format == "json":
-        json.dump({"kind": s.kind, "file": s.file, "sha256": s.sha256, "status": state, "read": s.read,
-                   "triples": s.triples, "skipped": s.skipped, **counts,
-                   "changes": [dataclasses.asdict(c) for c in s.changes]}, out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, {"kind": s.kind, "file": s.file, "sha256": s.sha256, "status": state, "read": s.read,
+                          "triples": s.triples, "skipped": s.skipped, **counts,
+                          "changes": [dataclasses.asdict(c) for c in s.changes]})
         return EXIT_OK
     rows = [("status", state), ("read", s.read), ("triples in the source's graph", s.triples),
             *((f"skipped: {reason}", n) for reason, n in sorted(s.skipped.items())),
             *((f"entries {w}", n) for w, n in counts.items())]
-    (_csv if args.format == "csv" else _table)(["", s.file], rows, out)
+    _grid(args)(["", s.file], rows, out)
     if args.diff and s.changes:
         print(file=out)
-        (_csv if args.format == "csv" else _table)(
+        _grid(args)(
             ["change", "entry", "party", "details"],
             [(c.what, c.entry, c.name, "; ".join(c.details)) for c in s.changes], out)
     return EXIT_OK
@@ -689,13 +886,12 @@ def cmd_import(args, out) -> int:
 
 def cmd_changes(args, out) -> int:
     found = _open(args).changes(args.list_name, args.since, args.until)
-    if args.format == "json":
-        json.dump(_plain(found), out, indent=2, ensure_ascii=False)
-        print(file=out)
+    if args.format in JSON_FORMATS:
+        _json(args, out, _plain(found))
         return EXIT_OK
     rows = [("added", _cell(r["dateAdded"]), r["name"], r["country"], r["citation"]) for r in found["added"]]
     rows += [("removed", _cell(r["dateRemoved"]), r["name"], r["country"], r["citations"]) for r in found["removed"]]
-    (_csv if args.format == "csv" else _table)(["change", "date", "name", "country", "citation"], rows, out)
+    _grid(args)(["change", "date", "name", "country", "citation"], rows, out)
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ class Coverage:
         self.store = store
         self._changes: list[dt.date] | None = None
         self._done: set[dt.date] = set()
+        self._lock = threading.RLock()  # one computation per period, whichever thread asks first
         self.rounds: dict[dt.date, int] = {}
         text = {p.name: p.read_text(encoding="utf-8") for p in (paths.QUERIES / "coverage").iterdir()}
         self._listed, self._covered = text["01-listed.ru"], text["02-covered.ru"]
@@ -75,8 +77,11 @@ class Coverage:
         for period in sorted({self.period(d) for d in days}, key=lambda p: p.start):
             if period.start in self._done:
                 continue
-            self._compute(period)
-            self._done.add(period.start)
+            with self._lock:
+                if period.start in self._done:
+                    continue
+                self._compute(period)
+                self._done.add(period.start)
             new.append(period)
         return new
 

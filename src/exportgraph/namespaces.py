@@ -112,6 +112,7 @@ class EG(DefinedNamespace):
     concernsList: URIRef
     confidence: URIRef
     consignee: URIRef
+    consigneeTppYearToDate: URIRef
     controlsEccn: URIRef
     country: URIRef
     coverageDepth: URIRef

@@ -82,7 +82,10 @@ def convert(value: object, kind: str, where: str) -> Value:
         if kind == "integer":
             return int(value)  # type: ignore[arg-type]
         if kind == "decimal":
-            return Decimal(str(value))
+            number = Decimal(str(value))
+            if not number.is_finite():  # NaN, Infinity: no bound of a query
+                raise InputError(f"{where}: {value!r} is not a finite decimal")
+            return number
     except (ValueError, InvalidOperation):
         raise InputError(f"{where}: {value!r} is not a {kind}") from None
     return str(value)

@@ -35,8 +35,10 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from .errors import InputError
+from .limits import checkpoint
 
 DEFAULT_THRESHOLD = 90
+CHUNK = 2_000  # names compared at once; a time limit is checked between chunks
 COUNTRY_PENALTY = 10
 SHORT = 5
 
@@ -211,7 +213,9 @@ class Index:
         self._learn(w for k in qkeys for w in k.words)
         found = self._candidates(qkeys, threshold)
         merged: list[dict[str, Hit]] = [{} for _ in names]
-        for (i, variant), q, cands in zip(owner, qkeys, found, strict=True):
+        for n, ((i, variant), q, cands) in enumerate(zip(owner, qkeys, found, strict=True)):
+            if n % CHUNK == 0:
+                checkpoint()
             for h in self._hits(variant, q, countries[i], cands, threshold, limit):
                 if h.party not in merged[i] or h.score > merged[i][h.party].score:
                     merged[i][h.party] = h
@@ -228,7 +232,9 @@ class Index:
             groups: dict[int, list[int]] = {}
             for i, k in enumerate(qkeys):
                 groups.setdefault(len(getattr(k, form)), []).append(i)
-            for length, members in groups.items():
+            chunks = [(length, ms[s:s + CHUNK]) for length, ms in groups.items() for s in range(0, len(ms), CHUNK)]
+            for length, members in chunks:
+                checkpoint()  # a time limit (the server's) stops a long screening between chunks
                 lo = int(np.searchsorted(lengths, length * lo_f - 1, "left"))
                 hi = int(np.searchsorted(lengths, length * hi_f + 1, "right"))
                 if lo >= hi:

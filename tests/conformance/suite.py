@@ -163,7 +163,8 @@ def judge(e: Expected, v: check.Verdict | None) -> list[str]:
     if e.review_policies and e.rules and v.verdict == check.LICENSE_REQUIRED:
         given = [r.review_policy or "" for r in v.reasons if r.rule in e.rules]
         if not any(p.lower() in g.lower() for p in e.review_policies for g in given):
-            problems.append(f"review policy {' / '.join(sorted(set(given)))!r}, expected {'|'.join(sorted(e.review_policies))}")
+            wanted = "|".join(sorted(e.review_policies))
+            problems.append(f"review policy {' / '.join(sorted(set(given)))!r}, expected {wanted}")
     return problems
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -257,6 +258,8 @@ def _share(interest: dict, where: Where) -> tuple[float | None, float | None, fl
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise where.error(f"share {key} {value!r} is not a number")
+        if isinstance(value, float) and not math.isfinite(value):  # JSON Lines may write NaN, Infinity
+            raise where.error(f"share {key} {value!r} is not a finite number")
         if not 0 <= value <= 100:
             raise where.error(f"share {key} {value!r} is not between 0 and 100")
         values[key] = value

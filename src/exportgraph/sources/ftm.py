@@ -22,6 +22,7 @@ from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS
+from ..numeric import finite
 from .common import Triple, dataset_triples, row_source
 
 DATASET = "opensanctions-ftm-import"
@@ -122,9 +123,12 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
             try:
                 value = float(str(pct).strip().rstrip("%"))
             except ValueError:
-                raise InputError(f"percentage {pct!r} is not a number", source=str(path), line=line) from None
+                raise InputError(f"percentage {pct!r} is not a number", source=str(path), line=line,
+                                 column="percentage") from None
+            finite(value, pct, source=str(path), line=line, column="percentage")  # NaN, inf refused
             if not 0 <= value <= 100:
-                raise InputError(f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line)
+                raise InputError(f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line,
+                                 column="percentage")
             out.append((stake, EG.percent, Literal(str(value), datatype=XSD.decimal)))
         for prop, pred in (("startDate", EG.validFrom), ("endDate", EG.validTo)):
             for day in (props.get(prop) or [])[:1]:

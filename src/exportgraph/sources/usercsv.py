@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -17,6 +16,7 @@ from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import AmbiguousError, InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
+from ..numeric import decimal
 from .common import Triple, iter_csv_rows
 
 HEADERS = {
@@ -151,11 +151,7 @@ class Reader:
         for col, prop in (("percent", EG.percent), ("percent_min", EG.percentMin),
                           ("percent_max", EG.percentMax)):
             if row[col]:
-                try:
-                    v = Decimal(row[col].rstrip("%"))
-                except InvalidOperation:
-                    raise InputError(f"{row[col]!r} is not a number", source=str(path), line=line,
-                                     column=col) from None
+                v = decimal(row[col].rstrip("%"), source=str(path), line=line, column=col)  # NaN, inf refused
                 if not 0 <= v <= 100:
                     raise InputError(f"{v} is outside 0..100", source=str(path), line=line, column=col)
                 values[col] = v

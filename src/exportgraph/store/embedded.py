@@ -50,7 +50,7 @@ def to_python(term: object) -> Value:
             return float(text)
         if dtype == XSD + "boolean":
             return text in ("true", "1")
-    except ValueError:
+    except (ValueError, ArithmeticError):  # ArithmeticError: decimal.InvalidOperation ("abc"^^xsd:decimal)
         return text
     return text
 
