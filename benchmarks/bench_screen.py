@@ -10,18 +10,31 @@ letter dropped or swapped in the longest word, the parts around a comma swapped 
 first).
 Its label is the party. The negatives are real names of organisations that are on none of our
 lists: China's counter-sanctions list of US organisations (OpenSanctions source CSV, CC BY-NC,
-used here only), less any whose normalised name is in the index. Recall is the share of positives
+used here only), less any that is a name in the graph written alike (case, punctuation and
+the commonest legal forms aside), and Chinese companies on the UFLPA Entity List (DHS, via nsfreg), a
+list the graph does not hold, less the same. Recall is the share of positives
 whose party is among the matches at the threshold; the false-match rate is the share of negatives
 with any match. Both matchers get the same targets (every party with its names, aliases and
 countries) and the same inputs; nomenklatura blocks with its own DuckDB index and scores with its
 ``logic-v2`` algorithm (threshold 0.7, its default cut-off), through benchmarks/nomenklatura_matcher.py.
+
+A second class comes from the graph's Chinese native names, written the way people type them: the
+short (brand) name, i.e. the native name without its legal form, group, bracketed or leading place
+and trailing trade words (浪潮集团有限公司 -> 浪潮; this benchmark's own short lists below, not the
+matcher's; only a brand of two to four characters with no legal form or place inside), the brand in
+pinyin ("Langchao", "Lang Chao") and the whole name in pinyin ("Langchao Jituan Youxian Gongsi");
+one input per native name and kind, from its own seeded generator so that the English sample does
+not change when native names are added. Its negatives are the Chinese names of the same
+counter-sanctions list, as given, shortened and in pinyin the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
+import re
 import resource
 import sys
 import time
@@ -30,11 +43,68 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from anyascii import anyascii  # noqa: E402
+from pypinyin import lazy_pinyin  # noqa: E402
+
 from exportgraph import ExportGraph, settings  # noqa: E402
 from exportgraph.screen import DEFAULT_THRESHOLD  # noqa: E402
 
 LEGAL = [("Co., Ltd.", "Company Limited"), ("Co., Ltd.", "CO LTD"), ("Corporation", "Corp."),
          ("Limited", "Ltd"), ("Company", "Co."), ("LLC", "Limited Liability Company"), ("Inc.", "Incorporated")]
+
+
+# What a short Chinese name leaves out: legal forms and group words, places (leading or in brackets),
+# trade words at the end. Short on purpose: a brand is what is left, and it must keep two characters.
+ZH_FORMS = ["股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "集团", "控股"]
+ZH_PLACES = ["北京", "上海", "天津", "重庆", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安",
+             "长沙", "合肥", "济南", "青岛", "厦门", "珠海", "无锡", "大连", "沈阳", "哈尔滨", "郑州", "昆山",
+             "香港", "广东", "江苏", "浙江", "山东", "湖北", "湖南", "四川", "陕西", "河北", "河南", "安徽",
+             "福建", "辽宁", "吉林", "黑龙江"]
+ZH_TRADES = ["信息技术", "信息产业", "集成电路", "人工智能", "计算机", "研究院", "研究所", "科技", "技术", "信息",
+             "产业", "电子", "制造", "软件", "智能"]
+_ZH = re.compile(r"[\u4e00-\u9fff]")
+_ZH_BRACKET = re.compile(r"[（(][^)）]*[)）]")
+
+
+def zh_brand(name: str) -> str:
+    """The short name: 浪潮集团有限公司 -> 浪潮, 天津曙光计算机产业有限公司 -> 曙光."""
+    text, before = _ZH_BRACKET.sub("", name).strip(), None
+    ends, starts = sorted(ZH_FORMS + ZH_TRADES, key=len, reverse=True), sorted(ZH_PLACES, key=len, reverse=True)
+    while text != before:
+        before = text
+        end = next((a for a in ends if text.endswith(a) and len(text) - len(a) >= 2), "")
+        text = text[:len(text) - len(end)]
+        start = next((a for a in starts if text.startswith(a) and len(text) - len(a) >= 2), "")
+        text = text[len(start):]
+    return text
+
+
+def pinyin(name: str, rnd: random.Random, words: bool) -> str:
+    """A Chinese name in pinyin as people write it: syllables run together per brand and per affix
+    ("Langchao Jituan Youxian Gongsi") or one by one ("Lang Chao Ji Tuan"), title or upper case."""
+    text = name.replace("(", " ").replace(")", " ").replace("（", " ").replace("）", " ")
+    parts = [text]
+    if words:
+        cut = sorted(["股份", "有限", "责任", "公司", "集团", "控股", *ZH_TRADES, *ZH_PLACES], key=len, reverse=True)
+        parts = [p for p in re.split("(" + "|".join(cut) + ")", text) if p]
+    out = []
+    for part in parts:
+        syllables = [anyascii(s) for s in lazy_pinyin(part, v_to_u=True)]
+        out.extend(["".join(syllables)] if words else syllables)
+    text = " ".join(w.capitalize() for w in out if w.strip())
+    return text.upper() if rnd.random() < 0.2 else text
+
+
+def chinese_variants(name: str, rnd: random.Random) -> list[tuple[str, str]]:
+    """The Chinese class: the brand and the brand in pinyin (when the name has affixes to leave out
+    and what is left looks like a brand: two to four characters, no legal form or place inside)
+    and the whole name in pinyin."""
+    brand = zh_brand(name)
+    branded = brand != name and 2 <= len(brand) <= 4 and not any(a in brand for a in ZH_FORMS + ZH_PLACES)
+    out = [(brand, "zh brand"), (pinyin(brand, rnd, words=rnd.random() < 0.7), "zh brand pinyin")] \
+        if branded else []
+    out.append((pinyin(name, rnd, words=rnd.random() < 0.7), "zh full pinyin"))
+    return out
 
 
 def rss_mb() -> float:
@@ -74,16 +144,22 @@ def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str
         "SELECT DISTINCT ?p ?n ?code WHERE { ?e eg:party ?p . { ?p eg:name ?n } UNION { ?p eg:alias ?n } "
         "OPTIONAL { ?p eg:country/eg:alpha2 ?code } } ORDER BY ?p ?n")
     names = [(str(r["p"]), str(r["n"]), r["code"] and str(r["code"])) for r in rows if len(str(r["n"])) >= 6]
-    index = graph.screen_index()
-    known = {k.compact for k in index.keys}
-    negatives = []
+    every = graph.store.select("SELECT DISTINCT ?n WHERE { ?p eg:name|eg:alias|eg:nativeName ?n }")
+    known = {_plain(str(r["n"])) for r in every}  # a negative is no name in the graph, written alike
+    negatives, negatives_zh = [], []
     codes = {str(r["c"]) for r in graph.store.select("SELECT ?c WHERE { ?x eg:alpha2 ?c }")}
     path = settings.shared_data_dir() / "opensanctions_us_cn_lists" / "cn_countersanctions.csv"
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if row["Type"] != "Person" and index.normalise(row["Name"]).compact not in known:
-                code = (row["Country"] or "").split(";")[0].strip().upper()
-                negatives.append((row["Name"], code if code in codes else None))
+            if row["Type"] == "Person":
+                continue
+            if _plain(row["Name"]) in known:  # on China's lists in the graph: not a negative in any script
+                continue
+            code = (row["Country"] or "").split(";")[0].strip().upper()
+            negatives.append((row["Name"], code if code in codes else None))
+            zh = row["Chinese name"].strip()
+            if _ZH.search(zh) and _plain(zh) not in known and _plain(zh_brand(zh)) not in known:
+                negatives_zh.append(zh)
     n_neg = min(len(negatives), n // 10)
     inputs, labels, kinds = [], [], []
     for _ in range(n - n_neg):
@@ -96,15 +172,52 @@ def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str
         inputs.append((name, code))
         labels.append(None)
         kinds.append("negative")
+    uflpa = json.loads((settings.shared_data_dir() / "us_restricted_lists_nsfreg" / "dhs_uflpa.json").read_text())
+    for e in uflpa["entities"]:  # Chinese companies on a list that the graph does not hold
+        if _plain(e["name"]) not in known and not any(_plain(a) in known for a in e["aliases"]):
+            inputs.append((e["name"], None))
+            labels.append(None)
+            kinds.append("negative cn company")
+    zh_rnd = random.Random(seed + 1)  # its own draws: the sample above stays the same
+    native = graph.store.select(
+        "SELECT DISTINCT ?p ?n WHERE { ?e eg:party ?p . ?p eg:nativeName ?n } ORDER BY ?p ?n")
+    for r in native:
+        if _ZH.search(str(r["n"])):
+            for variant, kind in chinese_variants(str(r["n"]), zh_rnd):
+                inputs.append((variant, None))
+                labels.append(str(r["p"]))
+                kinds.append(kind)
+    for zh in sorted(set(negatives_zh)):
+        brand = zh_brand(zh)
+        for variant in dict.fromkeys([zh, brand, pinyin(brand, zh_rnd, words=True)]):
+            inputs.append((variant, None))
+            labels.append(None)
+            kinds.append("negative zh")
     return inputs, labels, kinds
 
 
-def score(results: list[list[str]], labels: list[str | None]) -> tuple[float, float, int, int]:
+_FORMS = {"co", "ltd", "limited", "company", "corp", "corporation", "inc", "incorporated", "llc", "plc", "the"}
+
+
+def _plain(name: str) -> str:
+    """A name compared without case, punctuation and the commonest legal forms (this file's own rule,
+    so that which inputs are negatives does not depend on the matcher under test)."""
+    words = re.sub(r"[^0-9a-z]+", " ", anyascii(name).lower()).split()
+    return "".join(w for w in words if w not in _FORMS) or "".join(words)
+
+
+NEGATIVES = ("negative", "negative cn company", "negative zh")
+
+
+def score(results: list[list[str]], labels: list[str | None], kinds: list[str]) -> tuple[float, ...]:
+    """Recall over the positives; per kind of negative, the share with any match."""
     pos = [(r, lab) for r, lab in zip(results, labels, strict=True) if lab is not None]
-    neg = [r for r, lab in zip(results, labels, strict=True) if lab is None]
     recall = sum(lab in r for r, lab in pos) / len(pos)
-    false = sum(bool(r) for r in neg) / len(neg) if neg else 0.0
-    return recall, false, len(pos), len(neg)
+    rates = []
+    for kind in NEGATIVES:
+        neg = [r for r, k in zip(results, kinds, strict=True) if k == kind]
+        rates.append(sum(bool(r) for r in neg) / len(neg) if neg else 0.0)
+    return recall, *rates
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -116,9 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     graph = ExportGraph.open()
-    t = time.perf_counter()
     index = graph.screen_index()
-    t_index = time.perf_counter() - t
     inputs, labels, kinds = labelled(graph, args.names, args.seed)
     names, countries = [n for n, _ in inputs], [c for _, c in inputs]
     counts = {k: kinds.count(k) for k in sorted(set(kinds))}
@@ -126,26 +237,29 @@ def main(argv: list[str] | None = None) -> None:
           f"{len(index)} distinct normalised names of {len({e.party for es in index.entries for e in es})} parties",
           file=sys.stderr)
 
-    by_kind: dict[str, list[list[str]]] = {}  # matcher -> the parties each input matched
-    table = [("matcher", "threshold", "index s", "match s", "names/s", "recall", "false matches", "peak RSS MB")]
+    by_kind: dict[str, list[list[str]]] = {}  # matcher and threshold -> the parties each input matched
+    table = [("matcher", "threshold", "index s", "match s", "names/s", "recall", "false: US orgs",
+              "false: CN companies", "false: zh names", "peak RSS MB")]
     for threshold in sorted({DEFAULT_THRESHOLD, 85, 88, 92}):
         graph._screen_index = None  # cold: a fresh index each time, so no word is already looked up
+        t = time.perf_counter()
         index = graph.screen_index()
+        t_index = time.perf_counter() - t
         t = time.perf_counter()
         hits = index.match(names, countries, threshold=threshold)
         dt = time.perf_counter() - t
-        recall, false, _, _ = score([[h.party for h in hs] for hs in hits], labels)
-        if threshold == DEFAULT_THRESHOLD:
-            by_kind[f"exportgraph {threshold}"] = [[h.party for h in hs] for hs in hits]
+        found = [[h.party for h in hs] for hs in hits]
+        recall, *false = score(found, labels, kinds)
+        by_kind[f"exportgraph {threshold}" + (" (default)" if threshold == DEFAULT_THRESHOLD else "")] = found
         label = "exportgraph" + (" (default)" if threshold == DEFAULT_THRESHOLD else "")
         table.append((label, threshold, f"{t_index:.2f}", f"{dt:.2f}", f"{len(names) / dt:,.0f}",
-                      f"{recall:.3f}", f"{false:.3f}", f"{rss_mb():.0f}"))
+                      f"{recall:.3f}", *(f"{f:.3f}" for f in false), f"{rss_mb():.0f}"))
     t = time.perf_counter()
     full = graph.screen([{"name": n, "country": c} for n, c in inputs])
     dt = time.perf_counter() - t
-    recall, false, npos, nneg = score([[m.party for m in s.matches] for s in full], labels)
+    recall, *false = score([[m.party for m in s.matches] for s in full], labels, kinds)
     table.append(("exportgraph screen() incl. lists + 50% rule", DEFAULT_THRESHOLD, "", f"{dt:.2f}",
-                  f"{len(names) / dt:,.0f}", f"{recall:.3f}", f"{false:.3f}", f"{rss_mb():.0f}"))
+                  f"{len(names) / dt:,.0f}", f"{recall:.3f}", *(f"{f:.3f}" for f in false), f"{rss_mb():.0f}"))
 
     if not args.no_nomenklatura:
         from nomenklatura_matcher import match
@@ -160,19 +274,23 @@ def main(argv: list[str] | None = None) -> None:
                 codes.update(e.countries)
         targets = [(p, ns, sorted(cs)) for p, (ns, cs) in by_party.items()]
         results, timings = match(targets, list(inputs), threshold=0.7, algorithm=args.algorithm)
-        recall, false, _, _ = score([[p for p, _ in r] for r in results], labels)
-        by_kind[f"nomenklatura {args.algorithm}"] = [[p for p, _ in r] for r in results]
+        found = [[p for p, _ in r] for r in results]
+        recall, *false = score(found, labels, kinds)
+        by_kind[f"nomenklatura {args.algorithm} 0.7"] = found
         total = timings["index_s"] + timings["match_s"]
         table.append((f"nomenklatura {args.algorithm}", 0.7, f"{timings['index_s']:.2f}", f"{timings['match_s']:.2f}",
-                      f"{len(names) / total:,.0f}", f"{recall:.3f}", f"{false:.3f}", f"{rss_mb():.0f}"))
+                      f"{len(names) / total:,.0f}", f"{recall:.3f}", *(f"{f:.3f}" for f in false),
+                      f"{rss_mb():.0f}"))
 
-    print(f"positives {npos}, negatives {nneg}")
+    npos = sum(lab is not None for lab in labels)
+    print(f"positives {npos}, negatives {len(labels) - npos}; false = share of negatives with any match: "
+          "US organisations on China's lists, Chinese companies on the UFLPA list, Chinese names of the former")
     _print(table)
     print()
     rows = [("recall by variant", "inputs", *by_kind)]
     for kind, count in counts.items():
         idx = [i for i, k in enumerate(kinds) if k == kind]
-        if kind == "negative":
+        if kind.startswith("negative"):
             cells = [f"{sum(bool(res[i]) for i in idx) / count:.3f} matched" for res in by_kind.values()]
         else:
             cells = [f"{sum(labels[i] in res[i] for i in idx) / count:.3f}" for res in by_kind.values()]

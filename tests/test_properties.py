@@ -260,6 +260,37 @@ def test_an_unrelated_party_and_order_change_no_other_verdict(engine, world, wor
     prop()
 
 
+@pytest.fixture(scope="module")
+def world_merged(tmp_path_factory) -> ExportGraph:
+    """The world with one judgement: el-b (listed) and hq-de are one organisation."""
+    tmp = tmp_path_factory.mktemp("world-merged")
+    judged = _csv(tmp / "judgements.csv", ["left", "right", "decision", "source", "note"],
+                  [("el-b", "hq-de", "accept", "property world", "one organisation")])
+    return ExportGraph.open(world_files(tmp) + [str(judged)], bundled=False)
+
+
+MERGED = {"el-b", "hq-de", "aff-b"}  # the two records, and the company el-b holds a stake in
+
+
+@pytest.mark.parametrize("engine", ["store", "turbo"])
+def test_a_merge_changes_only_the_orders_of_its_records_and_they_become_one(engine, world, world_merged):
+    """A judgement that two records are one organisation changes no verdict of an order that names
+    neither them nor what they own; and an order naming either record gets the same verdict."""
+    @_settings(engine)
+    @given(orders())
+    def prop(rows):
+        named = [any(r[k] in MERGED for k in ("buyer", "consignee", "end_user")) for r in rows]
+        before = [v.to_dict() for v in world.check(rows, engine=engine)]
+        after = [v.to_dict() for v in world_merged.check(rows, engine=engine)]
+        assert [a for a, n in zip(after, named, strict=True) if not n] == \
+            [b for b, n in zip(before, named, strict=True) if not n]
+        swapped = [{**r, **{k: {"el-b": "hq-de", "hq-de": "el-b"}.get(r[k], r[k])
+                            for k in ("buyer", "consignee", "end_user")}} for r in rows]
+        assert [(v.verdict, sorted(x.rule for x in v.reasons)) for v in world_merged.check(swapped, engine=engine)] \
+            == [(v["verdict"], sorted(x["rule"] for x in v["reasons"])) for v in after]
+    prop()
+
+
 @pytest.mark.parametrize("engine", ["store", "turbo"])
 def test_entity_list_flips_exactly_on_the_effective_and_removal_dates(engine, world):
     @_settings(engine)

@@ -10,8 +10,8 @@ import pytest
 
 from exportgraph import ExportGraph
 from exportgraph.cli import main
-from exportgraph.errors import InputError
-from exportgraph.screen import COUNTRY_PENALTY, DEFAULT_THRESHOLD, Normaliser
+from exportgraph.errors import InputError, NotFoundError
+from exportgraph.screen import COUNTRY_PENALTY, DEFAULT_THRESHOLD, SHORT_FORM_SCORE, Normaliser
 
 P = "https://w3id.org/exportgraph/id/party/"
 FIX = "tests/fixtures/check/"
@@ -39,12 +39,26 @@ VARIANTS = [
     ("Semiconductor Manufacturing International Corp.", "semiconductor-manufacturing-international-corporation-smic"),
     ("SMIC", "semiconductor-manufacturing-international-corporation-smic"),
     ("中芯国际集成电路制造有限公司", "semiconductor-manufacturing-international-corporation-smic"),
+    # the names people type (issue 16): short and brand names, pinyin, English abbreviations
+    ("浪潮", "inspur-group-co-ltd"),
+    ("Langchao", "inspur-group-co-ltd"),
+    ("Langchao Jituan Youxian Gongsi", "inspur-group-co-ltd"),
+    ("曙光", "sugon"),
+    ("华为", "huawei-technologies-co-ltd"),
+    ("北京智源人工智能研究院", "beijing-academy-of-artificial-intelligence"),
+    ("Beijing Zhiyuan Research Institute", "beijing-academy-of-artificial-intelligence"),
+    ("Beijing Academy of AI", "beijing-academy-of-artificial-intelligence"),
+    ("中芯北方", "smic-northern-integrated-circuit-manufacturing-beijing-co-ltd"),
+    ("Zhong Xin Bei Fang", "smic-northern-integrated-circuit-manufacturing-beijing-co-ltd"),
+    ("Suma Technology", "suma-techology-co-ltd"),  # the list itself spells it "Techology"
 ]
 
 # Names that look like listed ones but are other organisations: nothing may match them.
 LOOK_ALIKES = ["Inspire Group Co Ltd", "Netflix Information Industry",
                "Summit Microelectronics", "Sugar Information Industry", "Smith Manufacturing International Corp",
-               "Huawen Foods Co Ltd", "Beijing Academy of Arts", "Apple Inc", "BAAJ", "Sumac Technology"]
+               "Huawen Foods Co Ltd", "Beijing Academy of Arts", "Apple Inc", "BAAJ", "Sumac Technology",
+               "Shanghai Zhiyuan Research Institute", "Institute of Technology", "长江电子有限公司",
+               "Shanghai Academy of AI"]
 
 
 @pytest.mark.parametrize(("name", "slug"), VARIANTS)
@@ -180,3 +194,75 @@ def test_cli_needs_names_or_a_file(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "id,input,score,name,matched_name,lists,affiliates_rule,why"
     assert any(line.startswith(",BAAI,100,Beijing Academy of Artificial Intelligence,BAAI,") for line in lines)
+
+
+def test_a_short_name_says_what_was_left_out(bundled):
+    """中芯北方 is no name on any list: it is what is left of the native name 中芯北方集成电路制造(北京)有限公司
+    without its legal form, place and trade words, and the match says so, scoring below the same name."""
+    [r] = bundled.screen(["中芯北方"])
+    m = r.matches[0]
+    assert (m.matched_name, m.matched_kind) == ("中芯北方集成电路制造(北京)有限公司", "native name")
+    assert m.score == SHORT_FORM_SCORE
+    assert "short name" in m.why[0] and "中芯北方" in m.why[0]
+    [r] = bundled.screen(["中芯北方集成电路制造(北京)有限公司"])
+    assert r.matches[0].score == 100
+
+
+def test_a_place_is_left_out_only_when_it_does_not_disagree(bundled):
+    [beijing, shanghai] = bundled.screen(["Beijing Zhiyuan Research Institute", "Shanghai Zhiyuan Research Institute"])
+    assert beijing.matches[0].matched_name == "Zhiyuan Research Institute"
+    assert "leading place ('beijing')" in beijing.matches[0].why[0]
+    assert shanghai.matches == ()  # BAAI's names start with Beijing
+
+
+def test_normaliser_reads_chinese_as_pinyin_by_the_word():
+    """pypinyin reads a character by its word (长江 Changjiang, not anyascii's Zhangjiang; 重庆 Chongqing),
+    and the pinyin of a legal form is a legal form however it is spaced."""
+    n = Normaliser()
+    assert n("长江存储").compact == "changjiangcunchu"
+    assert n("重庆").compact == "chongqing"
+    assert n("Lang Chao Ji Tuan You Xian Gong Si").compact == n("Langchao Jituan Youxian Gongsi").compact \
+        == n("LANGCHAO JITUAN YOUXIANGONGSI").compact == "langchaojituan"
+    assert n("华为技术有限公司").words == n("Huawei Technologies Co., Ltd.").words == ("huawei", "technology")
+
+
+def test_normaliser_forms():
+    n = Normaliser()
+    forms = {k.form: k for k in n.forms("浪潮集团有限公司")}
+    assert forms["written"].words == ("langchao", "group")
+    assert forms["pinyin"].compact == "langchaojituan"
+    assert (forms["short name"].compact, forms["short name"].note) == ("langchao", "浪潮")
+    assert n.short_names("上海移远通信技术股份有限公司") == ["移远通信技术", "移远通信", "移远"]
+    assert n.short_names("中国电子科技集团公司第十四研究所") == []  # a group word left inside: no short name
+    assert n.short_names("中科曙光") == []  # nothing to leave out
+    placeless = [k for k in n.forms("Beijing Zhiyuan Research Institute") if k.form == "placeless"]
+    assert [(k.words, k.note) for k in placeless] == [(("zhiyuan", "research", "institute"), "beijing")]
+    assert "short name" not in {k.form for k in n.forms("浪潮集团有限公司", short_name=False)}
+
+
+def test_initials_a_i_are_not_artificial_intelligence(bundled):
+    """Writing every "AI" out as "artificial intelligence" lost "... Akademika AI Berga" (a listed
+    institute named after A. I. Berg) in the benchmark; the phrase is now also written short, as
+    another form, and "AI" itself stays as typed."""
+    n = Normaliser()
+    assert n("AI Berga").compact == n("A.I. Berga").compact == "aiberga"
+    contracted = [k for k in n.forms("Beijing Academy of Artificial Intelligence") if k.form == "contracted"]
+    assert contracted[0].words == ("beijing", "academy", "of", "ai")
+    [r] = bundled.screen(["AO TSENTRALNY NAUCHNOISSLEDOVSTELSKI RADIOTEKHNICHESKI INSTITUT IMENI AKADEMIKA AI BERGA"])
+    assert r.matches and "Berg" in r.matches[0].name
+    [r] = bundled.screen(["Beijing Academy of AI"])
+    assert "'artificial intelligence' written 'ai'" in r.matches[0].why[0]
+
+
+def test_entity_suggests_the_nearest_names(bundled, capsys):
+    """The Entity List spells it "Suma Techology": a search for "Suma Technology" finds no party by
+    name, and says which names come nearest; a name like none says nothing more."""
+    with pytest.raises(NotFoundError) as err:
+        bundled.resolve("Suma Technology")
+    message = str(err.value)
+    assert message.startswith("no party named 'Suma Technology'; did you mean 'Suma Techology Co., Ltd.', ")
+    assert message.count("', '") == 4  # five names
+    assert main(["entity", "Suma Technology"]) == 3
+    assert "did you mean 'Suma Techology Co., Ltd.'" in capsys.readouterr().err
+    with pytest.raises(NotFoundError, match=r"^no party named 'Zzqxv Wwkjy Plbvt'$"):
+        bundled.resolve("Zzqxv Wwkjy Plbvt")

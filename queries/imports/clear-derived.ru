@@ -7,7 +7,8 @@ DELETE { ?s ?p ?o }
 WHERE {
   VALUES ?p { eg:country eg:tpp eg:performanceDensity eg:subsidiaryOf eg:ultimateParent eg:eccn
               eg:meetsCriterion eg:mayMeetCriterion
-              eg:addressKey eg:sharesAddressWith }
+              eg:addressKey eg:sharesAddressWith
+              eg:sameAs eg:mergedInto eg:recordName eg:viaRecord }
   ?s ?p ?o .
   FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/exportgraph/id/graph/source/")) }
 }

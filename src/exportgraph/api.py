@@ -55,6 +55,8 @@ class Listing:
     footnotes: tuple[int, ...]
     citations: tuple[Citation, ...]
     confidence: str | None = None
+    record: str | None = None  # the merged record the entry named (the same organisation; see Entity.members)
+    record_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,18 @@ class Stake:
 
 
 @dataclass(frozen=True)
+class Member:
+    """A record merged into a party: the same organisation as another list or source records it,
+    joined by judgements (``eg:SameOrganisation``) whose sources say so."""
+
+    iri: str
+    name: str | None
+    judgements: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...]  # (source IRI, label)
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Entity:
     iri: str
     name: str
@@ -96,6 +110,7 @@ class Entity:
     subsidiaries: tuple[Stake, ...]
     as_of: dt.date
     ultimate_parent_iri: str | None = None
+    members: tuple[Member, ...] = ()  # the records merged into this party (queries/derive/00-clusters.ru)
 
 
 @dataclass(frozen=True)
@@ -241,6 +256,8 @@ class ExportGraph:
             imports.say("deriving facts")
             self.derive()
             imports.mark(self.store, imports.DERIVED)
+            imports.say("looking for records that may be listed parties")
+            imports.propose(self.store, summary)
         self.store.flush()  # type: ignore[attr-defined]  (imports.run checked it is on disk)
         imports.say("done")
         return summary
@@ -297,18 +314,23 @@ class ExportGraph:
 
         from .sources.usercsv import kind_of
 
-        order = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3}
+        order = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}
         csvs.sort(key=lambda p: order[kind_of(p)])
         codes = self._country_codes()
         lists = {str(r["name"]) for r in self.store.select(
             "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
-        reader = Reader(self._resolve_org, codes, lists)
+        reader = Reader(self._resolve_org, codes, lists, self._is_record)
         for path in csvs:
             g = Graph()
             for t in reader.read(path):
                 g.add(t)
             self.store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples",
                             name=str(path))
+
+    def _is_record(self, iri: str) -> bool:
+        """Whether a party record has this IRI: a party, or a record merged into its cluster's party."""
+        return self.store.ask("ASK { { ?p a/rdfs:subClassOf* eg:Party } UNION { ?p eg:mergedInto ?c } }",
+                              {"p": IRI(iri)})
 
     def _country_codes(self) -> set[str]:
         return {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
@@ -491,6 +513,9 @@ class ExportGraph:
     def resolve(self, name_or_iri: str) -> str:
         """The IRI of the party with this IRI, name or alias; else the one whose names contain it."""
         if name_or_iri.startswith(("http://", "https://")):
+            merged = self.store.select("SELECT ?c WHERE { ?m eg:mergedInto ?c }", {"m": IRI(name_or_iri)})
+            if merged:  # a record merged into its cluster's party is that party
+                return str(merged[0]["c"])
             if self.store.ask("ASK { ?p a/rdfs:subClassOf* eg:Party }", {"p": IRI(name_or_iri)}):
                 return name_or_iri
             raise NotFoundError(f"no party with IRI <{name_or_iri}>")
@@ -503,7 +528,9 @@ class ExportGraph:
             return parties[0][0]
         if parties:
             raise AmbiguousError(name_or_iri, parties)
-        raise NotFoundError(f"no party named {name_or_iri!r}")
+        near = self.screen_index().nearest(name_or_iri)  # the names that come nearest, to suggest
+        raise NotFoundError(f"no party named {name_or_iri!r}"
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else ""))
 
     def entity(self, name_or_iri: str, as_of: dt.date | None = None) -> Entity:
         """The profile of one party: names, countries, listings, owners and subsidiaries as of a date."""
@@ -535,7 +562,20 @@ class ExportGraph:
             subsidiaries=self._stakes("party-subsidiaries", "owned", iri, as_of),
             as_of=as_of,
             ultimate_parent_iri=str(parent[0]["value"]) if parent else None,
+            members=self._members(iri),
         )
+
+    def _members(self, iri: str) -> tuple[Member, ...]:
+        by_member: dict[str, list[Row]] = {}
+        for r in self.query("party-members", party=IRI(iri)).rows:
+            by_member.setdefault(str(r["member"]), []).append(r)
+        return tuple(Member(
+            iri=m, name=rs[0]["memberName"] and str(rs[0]["memberName"]),
+            judgements=tuple(dict.fromkeys(str(r["judgement"]) for r in rs if r["judgement"])),
+            sources=tuple(dict.fromkeys((str(r["source"]), str(r["sourceLabel"] or r["source"]))
+                                        for r in rs if r["source"])),
+            notes=tuple(dict.fromkeys(str(r["note"]) for r in rs if r["note"])))
+            for m, rs in by_member.items())
 
     def _listings(self, iri: str, as_of: dt.date) -> tuple[Listing, ...]:
         return self.listings([iri], as_of).get(iri, ())
@@ -820,4 +860,6 @@ def _listing(entry: str, rows: list[Row]) -> Listing:
         review_policy=first["reviewPolicy"] and str(first["reviewPolicy"]),
         footnotes=tuple(sorted({int(r["footnote"]) for r in rows if r["footnote"] is not None})),  # type: ignore[arg-type]
         citations=tuple(sorted(cites.values(), key=lambda c: (c.published or dt.date.min, c.label))),
-        confidence=first["confidence"] and str(first["confidence"]).rsplit("#", 1)[-1])
+        confidence=first["confidence"] and str(first["confidence"]).rsplit("#", 1)[-1],
+        record=first.get("record") and str(first["record"]),
+        record_name=first.get("recordName") and str(first["recordName"]))

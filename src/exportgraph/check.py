@@ -320,11 +320,13 @@ class Resolver:
     def prepare_parties(self, refs: Iterable[str]) -> None:
         todo = sorted({r for r in refs if r and r not in self.parties})
         for chunk in _chunks(todo, 2000):
-            found = {str(r["p"]) for r in self.store.select(
-                "SELECT ?p WHERE { ?p a ?type }", [{"p": IRI(str(ids.user_party(x)))} for x in chunk])}
+            # a user's party merged into its cluster's party (queries/derive/00-clusters.ru) is that party
+            found = {str(r["p"]): str(r["c"] or r["p"]) for r in self.store.select(
+                "SELECT DISTINCT ?p ?c WHERE { { ?p a ?type } UNION { ?p eg:mergedInto ?c } }",
+                [{"p": IRI(str(ids.user_party(x)))} for x in chunk])}
             for x in chunk:
                 if str(ids.user_party(x)) in found:
-                    self.parties[x] = str(ids.user_party(x))
+                    self.parties[x] = found[str(ids.user_party(x))]
         todo = [x for x in todo if x not in self.parties]
         for chunk in _chunks(todo, 2000):
             rows: dict[str, list[dict]] = {}

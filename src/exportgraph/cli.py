@@ -10,6 +10,7 @@ import argparse
 import csv
 import dataclasses
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -85,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     base = argparse.ArgumentParser(add_help=False)  # what every verb takes
     base.add_argument("--data", action="append", default=[], metavar="PATH",
                         help="extra data: Turtle, N-Triples, JSON-LD, RDF/XML, or a parties, "
-                             "ownership, listings or supply CSV (repeatable; - reads standard input)")
+                             "ownership, listings, supply or judgements CSV (repeatable; - reads standard input)")
     base.add_argument("--as-of", type=_date, default=None, metavar="YYYY-MM-DD",
                       help="answer as of this date (default: today)")
     base.add_argument("--store", default=os.environ.get("EXPORTGRAPH_STORE"), metavar="DIR",
@@ -212,6 +213,21 @@ def _parser() -> argparse.ArgumentParser:
                     help="entity-list, meu-list, dod-1260h, ...")
     ch.add_argument("--since", type=_date, required=True, metavar="YYYY-MM-DD")
     ch.add_argument("--until", type=_date, default=None, metavar="YYYY-MM-DD", help="default: today")
+    dd = sub.add_parser("dedupe", parents=[base], help="pairs of party records that may be one organisation "
+                        "(a name, alias, identifier or address in common, or names alike), scored and explained: "
+                        "a review file to fill (decision accept, reject or skip; source; note) and load back "
+                        "with --data or `import csv`")
+    dd.add_argument("--format", choices=FORMATS, default="csv",
+                    help="csv (the review file; default), table, json or jsonl")
+    dd.add_argument("--wide", action="store_true", help="tables: one line per row, long cells unwrapped")
+    dd.add_argument("-o", "--output", default="-", help="write here instead of stdout")
+    dd.add_argument("--threshold", type=int, default=None, metavar="0-100",
+                    help="lowest name similarity proposed when nothing else is shared (default 90)")
+    dd.add_argument("--all", action="store_true", dest="everyone",
+                    help="any two records (default: pairs with a listed record on one side)")
+    dd.add_argument("--across-lists", action="store_true",
+                    help="only pairs whose records are on different lists (or one on none)")
+    dd.add_argument("--limit", type=int, default=None, help="at most this many pairs, best first")
     b = sub.add_parser("build", parents=[common], help="regenerate graph/generated/ from the datasets")
     b.add_argument("--data-dir", type=Path, default=None,
                    help="folder of the public datasets (default: EXPORTGRAPH_DATA_DIR or shared/data)")
@@ -504,10 +520,14 @@ def cmd_entity(args, out) -> int:
     rows += [("identifier", f"{k}: {v}", "") for k, v in ent.identifiers.items()]
     if ent.ultimate_parent:
         rows.append(("ultimate parent", ent.ultimate_parent, ""))
+    for m in ent.members:
+        rows.append(("same organisation as", f"{m.name or m.iri} <{m.iri}>",
+                     "; ".join([label for _, label in m.sources] + list(m.notes))))
     for li in ent.listings:
         state = "in force" if li.in_force else "not in force"
         fn = f"; FDP footnote {', '.join(map(str, li.footnotes))}" if li.footnotes else ""
-        rows.append(("listing", f"{li.list} since {_cell(li.date_added)} ({state}){fn}",
+        via = f" as {li.record_name!r}" if li.record_name else ""
+        rows.append(("listing", f"{li.list}{via} since {_cell(li.date_added)} ({state}){fn}",
                      "; ".join(f"{c.label}, {_cell(c.published)}" for c in li.citations)))
     for side, stakes in (("owner", ent.owners), ("subsidiary", ent.subsidiaries)):
         for s in stakes:
@@ -861,6 +881,12 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.rsplit("/", 1)[-1].lower()).strip("-")[:60] or "view"
 
 
+def imports_max() -> int:
+    from .imports import PROPOSE_MAX
+
+    return PROPOSE_MAX
+
+
 def cmd_import(args, out) -> int:
     if not args.store:
         raise InputError("import needs a persistent store to keep what it imports: give --store DIR")
@@ -870,11 +896,19 @@ def cmd_import(args, out) -> int:
     if args.format in JSON_FORMATS:
         _json(args, out, {"kind": s.kind, "file": s.file, "sha256": s.sha256, "status": state, "read": s.read,
                           "triples": s.triples, "skipped": s.skipped, **counts,
-                          "changes": [dataclasses.asdict(c) for c in s.changes]})
+                          "changes": [dataclasses.asdict(c) for c in s.changes],
+                          "proposed_links": [{"left": c.left.iri, "left_name": c.left.name, "right": c.right.iri,
+                                              "right_name": c.right.name, "score": c.score,
+                                              "evidence": list(c.evidence)} for c in s.proposed]})
         return EXIT_OK
     rows = [("status", state), ("read", s.read), ("triples in the source's graph", s.triples),
             *((f"skipped: {reason}", n) for reason, n in sorted(s.skipped.items())),
             *((f"entries {w}", n) for w, n in counts.items())]
+    if s.proposed:
+        rows.append(("possible links to listed parties (not merged; review with `exportgraph dedupe`)",
+                     len(s.proposed)))
+    elif s.new_records > imports_max():
+        rows.append((f"links not looked for ({s.new_records:,} new records; run `exportgraph dedupe`)", ""))
     _grid(args)(["", s.file], rows, out)
     if args.diff and s.changes:
         print(file=out)
@@ -914,6 +948,33 @@ def cmd_dump(args, out) -> int:
     return EXIT_OK
 
 
+def cmd_dedupe(args, out) -> int:
+    from . import dedupe
+
+    threshold = dedupe.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    if not 0 <= threshold <= 100:
+        raise InputError(f"--threshold must be between 0 and 100, not {threshold}")
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be 1 or more, not {args.limit}")
+    found = dedupe.candidates(_open(args).store, threshold=threshold, everyone=args.everyone)
+    if args.across_lists:
+        found = [c for c in found if set(c.left.lists or ()) != set(c.right.lists or ())]
+    found = found[:args.limit]
+    print(f"exportgraph: {len(found)} candidate pairs (pairs already judged are not proposed again)",
+          file=sys.stderr)
+    if args.format == "csv":
+        out.write(dedupe.review_csv(found))
+        return EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(dedupe.review_csv(found))))
+    if args.format in JSON_FORMATS:
+        _json(args, out, rows)
+        return EXIT_OK
+    _grid(args)(["score", "left", "right", "evidence"],
+                [(r["score"], f"{r['left_name']} ({r['left_lists'] or 'no list'})",
+                  f"{r['right_name']} ({r['right_lists'] or 'no list'})", r["evidence"]) for r in rows], out)
+    return EXIT_OK
+
+
 def cmd_load(args, out) -> int:
     if not args.endpoint or not args.update_endpoint:
         raise InputError("load needs --endpoint and --update-endpoint (the store to load into)")
@@ -924,4 +985,4 @@ VERBS = {"info": cmd_info, "load": cmd_load, "serve": cmd_serve, "entity": cmd_e
          "check": cmd_check, "screen": cmd_screen,
          "exposure": cmd_exposure, "routes": cmd_routes, "export": cmd_export, "view": cmd_view,
          "import": cmd_import, "changes": cmd_changes, "dump": cmd_dump,
-         "build": cmd_build}
+         "build": cmd_build, "dedupe": cmd_dedupe}

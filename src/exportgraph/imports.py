@@ -80,6 +80,9 @@ class Summary:
     skipped: dict[str, int] = field(default_factory=dict)
     unchanged: bool = False
     changes: list[EntryChange] = field(default_factory=list)
+    generation: str | None = None  # the source graph this import wrote
+    proposed: list = field(default_factory=list)  # dedupe.Candidate: possible links to listed parties
+    new_records: int = 0  # party records in the new copy
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -153,14 +156,15 @@ ROW_KEY = URIRef(EG + "rowKey")
 
 
 def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
-    """A parties, ownership, listings or supply CSV (by its header, as for ``--data``); party ids
+    """A parties, ownership, listings, supply or judgements CSV (by its header, as for ``--data``); party ids
     may come from parties files imported before."""
     from .ids import user_party
     from .sources.usercsv import Reader
 
     prefix = str(user_party("x"))[:-1]
     known = {str(r["p"]) for r in graph.store.select(
-        "SELECT DISTINCT ?p WHERE { ?p a ?t FILTER(STRSTARTS(STR(?p), ?prefix)) }", {"prefix": prefix})}
+        "SELECT DISTINCT ?p WHERE { { ?p a ?t } UNION { ?p eg:mergedInto ?c } FILTER(STRSTARTS(STR(?p), ?prefix)) }",
+        {"prefix": prefix})}
     lists = {str(r["name"]) for r in graph.store.select(
         "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
 
@@ -168,7 +172,7 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterat
         iri = str(user_party(ref))
         return iri if iri in known else graph._resolve_org(ref)
 
-    for t in Reader(resolve, graph._country_codes(), lists).stream(path):
+    for t in Reader(resolve, graph._country_codes(), lists, graph._is_record).stream(path):
         if t[1] == ROW_KEY:
             summary.read += 1
             progress.tick()
@@ -322,7 +326,7 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
     summary.unchanged = new == old
     if check_only or summary.unchanged:
         return summary
-    generation = new_generation(key)
+    generation = summary.generation = new_generation(key)
     say(f"writing {len(new):,} triples")
     store.extend(new, generation)  # one transaction; named by nothing until the commit
     # the commit: one update, one transaction. The live triples are in the default graph, where
@@ -331,7 +335,10 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
     # derived facts are marked for recomputation.
     swap = ""
     if previous:
-        swap = (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
+        # merged records first get back, from the sources, the facts a merge moved (the clusters
+        # are merged again when the facts are derived after the commit)
+        swap = (QUERIES / "imports" / "clear-clusters.ru").read_text(encoding="utf-8") + " ; "
+        swap += (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
                 f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
                 f"&& STRSTARTS(STR(?g), \"{SOURCES}\")) }} }} ; "
                 f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
@@ -397,7 +404,7 @@ def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progre
     commit leaves an unnamed generation (removed when the store is next opened: the store is as it
     was); killed after it, the next open applies it again (the store is as after the import)."""
     store = graph.store
-    generation = new_generation(key)
+    generation = summary.generation = new_generation(key)
     staging = _staging(store, generation)
     say(f"reading {path} as {kind}")
     lines = 0
@@ -428,6 +435,19 @@ ENTRIES = ("SELECT ?e (SAMPLE(?p) AS ?party) (MIN(?n) AS ?name) WHERE {{ GRAPH <
            "OPTIONAL {{ ?e eg:party ?p OPTIONAL {{ ?p eg:name ?n }} }} }} }} GROUP BY ?e ORDER BY ?e")
 APPLYING = ox.NamedNode(EG + "applying")
 BATCH = 100_000  # triples removed per transaction when an unnamed generation is dropped
+PROPOSE_MAX = 50_000  # an import of more party records than this proposes no links (run dedupe)
+
+
+def propose(store, summary: Summary) -> None:
+    """Possible links from the records an import brought to listed parties (``dedupe``), for a
+    person to judge: an import never merges records by itself."""
+    from .dedupe import candidates
+
+    rows = store.select(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{summary.generation}> {{ ?p a ?t }} "
+                        "?p a/rdfs:subClassOf* eg:Party }")
+    summary.new_records = len(rows)
+    if 0 < len(rows) <= PROPOSE_MAX:
+        summary.proposed = candidates(store, only=[str(r["p"]) for r in rows])
 
 
 def apply_pending(store) -> None:

@@ -47,6 +47,7 @@ class EG(DefinedNamespace):
     Dataset: URIRef
     DatasetRow: URIRef
     Derived: URIRef
+    DifferentOrganisations: URIRef
     ECCN: URIRef
     EndUse: URIRef
     Equity: URIRef
@@ -57,6 +58,7 @@ class EG(DefinedNamespace):
     Import: URIRef
     IntegratedCircuit: URIRef
     Item: URIRef
+    Judgement: URIRef
     LicenseExceptionNote: URIRef
     LicenseScope: URIRef
     ListEntry: URIRef
@@ -75,6 +77,7 @@ class EG(DefinedNamespace):
     ResearchInstitute: URIRef
     RestrictionList: URIRef
     Rule: URIRef
+    SameOrganisation: URIRef
     ShipmentLeg: URIRef
     Source: URIRef
     StakeKind: URIRef
@@ -187,6 +190,7 @@ class EG(DefinedNamespace):
     measuresSuspendedTo: URIRef
     meetsCriterion: URIRef
     member: URIRef
+    mergedInto: URIRef
     name: URIRef
     nativeName: URIRef
     note: URIRef
@@ -216,6 +220,8 @@ class EG(DefinedNamespace):
     quantity: URIRef
     rank: URIRef
     reachesAnyItem: URIRef
+    record: URIRef
+    recordName: URIRef
     recordsRead: URIRef
     releaseDate: URIRef
     requiresDatacenter: URIRef
@@ -224,6 +230,7 @@ class EG(DefinedNamespace):
     reviewPolicyCfr: URIRef
     rowKey: URIRef
     ruleId: URIRef
+    sameAs: URIRef
     scopeCountry: URIRef
     scopeExceptGroup: URIRef
     scopeGroup: URIRef
@@ -251,6 +258,7 @@ class EG(DefinedNamespace):
     uscc: URIRef
     validFrom: URIRef
     validTo: URIRef
+    viaRecord: URIRef
     website: URIRef
 
 

@@ -2,19 +2,29 @@
 
 How a name is compared (the tables are data, in ``names.toml``):
 
-1. **Normalise** both sides the same way: cut Chinese-script legal forms, transliterate the rest to
-   Latin with ``anyascii`` (Chinese to pinyin, one word per run of characters; Cyrillic, Greek, ...),
-   lower-case, drop punctuation, drop legal forms (Co., Ltd., Company Limited, LLC, GmbH, JSC, OOO,
-   Pte, youxian gongsi, ...), write abbreviations out (Tech -> technology, Intl -> international).
-   A list name with a bracketed acronym, "... Corporation (SMIC)", is also indexed without the
-   bracket and as the acronym alone.
-2. **Score** 0-100 with ``rapidfuzz``: the better of the edit similarity (Indel ratio) of the words
+1. **Normalise** both sides the same way: cut Chinese-script legal forms, write common Chinese terms
+   as the English word the English names use (技术 -> technology, 集团 -> group), transliterate the
+   rest to Latin (Chinese to pinyin with ``pypinyin``, one word per run of characters; Cyrillic,
+   Greek, ... with ``anyascii``), lower-case, drop punctuation, drop legal forms (Co., Ltd., Company
+   Limited, LLC, GmbH, JSC, OOO, Pte, youxian gongsi, ...), write abbreviations out (Tech ->
+   technology, Intl -> international). A list name with a bracketed acronym, "... Corporation
+   (SMIC)", is also indexed without the bracket and as the acronym alone.
+2. **Other forms** of a name (``Normaliser.forms``), on both sides unless said: a Chinese name also
+   in plain pinyin (浪潮集团 -> "langchao jituan"); in the index, its short names, the name without
+   legal form, group, place and trade words (浪潮集团有限公司 -> 浪潮, "langchao"); a name with
+   "artificial intelligence" also with "ai"; any of these also without the place it starts with
+   (Beijing Zhiyuan Research Institute -> Zhiyuan Research Institute) when a distinctive word is
+   left. A short name or a name without its place meets only a name as written (never another
+   such form), only when the two are the same after normalising, and scores ``SHORT_FORM_SCORE``:
+   a match, below the 100 of the same name. An input without its place does not meet a party
+   whose names start with another place.
+3. **Score** 0-100 with ``rapidfuzz``: the better of the edit similarity (Indel ratio) of the words
    in sorted order (so word order does not matter) and of the words run together (so "Zhong Ke"
    meets "Zhongke"). Scoring runs as ``cdist`` matrices on every core, inputs grouped by length against
    the names whose length can reach the threshold.
-3. **Guard** short names: a name of fewer than ``SHORT`` letters after normalising ("BAAI", "Suma")
+4. **Guard** short names: a name of fewer than ``SHORT`` letters after normalising ("BAAI", "Suma")
    matches only exactly, since one changed letter in four is a different name.
-4. **Country**: when the input gives a country and the party has countries recorded, none of
+5. **Country**: when the input gives a country and the party has countries recorded, none of
    which is the input's, the score drops by ``COUNTRY_PENALTY``.
 
 A match is a score of at least the threshold (default ``DEFAULT_THRESHOLD``). The threshold was
@@ -32,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 from anyascii import anyascii
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from .errors import InputError
@@ -41,6 +52,8 @@ DEFAULT_THRESHOLD = 90
 CHUNK = 2_000  # names compared at once; a time limit is checked between chunks
 COUNTRY_PENALTY = 10
 SHORT = 5
+NEAR = 60  # a name less alike than this is no suggestion ("did you mean")
+SHORT_FORM_SCORE = 95  # a short name or a name without its place, the same as a name as written
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SCRIPTS = (("Chinese", _CJK), ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
@@ -48,14 +61,21 @@ _SCRIPTS = (("Chinese", _CJK), ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
             ("Korean", re.compile(r"[\uac00-\ud7af]")), ("Japanese", re.compile(r"[\u3040-\u30ff]")))
 _ACRONYM = re.compile(r"^(.*\S)\s*\(([A-Z][A-Z0-9&-]{2,})\)$")
 COMMON_SHARE = 0.0025
+AS_WRITTEN = ("written", "pinyin", "contracted")  # forms compared by edit similarity; the others only exactly
 
 
 @dataclass(frozen=True)
 class Key:
-    """A name after normalising: its words, the words sorted, the words run together."""
+    """A name after normalising: its words, the words sorted, the words run together.
+
+    ``form`` says which form of the name it is: "written", "pinyin" (a Chinese name in plain pinyin),
+    "contracted" (``note`` says which phrase is written short), "short name"
+    (``note`` is the short name, e.g. 浪潮) or "placeless" (``note`` is the place left out)."""
 
     words: tuple[str, ...]
     scripts: tuple[str, ...]  # non-Latin scripts transliterated, e.g. ("Chinese",)
+    form: str = "written"
+    note: str = ""
 
     @property
     def sorted(self) -> str:
@@ -66,27 +86,110 @@ class Key:
         return "".join(self.words)
 
 
+def pinyin(text: str) -> str:
+    """Chinese characters in toneless pinyin, run together; ü as u: 长江存储 -> changjiangcunchu."""
+    return anyascii("".join(lazy_pinyin(text, v_to_u=True)))
+
+
+def _alternation(strings: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, set(strings)), key=len, reverse=True))
+
+
 class Normaliser:
-    """Turns a name into its ``Key`` with the tables of ``names.toml``."""
+    """Turns a name into its ``Key`` (``__call__``), or into every form it is known by (``forms``),
+    with the tables of ``names.toml``."""
 
     def __init__(self, tables: dict | None = None) -> None:
         t = tables or tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
         zh = t["chinese"]
-        self._zh_forms = re.compile("|".join(sorted(map(re.escape, zh["legal_forms"]), key=len, reverse=True)))
-        self._zh_terms = dict(zh["terms"])
-        phrases = sorted(t["legal_forms"]["phrases"], key=len, reverse=True)
-        self._phrases = re.compile(r"(?:^| )(?:" + "|".join(map(re.escape, phrases)) + r")(?= |$)")
-        self._words = frozenset(t["legal_forms"]["words"])
+        self._zh_forms = re.compile(_alternation(zh["legal_forms"]))
+        self._zh_terms = dict(sorted(zh["terms"].items(), key=lambda kv: len(kv[0]), reverse=True))
+        self._zh_places = re.compile(_alternation(zh["places"]))
+        self._zh_drops = sorted(zh["short_name_drops"], key=len, reverse=True)
+        self._zh_place_set = frozenset(zh["places"])
+        self._zh_bracket = re.compile(r"[(（]\s*(?:" + _alternation(zh["places"]) + r")\s*[)）]")
+        syllables = [lazy_pinyin(f) for f in zh["legal_forms"]]  # 有限公司: you xian gong si
+        phrases = set(t["legal_forms"]["phrases"]) | {" ".join(s) for s in syllables if len(s) > 1} | {
+            " ".join("".join(s[i:i + 2]) for i in range(0, len(s), 2)) for s in syllables if len(s) > 2}
+        self._phrases = re.compile(r"(?:^| )(?:" + _alternation(phrases) + r")(?= |$)")
+        self._words = frozenset(t["legal_forms"]["words"]) | {"".join(s) for s in syllables}
         self._abbrev = {k: tuple(v.split()) for k, v in t["abbreviations"].items()}
+        self._contractions = {tuple(k.split()): v for k, v in t["contractions"].items()}
+        places = [lazy_pinyin(p) for p in zh["places"]]
+        self._places = sorted({tuple(s) for s in places} | {("".join(s),) for s in places}
+                              | {tuple(p.split()) for p in t["places"]["latin"]}, key=len, reverse=True)
+
+    def place_words(self) -> frozenset[str]:
+        """The places of ``names.toml`` as one normalised word each ("tianjin", "innermongolia")."""
+        return frozenset("".join(p) for p in self._places)
 
     def __call__(self, name: str) -> Key:
+        """The name as written, normalised."""
         scripts = tuple(s for s, rx in _SCRIPTS if rx.search(name))
         text = name
         if "Chinese" in scripts:
             text = self._zh_forms.sub(" ", text)
             for term, repl in self._zh_terms.items():
-                text = text.replace(term, repl)
-            text = _CJK.sub(lambda m: " " + anyascii(m.group(0)) + " ", text)
+                text = text.replace(term, f" {repl} ")
+            text = self._zh_places.sub(lambda m: f" {m.group(0)} ", text)
+            text = _CJK.sub(lambda m: " " + pinyin(m.group(0)) + " ", text)
+        return Key(self._words_of(text), scripts)
+
+    def forms(self, name: str, short_name: bool = True) -> list[Key]:
+        """The name as written, then the other forms it is known by: a Chinese name in plain pinyin
+        (terms not translated) and, with ``short_name``, its short names; the name with a phrase
+        written short ("artificial intelligence": "ai"); any of these without the place it starts
+        with. Forms that come out the same as an earlier one are left out."""
+        written = self(name)
+        out = [written]
+        if "Chinese" in written.scripts:
+            text = self._zh_places.sub(lambda m: f" {m.group(0)} ", self._zh_forms.sub(" ", name))
+            out.append(Key(self._words_of(_CJK.sub(lambda m: " " + pinyin(m.group(0)) + " ", text)),
+                           written.scripts, "pinyin"))
+            for short in self.short_names(name) if short_name else ():
+                out.append(Key((pinyin(short),), written.scripts, "short name", short))
+        for phrase, short in self._contractions.items():
+            words, n = list(written.words), len(phrase)
+            at = [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == phrase]
+            for i in reversed(at):
+                words[i:i + n] = [short]
+            if at:
+                out.append(Key(tuple(words), written.scripts, "contracted", f"{' '.join(phrase)!r} written {short!r}"))
+        for k in list(out):
+            n = next((len(p) for p in self._places if k.words[:len(p)] == p), 0)
+            if 0 < n < len(k.words):
+                out.append(Key(k.words[n:], k.scripts, "placeless", " ".join(k.words[:n])))
+        seen: set[str] = set()
+        return [k for k in out if k.words and not (k.compact in seen or seen.add(k.compact))]
+
+    def short_names(self, name: str) -> list[str]:
+        """The Chinese short names: what is left of the name, step by step, as its legal form and
+        bracketed places go, then one at a time its leading places and trailing group and trade
+        words, in every order (上海移远通信技术股份有限公司 -> 移远通信技术, 移远通信, 移远, ...). A step
+        counts when no place and no group or trade word is left in it but at its end (中国电子科技集团
+        第十四 does not), it is all Chinese characters, and its pinyin has at least ``SHORT`` letters."""
+        bare = re.sub(r"\s+", "", self._zh_forms.sub("", name))
+        text = re.sub(r"\s+", "", self._zh_forms.sub("", self._zh_bracket.sub("", name)))
+        steps, todo = [text], [text]
+        while todo:  # every way of cutting: 智源人工智能 loses 人工智能 or 智能
+            t = todo.pop()
+            cut = [t[:len(t) - len(d)] for d in self._zh_drops if t.endswith(d) and len(t) - len(d) >= 2]
+            cut += [t[len(p):] for p in self._zh_place_set if t.startswith(p) and len(t) - len(p) >= 2]
+            for c in cut:
+                if c not in steps:
+                    steps.append(c)
+                    todo.append(c)
+        out = []
+        for step in steps:
+            head = step
+            while (end := next((d for d in self._zh_drops if head.endswith(d) and head != d), "")):
+                head = head[:len(head) - len(end)]
+            inside = any(w in head for w in (*self._zh_drops, *self._zh_place_set))
+            if step != bare and not inside and _CJK.fullmatch(step) and len(pinyin(step)) >= SHORT:
+                out.append(step)
+        return out
+
+    def _words_of(self, text: str) -> tuple[str, ...]:
         text = anyascii(text).lower().replace("&", " and ")
         text = re.sub(r"['`\u2019]", "", text)
         text = re.sub(r"[^0-9a-z]+", " ", text).strip()
@@ -96,9 +199,7 @@ class Normaliser:
             if w in self._words:
                 continue
             words.extend(_singular(x) for x in self._abbrev.get(w, (w,)))
-        if not words:  # a name that is nothing but a legal form keeps its words
-            words = text.split()
-        return Key(tuple(words), scripts)
+        return tuple(words) if words else tuple(text.split())  # nothing but a legal form keeps its words
 
 
 def _singular(word: str) -> str:
@@ -139,39 +240,60 @@ class Hit:
 
 
 class Index:
-    """Every name and alias, normalised once; ``match`` scores a batch of inputs against them."""
+    """Every name and alias in each of its forms, normalised once; ``match`` scores a batch of
+    inputs against them."""
 
     def __init__(self, entries: Iterable[Entry], normaliser: Normaliser | None = None) -> None:
         self.normalise = normaliser or Normaliser()
-        by_key: dict[tuple[str, str], int] = {}
+        by_key: dict[tuple[str, str, str], int] = {}
         self.keys: list[Key] = []
         self.entries: list[list[Entry]] = []
+        placeless: list[tuple[Key, Entry]] = []
+
+        def add(k: Key, e: Entry) -> None:
+            slot = by_key.setdefault((k.form, k.sorted, k.compact), len(self.keys))
+            if slot == len(self.keys):
+                self.keys.append(k)
+                self.entries.append([])
+            if e not in self.entries[slot]:
+                self.entries[slot].append(e)
+
         for e in entries:
             for v in variants(e.matched):
-                k = self.normalise(v)
-                if not k.words:
-                    continue
-                slot = by_key.setdefault((k.sorted, k.compact), len(self.keys))
-                if slot == len(self.keys):
-                    self.keys.append(k)
-                    self.entries.append([])
-                if e not in self.entries[slot]:
-                    self.entries[slot].append(e)
-        self._by_length = {}  # form -> (sorted lengths, key index of each, strings in that order)
-        for form in ("sorted", "compact"):
-            strings = [getattr(k, form) for k in self.keys]
-            order = np.argsort([len(x) for x in strings], kind="stable")
-            self._by_length[form] = (np.array([len(strings[i]) for i in order]), order, [strings[i] for i in order])
-        self._exact: dict[str, list[int]] = {}
+                for k in self.normalise.forms(v):
+                    if k.form == "placeless":
+                        placeless.append((k, e))  # kept once the common words are known
+                    elif k.form in AS_WRITTEN or len(k.compact) >= SHORT:
+                        add(k, e)
         df: Counter[str] = Counter()
-        for i, k in enumerate(self.keys):
-            self._exact.setdefault(k.compact, []).append(i)
-            df.update(set(k.words))
-        floor = max(5, COMMON_SHARE * len(self.keys))
+        for k in self.keys:
+            if k.form == "written":
+                df.update(set(k.words))
+        floor = max(5, COMMON_SHARE * sum(k.form == "written" for k in self.keys))
         self.common = frozenset(w for w, n in df.items() if n >= floor)
         self._is_common: dict[str, bool] = {}
         self._learn(df)
         self._cores: dict[int, Key | None] = {}
+        self._places: dict[str, set[str]] = {}  # party -> the places its names start with
+        for k, e in placeless:
+            self._places.setdefault(e.party, set()).add(k.note.replace(" ", ""))
+            if self._short_form_ok(k):
+                add(k, e)
+        self._by_length = {}  # form -> (sorted lengths, key index of each, strings in that order)
+        fuzzy = [i for i, k in enumerate(self.keys) if k.form in AS_WRITTEN]
+        for form in ("sorted", "compact"):
+            strings = [getattr(self.keys[i], form) for i in fuzzy]
+            order = np.argsort([len(x) for x in strings], kind="stable")
+            self._by_length[form] = (np.array([len(strings[i]) for i in order]), np.array(fuzzy)[order],
+                                     [strings[i] for i in order])
+        self._exact: dict[str, list[int]] = {}
+        for i, k in enumerate(self.keys):
+            self._exact.setdefault(k.compact, []).append(i)
+
+    def _short_form_ok(self, k: Key) -> bool:
+        """A name without its place must keep ``SHORT`` letters and a distinctive word: "Beijing
+        Institute of Technology" without Beijing is any institute of technology."""
+        return len(k.compact) >= SHORT and self.core(k) is not None
 
     def _common(self, word: str) -> bool:
         """Is the word one that many names share ("technology", "institute"), or a misspelling of one?"""
@@ -207,19 +329,49 @@ class Index:
         if not 0 <= threshold <= 100:
             raise InputError(f"threshold {threshold} is not between 0 and 100")
         countries = list(countries) if countries is not None else [None] * len(names)
-        # every variant of an input ("Long Name (ACR)": also "Long Name" and "ACR"), as in the index
-        owner = [(i, v) for i, n in enumerate(names) for v in variants(n)]
-        qkeys = [self.normalise(v) for _, v in owner]
-        self._learn(w for k in qkeys for w in k.words)
-        found = self._candidates(qkeys, threshold)
+        # every variant of an input ("Long Name (ACR)": also "Long Name" and "ACR") in every form but
+        # the short name (an input is compared as given, not cut down), as in the index
+        owner = [(i, v, k) for i, n in enumerate(names) for v in variants(n)
+                 for k in self.normalise.forms(v, short_name=False)]
+        self._learn(w for _, _, k in owner for w in k.words)
+        owner = [o for o in owner if o[2].form != "placeless" or self._short_form_ok(o[2])]
+        fuzzy = [n for n, (_, _, k) in enumerate(owner) if k.form in AS_WRITTEN]
+        found: list[dict[int, int]] = [{} for _ in owner]
+        for n, cands in zip(fuzzy, self._candidates([owner[n][2] for n in fuzzy], threshold), strict=True):
+            found[n] = cands
         merged: list[dict[str, Hit]] = [{} for _ in names]
-        for n, ((i, variant), q, cands) in enumerate(zip(owner, qkeys, found, strict=True)):
+        for n, ((i, variant, q), cands) in enumerate(zip(owner, found, strict=True)):
             if n % CHUNK == 0:
                 checkpoint()
             for h in self._hits(variant, q, countries[i], cands, threshold, limit):
                 if h.party not in merged[i] or h.score > merged[i][h.party].score:
                     merged[i][h.party] = h
         return [sorted(m.values(), key=lambda h: (-h.score, h.name, h.party))[:limit] for m in merged]
+
+    def nearest(self, name: str, n: int = 5) -> list[str]:
+        """The primary names of the ``n`` parties whose names, as written, come nearest to ``name``
+        (by the edit similarity of the normalised words run together, at least ``NEAR``), nearest
+        first: what to suggest when nothing matches.
+
+        >>> suma = Entry("p", "Suma Techology Co., Ltd.", "Suma Techology Co., Ltd.", "name", ())
+        >>> Index([suma]).nearest("Suma Technology"), Index([suma]).nearest("Quite Another Name")
+        (['Suma Techology Co., Ltd.'], [])
+        """
+        q = self.normalise(name)
+        if not q.words:
+            return []
+        _, order, strings = self._by_length["compact"]
+        scores = process.cdist([q.compact], strings, scorer=fuzz.ratio, dtype=np.uint8, workers=-1)[0]
+        out: list[str] = []
+        for pos in np.argsort(-scores.astype(np.int16), kind="stable").tolist():
+            if scores[pos] < NEAR:
+                break
+            for e in self.entries[int(order[pos])]:
+                if e.name not in out:
+                    out.append(e.name)
+            if len(out) >= n:
+                break
+        return out[:n]
 
     def _candidates(self, qkeys: list[Key], threshold: int) -> list[dict[int, int]]:
         """Per input, the index keys whose sorted or run-together form scores at least ``threshold``.
@@ -252,8 +404,15 @@ class Index:
               limit: int) -> list[Hit]:
         if not q.words:
             return []
-        short = len(q.compact) < SHORT
-        cols = {c: 100 for c in self._exact.get(q.compact, [])} if short else found
+        as_written = q.form in AS_WRITTEN
+        # a short form meets only a name as written, and only the same one; a name as written meets
+        # short forms that way, and names as written by edit similarity (exactly when short)
+        cols = {c: SHORT_FORM_SCORE for c in self._exact.get(q.compact, [])
+                if (self.keys[c].form in AS_WRITTEN) != as_written}
+        if as_written:
+            short = len(q.compact) < SHORT
+            cols |= {c: 100 for c in self._exact.get(q.compact, []) if self.keys[c].form in AS_WRITTEN} \
+                if short else found
         qcore = self.core(q)
         best: dict[str, tuple[int, int, Entry, int | None]] = {}  # party -> (score, key, entry, core)
         for c, score in cols.items():
@@ -267,6 +426,8 @@ class Index:
                 if core is not None:
                     score = min(score, core)
             for e in self.entries[c]:
+                if q.form == "placeless" and q.note.replace(" ", "") not in self._places.get(e.party, {q.note}):
+                    continue  # Shanghai Zhiyuan Research Institute is not Beijing's Zhiyuan Research Institute
                 final = score - (COUNTRY_PENALTY if _disagrees(country, e) else 0)
                 if final >= threshold and (e.party not in best or final > best[e.party][0]):
                     best[e.party] = (final, c, e, core)
@@ -295,6 +456,15 @@ class Index:
         why = []
         if raw.strip().casefold() == e.matched.strip().casefold():
             why.append(f"same {e.kind} as listed")
+        elif key.form == "short name":
+            why.append(f"the short name of the {e.kind} {e.matched!r} is {key.note} ({key.compact!r}): the "
+                       "name without its legal form and its group, place and trade words")
+        elif key.form == "placeless":
+            why.append(f"same words as the {e.kind} without the place it starts with ({key.note!r})")
+        elif q.form == "placeless":
+            why.append(f"same words as the {e.kind} once the input's leading place ({q.note!r}) is left out")
+        elif q.compact == key.compact and "contracted" in (q.form, key.form):
+            why.append(f"same {e.kind} with {key.note if key.form == 'contracted' else q.note}")
         elif q.compact == key.compact:
             why.append(f"same {e.kind} after normalising case, punctuation, legal forms and abbreviations")
         elif q.sorted == key.sorted:
@@ -307,7 +477,8 @@ class Index:
                        f"{' '.join(kc.words) if kc else 'none'!r}) score {core}/100")
         scripts = sorted(set(q.scripts) | set(key.scripts))
         if scripts:
-            why.append(f"compared in Latin transliteration ({', '.join(scripts)} script)")
+            plain = " in plain pinyin" if "pinyin" in (q.form, key.form) else ""
+            why.append(f"compared in Latin transliteration{plain} ({', '.join(scripts)} script)")
         if _disagrees(country, e):
             why.append(f"country {country} is not the party's ({', '.join(e.countries)}): -{COUNTRY_PENALTY}")
         return Hit(e.party, e.name, e.matched, e.kind, score, why, e.countries)

@@ -7,11 +7,20 @@ date; a partial date, a year or a month, is left out rather than made up);
 start and end dates) to ``eg:OwnershipStake``; ``Sanction`` to a list entry when its program or
 authority names a list of the ontology (the Entity List, the MEU List, OFAC's SDN List). Anything
 else is skipped with its reason. A line that is not a JSON object stops the import, naming the line.
+
+OpenSanctions' ``topics`` and ``datasets`` are kept: every topic as ``dct:subject`` of the party,
+every dataset as a dataset of the entity's source row. A party whose topics say a government list
+names it (``LISTED_TOPICS``) gets an entry on a list per dataset, ``opensanctions-<dataset>``
+(``eu_fsf``, ``gb_hmt_sanctions``): screening and ``entity`` show it as listed, but no licence
+verdict reads those lists (the restriction shapes name the lists exportgraph curates by IRI).
+The entry is ``eg:Unverified``; its date added is the best OpenSanctions gives (``_listed_on``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +30,7 @@ from rdflib.namespace import XSD
 from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import InputError
-from ..namespaces import DCTERMS, EG, RDF, RDFS
+from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
 from ..numeric import finite
 from .common import Triple, dataset_triples, row_source
 
@@ -31,30 +40,68 @@ ORGS = {"Company": EG.Company, "Organization": EG.Organization, "LegalEntity": E
 # a sanction's program or authority, lower case, that names one of the ontology's lists
 LISTS = (("entity list", "entity-list"), ("military end user", "meu-list"), ("military end-user", "meu-list"),
          ("specially designated nationals", "sdn"), ("sdn", "sdn"))
+# OpenSanctions' topics that say a government list names the entity itself: designated for
+# sanctions, export controlled (the BIS lists, among others), debarred (excluded by a government or
+# development bank). Not "sanction.linked", "sanction.control" or "export.control.linked": a link
+# to a listed party, which the 50% rule here derives from stakes; not "sanction.counter" (states'
+# lists of their critics), "invest.ban" (securities, not trade), "export.risk" (a risk, not a
+# listing), "role.pep" or the others. https://www.opensanctions.org/docs/topics/ and
+# followthemoney's types/topic.py (the vocabulary).
+LISTED_TOPICS = ("sanction", "export.control", "debarment")
 
 
 def _node(ftm_id: str) -> URIRef:
     return ids.party(f"ftm {ftm_id}")
 
 
-def _date(text: str, path: Path, line: int, prop: str) -> Literal | None:
+def _day(text: str, path: Path, line: int, prop: str) -> dt.date | None:
     """A full date; FtM's partial dates (a year, a month) are left out rather than made up."""
     if len(text.strip()) < 10:
         return None
-    return to_literal(parse_date(text.strip()[:10], source=str(path), line=line, column=prop))
+    try:
+        return parse_date(text.strip()[:10])
+    except InputError:
+        raise InputError(f"{text.strip()!r} is not a date (expected YYYY-MM-DD, a time after it or not)",
+                         source=str(path), line=line, column=prop) from None
+
+
+def _date(text: str, path: Path, line: int, prop: str) -> Literal | None:
+    day = _day(text, path, line, prop)
+    return None if day is None else to_literal(day)
+
+
+def short_name(dataset: str) -> str:
+    """The short name of the list of an OpenSanctions dataset: ``opensanctions-`` and the dataset's
+    name, lower case, every run of characters but letters, digits and ``_`` made one ``_``.
+
+    >>> short_name("eu_fsf"), short_name("GB HMT/sanctions")
+    ('opensanctions-eu_fsf', 'opensanctions-gb_hmt_sanctions')
+    """
+    return "opensanctions-" + re.sub(r"[^a-z0-9_]+", "_", dataset.lower()).strip("_")
 
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
     """(record, its triples) per line, or (record, the reason it is skipped). The file is read
-    twice, as a stream: first every line is checked and the addresses are kept (entities refer to
-    them by id, before or after), then the entities are mapped."""
+    twice, as a stream: first every line is checked and the addresses and the sanctions' datasets
+    and dates are kept (entities refer to them by id, before or after), then the entities are mapped."""
     yield {}, list(dataset_triples(DATASET, f"OpenSanctions FollowTheMoney entities: {path.name}",
                                    "https://www.opensanctions.org/docs/entities/",
                                    "Imported with `exportgraph import ftm`; each entity is one row keyed by its id."))
-    addresses = {record["id"]: (record["properties"].get("full") or [""])[0]
-                 for _, record in _entities(path) if record["schema"] == "Address"}
+    addresses: dict[str, str] = {}
+    sanctions: dict[str, dict[str, dt.date | None]] = {}  # entity id -> dataset -> its earliest start
     for line, record in _entities(path):
-        yield record, _triples(record, line, path, codes, addresses)
+        props = record["properties"]
+        if record["schema"] == "Address":
+            addresses[record["id"]] = (props.get("full") or [""])[0]
+        elif record["schema"] == "Sanction":
+            start = next((day for prop in ("startDate", "listingDate") for text in (props.get(prop) or [])[:1]
+                          if (day := _day(text, path, line, prop)) is not None), None)
+            for entity in props.get("entity") or []:
+                for name in record.get("datasets") or []:
+                    known = sanctions.setdefault(entity, {}).get(name)
+                    sanctions[entity][name] = min((d for d in (known, start) if d is not None), default=None)
+    for line, record in _entities(path):
+        yield record, _triples(record, line, path, codes, addresses, sanctions)
 
 
 def _entities(path: Path) -> Iterator[tuple[int, dict]]:
@@ -82,10 +129,17 @@ def _entities(path: Path) -> Iterator[tuple[int, dict]]:
             for key, values in record["properties"].items():  # every property is a list of strings
                 if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                     raise InputError(f"property {key!r} is not a list of strings", source=str(path), line=line)
+            datasets = record.get("datasets", [])
+            if not isinstance(datasets, list) or not all(isinstance(v, str) and v.strip() for v in datasets):
+                raise InputError("'datasets' is not a list of dataset names", source=str(path), line=line)
+            for key in ("first_seen", "last_seen"):
+                if not isinstance(record.get(key, ""), str):
+                    raise InputError(f"{key!r} is not a date and time in a string", source=str(path), line=line)
             yield line, record
 
 
-def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: dict[str, str]) -> list[Triple] | str:
+def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: dict[str, str],
+             sanctions: dict[str, dict[str, dt.date | None]]) -> list[Triple] | str:
     schema, props, out = record["schema"], record.get("properties") or {}, []
     src = row_source(DATASET, str(record["id"]), out)
     if schema == "Address":
@@ -111,6 +165,12 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
                 addr = ids.address(f"ftm {record['id']}", i)
                 out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
                         (addr, EG.addressText, Literal(addresses[ref])), (addr, DCTERMS.source, src)]
+        topics = list(dict.fromkeys(t.strip() for t in props.get("topics") or [] if t.strip()))
+        out += [(node, DCTERMS.subject, Literal(t)) for t in topics]
+        for name in record.get("datasets") or []:
+            out += [*_dataset(name), (src, EG.dataset, ids.dataset(f"opensanctions {name}"))]
+        if listed := [t for t in topics if t in LISTED_TOPICS]:
+            out += _entries(record, node, src, listed, sanctions.get(record["id"]) or {}, path, line)
         return out
     if schema == "Ownership":
         owners, assets = props.get("owner") or [], props.get("asset") or []
@@ -152,3 +212,56 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
                     out.append((entry, pred, value))
         return out
     return f"schema {schema} is not imported"
+
+
+def _dataset(name: str) -> list[Triple]:
+    return list(dataset_triples(f"opensanctions {name}", f"OpenSanctions dataset {name}",
+                                f"https://www.opensanctions.org/datasets/{name}/",
+                                "A dataset of OpenSanctions, named in the `datasets` of the FtM entities imported."))
+
+
+def _entries(record: dict, party: URIRef, src: URIRef, listed: list[str], by_dataset: dict[str, dt.date | None],
+             path: Path, line: int) -> list[Triple]:
+    """An entry on the list of each dataset that names a listed party: those of the sanctions that
+    name it, else the entity's own (a merged entity's topics may come from another of them)."""
+    names = list(by_dataset) or record.get("datasets") or []
+    if not names:
+        raise InputError(f"the topics {', '.join(listed)} say a list names the entity, but no 'datasets' "
+                         "say which", source=str(path), line=line)
+    out: list[Triple] = []
+    for name in names:
+        day, which = _listed_on(record, by_dataset.get(name), path, line)
+        short = short_name(name)
+        if short == "opensanctions-":
+            raise InputError(f"dataset {name!r} has no letter or digit to name its list", source=str(path), line=line)
+        lst, entry = ids.restriction_list(short), ids.listing(short, f"ftm {record['id']}")
+        out += [(lst, RDF.type, EG.RestrictionList), (lst, EG.shortName, Literal(short)),
+                (lst, RDFS.label, Literal(f"OpenSanctions {name}")),
+                (lst, SCHEMA.url, Literal(f"https://www.opensanctions.org/datasets/{name}/")),
+                (lst, DCTERMS.source, ids.dataset(f"opensanctions {name}")),
+                (lst, EG.note, Literal("OpenSanctions' copy of a list: screening and entities show it, no licence "
+                                       "verdict reads it.")), *_dataset(name)]
+        out += [(entry, RDF.type, EG.ListEntry), (entry, EG.party, party), (entry, EG.onList, lst),
+                (entry, EG.dateAdded, to_literal(day)), (entry, EG.citation, src), (entry, DCTERMS.source, src),
+                (entry, EG.confidence, EG.Unverified),
+                (entry, EG.note, Literal(f"Listed by OpenSanctions' topics {', '.join(listed)}; the date added is "
+                                         f"{which}, not the day the listing took effect."))]
+        out += [(entry, DCTERMS.subject, Literal(t)) for t in listed]
+    return out
+
+
+def _listed_on(record: dict, sanction_start: dt.date | None, path: Path, line: int) -> tuple[dt.date, str]:
+    """The day an entry is dated, and what that day is. In order: the earliest ``startDate`` (else
+    ``listingDate``) of the dataset's ``Sanction`` entities naming the party, as OpenSanctions read
+    them from the list; the entity's ``createdAt``, the date the source gives the record (the
+    designation, for older exports of EU lists); its ``first_seen``, the day OpenSanctions first saw
+    it in any dataset, which may be years after the listing. None is the legal effective date."""
+    if sanction_start is not None:
+        return sanction_start, "the start of the sanction OpenSanctions read from the list"
+    for text in (record["properties"].get("createdAt") or [])[:1]:
+        if (day := _day(text, path, line, "createdAt")) is not None:
+            return day, "the record's createdAt in OpenSanctions"
+    if (day := _day(record.get("first_seen", ""), path, line, "first_seen")) is not None:
+        return day, "the day OpenSanctions first saw the entity (first_seen)"
+    raise InputError("the entity is listed but undated: give its first_seen, its createdAt or a Sanction "
+                     "entity with a startDate", source=str(path), line=line)

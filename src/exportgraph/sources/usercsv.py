@@ -1,4 +1,6 @@
-"""User data as CSV, recognised by its header row: parties, ownership stakes, list entries, supply relations.
+"""User data as CSV, recognised by its header row: parties, ownership stakes, list entries, supply
+relations, and judgements that two party records are (or are not) one organisation (the review file
+of ``exportgraph dedupe``, recognised by its ``left``, ``right``, ``decision`` and ``source`` columns).
 
 A file either loads whole or not at all: every row is read and checked first, and the first bad
 row raises an ``InputError`` naming the file, the line and the column.
@@ -34,9 +36,15 @@ KINDS = {"": EG.Party, "company": EG.Company, "organisation": EG.Organization,
 _FR = re.compile(r"^\s*(\d+)\s*FR\s*(\d+)\s*$")
 
 
+JUDGEMENT_COLUMNS = {"left", "right", "decision", "source"}  # in any order, among any others (the review file's)
+DECISIONS = {"accept": EG.SameOrganisation, "reject": EG.DifferentOrganisations}
+
+
 def kind_of(path: Path) -> str:
     """Which user CSV this is, from its header; an ``InputError`` if it is none of them."""
     cols = iter_csv_rows(path)[0]  # the header only: the rest of the file is not read
+    if JUDGEMENT_COLUMNS <= set(cols):
+        return "judgements"
     for kind, expected in HEADERS.items():
         extra = cols[len(expected):]
         if cols[:len(expected)] == expected and len(set(extra)) == len(extra) <= len(
@@ -44,7 +52,8 @@ def kind_of(path: Path) -> str:
             return kind
     raise InputError("unrecognised CSV header " + ",".join(cols) + "; expected one of: "
                      + " | ".join(",".join(h + [f"[{o}]" for o in OPTIONAL.get(k, ())])
-                                  for k, h in HEADERS.items()), source=str(path), line=1)
+                                  for k, h in HEADERS.items())
+                     + " | judgements: left,right,decision,source[,note] (any order)", source=str(path), line=1)
 
 
 class Reader:
@@ -54,8 +63,9 @@ class Reader:
     """
 
     def __init__(self, resolve: Callable[[str], str | None], country_codes: set[str],
-                 list_names: set[str]) -> None:
+                 list_names: set[str], is_record: Callable[[str], bool] | None = None) -> None:
         self.resolve = resolve
+        self.is_record = is_record or (lambda iri: False)
         self.country_codes = country_codes
         self.list_names = list_names
         self.party_ids: dict[str, URIRef] = {}
@@ -198,6 +208,41 @@ class Reader:
             out.append((node, EG.suppliedItemText, Literal(row["item"])))
         self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
         self._note_source(src, row["source"], out)
+
+    def _judgements(self, path, line, row, src, out, new_ids) -> None:
+        """One reviewed pair: ``accept`` (one organisation), ``reject`` (two), ``skip`` or empty
+        (no judgement). A judgement is a cited fact: it needs a ``source``."""
+        decision = row["decision"].strip().lower()
+        if decision in ("", "skip"):
+            return
+        if decision not in DECISIONS:
+            raise InputError(f"decision {row['decision']!r}: expected accept, reject or skip (or empty)",
+                             source=str(path), line=line, column="decision")
+        left, right = (self._record(row[c], path, line, c, new_ids) for c in ("left", "right"))
+        if left == right:
+            raise InputError("left and right are the same record", source=str(path), line=line, column="right")
+        if not row["source"]:
+            raise InputError("a judgement needs a source: the document or person that says so",
+                             source=str(path), line=line, column="source")
+        node = ids.user_row(path.name, line, "judgement")
+        out += [(node, RDF.type, DECISIONS[decision]), (node, EG.record, left), (node, EG.record, right),
+                (node, DCTERMS.source, src)]
+        for item in row["source"].split():  # a source of the graph (its IRI) is cited as it is
+            if item.startswith(str(ids.ID) + "source/"):
+                out.append((node, DCTERMS.source, URIRef(item)))
+        self._note_source(src, row["source"], out)
+        if row.get("note"):
+            out.append((node, EG.note, Literal(row["note"])))
+
+    def _record(self, ref: str, path: Path, line: int, column: str, new_ids: dict[str, URIRef]) -> URIRef:
+        """A party record by its IRI (as ``dedupe`` writes it; a record merged into a cluster
+        included), or by id or name like any other party reference."""
+        if ref.startswith(("http://", "https://")):
+            if not self.is_record(ref):
+                raise InputError(f"no party record <{ref}> in the graph", source=str(path), line=line,
+                                 column=column)
+            return URIRef(ref)
+        return self._party(ref, path, line, column, new_ids)
 
     @staticmethod
     def _note_source(src, text: str, out: list[Triple]) -> None:
