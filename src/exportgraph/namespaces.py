@@ -224,6 +224,7 @@ class EG(DefinedNamespace):
     recordName: URIRef
     recordsRead: URIRef
     releaseDate: URIRef
+    reportedAsOf: URIRef
     requiresDatacenter: URIRef
     rescindedOn: URIRef
     reviewPolicy: URIRef

@@ -29,7 +29,9 @@ HEADERS = {
     "supply": ["supplier", "customer", "item", "valid_from", "valid_to", "source"],
 }
 # Columns a file may add after the required ones, in any order.
-OPTIONAL = {"parties": ["address", "founded", "headquarters", "incorporated_in"]}
+OPTIONAL = {"parties": ["address", "founded", "headquarters", "incorporated_in"],
+            "ownership": ["reported_as_of", "kind"]}
+STAKE_KINDS = {"": EG.Equity, "equity": EG.Equity, "voting": EG.Voting}
 KINDS = {"": EG.Party, "company": EG.Company, "organisation": EG.Organization,
          "organization": EG.Organization, "research-institute": EG.ResearchInstitute,
          "university": EG.University, "government-body": EG.GovernmentBody, "person": EG.Person}
@@ -155,8 +157,12 @@ class Reader:
         owner = self._party(row["owner"], path, line, "owner", new_ids)
         owned = self._party(row["owned"], path, line, "owned", new_ids)
         node = ids.user_row(path.name, line, "stake")
+        kind = (row.get("kind") or "").strip().lower()
+        if kind not in STAKE_KINDS:
+            raise InputError(f"unknown stake kind {row['kind']!r}; expected equity or voting (empty: equity)",
+                             source=str(path), line=line, column="kind")
         out += [(node, RDF.type, EG.OwnershipStake), (node, EG.owner, owner), (node, EG.owned, owned),
-                (node, EG.stakeKind, EG.Equity), (node, DCTERMS.source, src)]
+                (node, EG.stakeKind, STAKE_KINDS[kind]), (node, DCTERMS.source, src)]
         values = {}
         for col, prop in (("percent", EG.percent), ("percent_min", EG.percentMin),
                           ("percent_max", EG.percentMax)):
@@ -173,6 +179,13 @@ class Reader:
             raise InputError("percent_min is greater than percent_max", source=str(path), line=line,
                              column="percent_min")
         self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
+        if row.get("reported_as_of"):
+            day = parse_date(row["reported_as_of"], source=str(path), line=line, column="reported_as_of")
+            for col, outside in (("valid_from", lambda d: day < d), ("valid_to", lambda d: day > d)):
+                if row[col] and outside(parse_date(row[col], source=str(path), line=line, column=col)):
+                    raise InputError(f"reported_as_of is outside the stake's period ({col} {row[col]})",
+                                     source=str(path), line=line, column="reported_as_of")
+            out.append((node, EG.reportedAsOf, to_literal(day)))
         self._note_source(src, row["source"], out)
 
     def _listings(self, path, line, row, src, out, new_ids) -> None:
