@@ -98,9 +98,12 @@ def world(n: int, seed: int) -> tuple[list[str], list[tuple[int, int, str]]]:
         lines.append(f"<{p}> <{EG}country> <https://w3id.org/exportgraph/id/country/{rnd.choice(DESTINATIONS)}> .")
         if i in listed:
             e = f"<https://w3id.org/exportgraph/id/bench/entry/{i}>"
-            lines += [f"{e} <{RDF_TYPE}> <{EG}ListEntry> .", f"{e} <{EG}party> <{p}> .",
-                      f"{e} <{EG}onList> <https://w3id.org/exportgraph/id/list/entity-list> .",
-                      f'{e} <{EG}dateAdded> "2024-01-01T00:00:00"^^<{XSD}dateTime> .']
+            lines += [
+                f"{e} <{RDF_TYPE}> <{EG}ListEntry> .",
+                f"{e} <{EG}party> <{p}> .",
+                f"{e} <{EG}onList> <https://w3id.org/exportgraph/id/list/entity-list> .",
+                f'{e} <{EG}dateAdded> "2024-01-01T00:00:00"^^<{XSD}dateTime> .',
+            ]
         if i and rnd.random() < 0.95:
             owner = pick_owner(rnd, i, depth)
             stake(owner, i)
@@ -115,8 +118,7 @@ def world(n: int, seed: int) -> tuple[list[str], list[tuple[int, int, str]]]:
 
 def load_world(graph: ExportGraph, lines: list[str]) -> None:
     for k in range(0, len(lines), 1_000_000):
-        graph.store._store.bulk_load(("\n".join(lines[k:k + 1_000_000]) + "\n").encode(),
-                                     ox.RdfFormat.N_TRIPLES)
+        graph.store._store.bulk_load(("\n".join(lines[k : k + 1_000_000]) + "\n").encode(), ox.RdfFormat.N_TRIPLES)
     graph.derive()
 
 
@@ -127,10 +129,21 @@ def write_orders(path: Path, n_orders: int, n_orgs: int, seed: int) -> None:
         w.writerow(check.COLUMNS)
         for k in range(n_orders):
             legs = ";".join(f"o{rnd.randrange(n_orgs)}@{rnd.choice(HUBS)}" for _ in range(rnd.choice([0, 0, 1, 2])))
-            w.writerow([f"b{k}", rnd.choice(DATES), rnd.choice(ITEMS), rnd.choice([1, 8, 100, 2000]), "",
-                        f"o{rnd.randrange(n_orgs)}", f"o{rnd.randrange(n_orgs)}",
-                        rnd.choice(["", f"o{rnd.randrange(n_orgs)}"]), legs, rnd.choice(DESTINATIONS),
-                        rnd.choice(END_USES)])
+            w.writerow(
+                [
+                    f"b{k}",
+                    rnd.choice(DATES),
+                    rnd.choice(ITEMS),
+                    rnd.choice([1, 8, 100, 2000]),
+                    "",
+                    f"o{rnd.randrange(n_orgs)}",
+                    f"o{rnd.randrange(n_orgs)}",
+                    rnd.choice(["", f"o{rnd.randrange(n_orgs)}"]),
+                    legs,
+                    rnd.choice(DESTINATIONS),
+                    rnd.choice(END_USES),
+                ]
+            )
 
 
 SIMPLE_SEED = """INSERT { ?p <urn:bench:blocked> true } WHERE {
@@ -188,11 +201,13 @@ def bundled_orders(path: Path, n_orders: int, seed: int, customers: int) -> None
     """Orders on the bundled graph: parties by name (buyers and end users any of them, consignees
     ``customers`` recurring ones), its chips, destinations, dates, end uses, legs through hubs."""
     graph = ExportGraph.open()
-    counts = graph.store.select("SELECT ?n (COUNT(DISTINCT ?p) AS ?c) WHERE { "
-                                "?p a/rdfs:subClassOf* eg:Party ; eg:name ?n } GROUP BY ?n")
+    counts = graph.store.select(
+        "SELECT ?n (COUNT(DISTINCT ?p) AS ?c) WHERE { ?p a/rdfs:subClassOf* eg:Party ; eg:name ?n } GROUP BY ?n"
+    )
     names = sorted(str(r["n"]) for r in counts if int(r["c"]) == 1 and not set(str(r["n"])) & set(";@"))
-    chips = sorted(str(r["n"]) for r in graph.store.select(
-        "SELECT ?n WHERE { ?i a/rdfs:subClassOf* eg:Item ; eg:name ?n }")) + ["EAR99", "3A090.a"]
+    chips = sorted(
+        str(r["n"]) for r in graph.store.select("SELECT ?n WHERE { ?i a/rdfs:subClassOf* eg:Item ; eg:name ?n }")
+    ) + ["EAR99", "3A090.a"]
     rnd = random.Random(seed)
     regulars = rnd.sample(names, customers)
     dates = ["2023-06-01", "2024-06-01", "2025-03-01", "2025-06-01", "2025-10-15", "2026-01-15", "2026-03-01"]
@@ -201,9 +216,21 @@ def bundled_orders(path: Path, n_orders: int, seed: int, customers: int) -> None
         w.writerow(check.COLUMNS)
         for k in range(n_orders):
             legs = ";".join(f"{rnd.choice(names)}@{rnd.choice(HUBS)}" for _ in range(rnd.choice([0, 0, 0, 1, 2])))
-            w.writerow([f"g{k}", rnd.choice(dates), rnd.choice(chips), rnd.choice([1, 8, 64, 2000]), "",
-                        rnd.choice(["", rnd.choice(names)]), rnd.choice(regulars), rnd.choice(["", rnd.choice(names)]),
-                        legs, rnd.choice(DESTINATIONS + ["TW", "RU", "MO"]), rnd.choice(END_USES)])
+            w.writerow(
+                [
+                    f"g{k}",
+                    rnd.choice(dates),
+                    rnd.choice(chips),
+                    rnd.choice([1, 8, 64, 2000]),
+                    "",
+                    rnd.choice(["", rnd.choice(names)]),
+                    rnd.choice(regulars),
+                    rnd.choice(["", rnd.choice(names)]),
+                    legs,
+                    rnd.choice(DESTINATIONS + ["TW", "RU", "MO"]),
+                    rnd.choice(END_USES),
+                ]
+            )
 
 
 def measure(orders: Path, engine: str, scenario: str | None) -> dict:
@@ -230,10 +257,15 @@ def growth(sizes: list[int], engine: str, scenario: str | None, customers: int, 
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
             got[n] = json.loads(out.strip().splitlines()[-1])
             r = got[n]
-            print(f"  {n:>7,} orders: peak RSS {r['peak_mb']:,.0f} MB ({r['peak_mb'] - r['open_mb']:,.0f} MB over the "
-                  f"open graph), {r['seconds']:.1f} s", file=sys.stderr, flush=True)
-    print(f"check growth, engine {engine}{', scenario ' + scenario if scenario else ''}, "
-          f"{customers} recurring consignees")
+            print(
+                f"  {n:>7,} orders: peak RSS {r['peak_mb']:,.0f} MB ({r['peak_mb'] - r['open_mb']:,.0f} MB over the "
+                f"open graph), {r['seconds']:.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(
+        f"check growth, engine {engine}{', scenario ' + scenario if scenario else ''}, {customers} recurring consignees"
+    )
     print(f"{'orders':>8}  {'peak RSS MB':>11}  {'over open MB':>12}  {'seconds':>8}")
     for n, r in got.items():
         print(f"{n:>8,}  {r['peak_mb']:>11,.0f}  {r['peak_mb'] - r['open_mb']:>12,.0f}  {r['seconds']:>8.1f}")
@@ -242,8 +274,10 @@ def growth(sizes: list[int], engine: str, scenario: str | None, customers: int, 
             a, b = got[n], got[4 * n]
             over_a, over_b = a["peak_mb"] - a["open_mb"], b["peak_mb"] - b["open_mb"]
             over = f"x{over_b / over_a:.2f}" if over_a >= 10 else f"{over_a:.0f} MB to {over_b:.0f} MB"
-            print(f"{4 * n:,} / {n:,} orders: peak RSS x{b['peak_mb'] / a['peak_mb']:.2f}, over the open graph "
-                  f"{over}, time x{b['seconds'] / a['seconds']:.2f} (linear: at most 4)")
+            print(
+                f"{4 * n:,} / {n:,} orders: peak RSS x{b['peak_mb'] / a['peak_mb']:.2f}, over the open graph "
+                f"{over}, time x{b['seconds'] / a['seconds']:.2f} (linear: at most 4)"
+            )
 
 
 def main() -> None:
@@ -274,8 +308,10 @@ def main() -> None:
 
     t = time.perf_counter()
     lines, stakes = world(args.orgs, args.seed)
-    step(f"generate {args.orgs:,} orgs", f"{time.perf_counter() - t:.1f} s, {len(lines):,} triples, "
-         f"{len(stakes):,} stakes")
+    step(
+        f"generate {args.orgs:,} orgs",
+        f"{time.perf_counter() - t:.1f} s, {len(lines):,} triples, {len(stakes):,} stakes",
+    )
     graph = ExportGraph.open()
     t = time.perf_counter()
     load_world(graph, lines)
@@ -285,10 +321,16 @@ def main() -> None:
         t = time.perf_counter()
         graph.coverage.ensure([day])
         took = time.perf_counter() - t
-        counts = {str(r["s"]).rsplit("#", 1)[-1]: int(r["n"]) for r in graph.store.select(
-            "SELECT ?s (COUNT(*) AS ?n) WHERE { ?c eg:coverageStatus ?s ; eg:validFrom ?f } GROUP BY ?s")}
-        step(f"50% covered set, store to result, as of {day} (target <= 1 s)",
-             f"{took:.2f} s ({counts}, {graph.coverage.rounds})")
+        counts = {
+            str(r["s"]).rsplit("#", 1)[-1]: int(r["n"])
+            for r in graph.store.select(
+                "SELECT ?s (COUNT(*) AS ?n) WHERE { ?c eg:coverageStatus ?s ; eg:validFrom ?f } GROUP BY ?s"
+            )
+        }
+        step(
+            f"50% covered set, store to result, as of {day} (target <= 1 s)",
+            f"{took:.2f} s ({counts}, {graph.coverage.rounds})",
+        )
     with tempfile.TemporaryDirectory() as tmp:
         orders = Path(tmp) / "orders.csv"
         write_orders(orders, args.orders, args.orgs, args.seed)
@@ -298,8 +340,10 @@ def main() -> None:
         tally: dict[str, int] = {}
         for v in result:
             tally[v.verdict] = tally.get(v.verdict, 0) + 1
-        step(f"check {args.orders:,} orders with explanations, store engine (target <= 20 s)",
-             f"{took:.1f} s {tally}, RSS {rss_mb():,.0f} MB")
+        step(
+            f"check {args.orders:,} orders with explanations, store engine (target <= 20 s)",
+            f"{took:.1f} s {tally}, RSS {rss_mb():,.0f} MB",
+        )
         for engine, size in (("turbo", args.turbo_sample), ("pyshacl", args.pyshacl_sample)):
             if not size:
                 continue
@@ -312,8 +356,10 @@ def main() -> None:
             base = [v.to_dict() for v in graph.check(sample)]
             t = time.perf_counter()
             other = [v.to_dict() for v in graph.check(sample, engine=engine)]
-            step(f"{engine} on {size:,} of the orders (verdicts identical: {other == base})",
-                 f"{time.perf_counter() - t:.1f} s")
+            step(
+                f"{engine} on {size:,} of the orders (verdicts identical: {other == base})",
+                f"{time.perf_counter() - t:.1f} s",
+            )
     if args.rdflib_orgs:
         for label, value in rdflib_vs_oxigraph(args.rdflib_orgs, args.seed):
             step(label, value)

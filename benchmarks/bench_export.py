@@ -42,13 +42,18 @@ def main() -> None:
                 graph.export(fmt, out)
                 inner.append(time.perf_counter() - t)
                 t = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "exportgraph", "export", "--format", fmt, "-o", str(out)],
-                               check=True, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, "-m", "exportgraph", "export", "--format", fmt, "-o", str(out)],
+                    check=True,
+                    stderr=subprocess.DEVNULL,
+                )
                 outer.append(time.perf_counter() - t)
             size = sum(p.stat().st_size for p in out.iterdir()) if out.is_dir() else out.stat().st_size
             ok = "met" if statistics.median(inner) <= 5 else "MISSED"
-            print(f"{fmt:10}  {statistics.median(inner):17.2f}  {statistics.median(outer):12.2f}  "
-                  f"{size / 1e6:8.1f} MB  {ok} (CLI {'met' if statistics.median(outer) <= 5 else 'missed'})")
+            print(
+                f"{fmt:10}  {statistics.median(inner):17.2f}  {statistics.median(outer):12.2f}  "
+                f"{size / 1e6:8.1f} MB  {ok} (CLI {'met' if statistics.median(outer) <= 5 else 'missed'})"
+            )
             if out.is_dir():
                 shutil.rmtree(out)
 

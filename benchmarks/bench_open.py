@@ -15,10 +15,10 @@ import time
 
 STEPS = {
     "ExportGraph.open()": "from exportgraph import ExportGraph; ExportGraph.open()",
-    "open + entity('Inspur Group Co., Ltd.')":
-        "from exportgraph import ExportGraph; ExportGraph.open().entity('Inspur Group Co., Ltd.')",
-    "open + validate() (pyshacl-turbo)":
-        "from exportgraph import ExportGraph; ExportGraph.open().validate()",
+    "open + entity('Inspur Group Co., Ltd.')": (
+        "from exportgraph import ExportGraph; ExportGraph.open().entity('Inspur Group Co., Ltd.')"
+    ),
+    "open + validate() (pyshacl-turbo)": "from exportgraph import ExportGraph; ExportGraph.open().validate()",
 }
 
 
@@ -36,8 +36,10 @@ def main() -> None:
     for label, code in STEPS.items():
         times = [timed(code) for _ in range(args.runs)]
         print(f"{label:55}  {statistics.median(times):8.2f}  {min(times):5.2f}")
-    code = "import io, contextlib; from exportgraph.cli import main\n" \
-           "with contextlib.redirect_stdout(io.StringIO()): main(['entity', 'Inspur Taiwan'])"
+    code = (
+        "import io, contextlib; from exportgraph.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['entity', 'Inspur Taiwan'])"
+    )
     times = [timed(code) for _ in range(args.runs)]
     label = "cold exportgraph entity 'Inspur Taiwan'"
     print(f"{label:55}  {statistics.median(times):8.2f}  {min(times):5.2f}")

@@ -37,8 +37,9 @@ DAY = dt.date(2025, 10, 15)
 def timed_cli(*args: str) -> tuple[float, float, str]:
     """Wall seconds and peak RSS (MB) of one `exportgraph` process, and the seconds of each phase
     it reported (``exportgraph: reading ... (12.3 s)``)."""
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "exportgraph", *args],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["/usr/bin/time", "-f", "%e %M", sys.executable, "-m", "exportgraph", *args], capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"exportgraph {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     lines = done.stderr.strip().splitlines()

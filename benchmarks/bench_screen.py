@@ -49,19 +49,79 @@ from pypinyin import lazy_pinyin  # noqa: E402
 from exportgraph import ExportGraph, settings  # noqa: E402
 from exportgraph.screen import DEFAULT_THRESHOLD  # noqa: E402
 
-LEGAL = [("Co., Ltd.", "Company Limited"), ("Co., Ltd.", "CO LTD"), ("Corporation", "Corp."),
-         ("Limited", "Ltd"), ("Company", "Co."), ("LLC", "Limited Liability Company"), ("Inc.", "Incorporated")]
+LEGAL = [
+    ("Co., Ltd.", "Company Limited"),
+    ("Co., Ltd.", "CO LTD"),
+    ("Corporation", "Corp."),
+    ("Limited", "Ltd"),
+    ("Company", "Co."),
+    ("LLC", "Limited Liability Company"),
+    ("Inc.", "Incorporated"),
+]
 
 
 # What a short Chinese name leaves out: legal forms and group words, places (leading or in brackets),
 # trade words at the end. Short on purpose: a brand is what is left, and it must keep two characters.
 ZH_FORMS = ["股份有限公司", "有限责任公司", "有限公司", "股份公司", "公司", "集团", "控股"]
-ZH_PLACES = ["北京", "上海", "天津", "重庆", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安",
-             "长沙", "合肥", "济南", "青岛", "厦门", "珠海", "无锡", "大连", "沈阳", "哈尔滨", "郑州", "昆山",
-             "香港", "广东", "江苏", "浙江", "山东", "湖北", "湖南", "四川", "陕西", "河北", "河南", "安徽",
-             "福建", "辽宁", "吉林", "黑龙江"]
-ZH_TRADES = ["信息技术", "信息产业", "集成电路", "人工智能", "计算机", "研究院", "研究所", "科技", "技术", "信息",
-             "产业", "电子", "制造", "软件", "智能"]
+ZH_PLACES = [
+    "北京",
+    "上海",
+    "天津",
+    "重庆",
+    "深圳",
+    "广州",
+    "杭州",
+    "南京",
+    "苏州",
+    "成都",
+    "武汉",
+    "西安",
+    "长沙",
+    "合肥",
+    "济南",
+    "青岛",
+    "厦门",
+    "珠海",
+    "无锡",
+    "大连",
+    "沈阳",
+    "哈尔滨",
+    "郑州",
+    "昆山",
+    "香港",
+    "广东",
+    "江苏",
+    "浙江",
+    "山东",
+    "湖北",
+    "湖南",
+    "四川",
+    "陕西",
+    "河北",
+    "河南",
+    "安徽",
+    "福建",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+]
+ZH_TRADES = [
+    "信息技术",
+    "信息产业",
+    "集成电路",
+    "人工智能",
+    "计算机",
+    "研究院",
+    "研究所",
+    "科技",
+    "技术",
+    "信息",
+    "产业",
+    "电子",
+    "制造",
+    "软件",
+    "智能",
+]
 _ZH = re.compile(r"[\u4e00-\u9fff]")
 _ZH_BRACKET = re.compile(r"[（(][^)）]*[)）]")
 
@@ -73,9 +133,9 @@ def zh_brand(name: str) -> str:
     while text != before:
         before = text
         end = next((a for a in ends if text.endswith(a) and len(text) - len(a) >= 2), "")
-        text = text[:len(text) - len(end)]
+        text = text[: len(text) - len(end)]
         start = next((a for a in starts if text.startswith(a) and len(text) - len(a) >= 2), "")
-        text = text[len(start):]
+        text = text[len(start) :]
     return text
 
 
@@ -101,8 +161,7 @@ def chinese_variants(name: str, rnd: random.Random) -> list[tuple[str, str]]:
     and the whole name in pinyin."""
     brand = zh_brand(name)
     branded = brand != name and 2 <= len(brand) <= 4 and not any(a in brand for a in ZH_FORMS + ZH_PLACES)
-    out = [(brand, "zh brand"), (pinyin(brand, rnd, words=rnd.random() < 0.7), "zh brand pinyin")] \
-        if branded else []
+    out = [(brand, "zh brand"), (pinyin(brand, rnd, words=rnd.random() < 0.7), "zh brand pinyin")] if branded else []
     out.append((pinyin(name, rnd, words=rnd.random() < 0.7), "zh full pinyin"))
     return out
 
@@ -133,7 +192,7 @@ def perturb(name: str, rnd: random.Random) -> tuple[str, str]:
     if len(w) < 7:
         return name.lower(), "lower"
     i = rnd.randrange(1, len(w) - 2)
-    words[longest] = w[:i] + w[i + 1:] if kind == "typo" else w[:i] + w[i + 1] + w[i] + w[i + 2:]
+    words[longest] = w[:i] + w[i + 1 :] if kind == "typo" else w[:i] + w[i + 1] + w[i] + w[i + 2 :]
     return " ".join(words), kind
 
 
@@ -142,7 +201,8 @@ def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str
     rnd = random.Random(seed)
     rows = graph.store.select(
         "SELECT DISTINCT ?p ?n ?code WHERE { ?e eg:party ?p . { ?p eg:name ?n } UNION { ?p eg:alias ?n } "
-        "OPTIONAL { ?p eg:country/eg:alpha2 ?code } } ORDER BY ?p ?n")
+        "OPTIONAL { ?p eg:country/eg:alpha2 ?code } } ORDER BY ?p ?n"
+    )
     names = [(str(r["p"]), str(r["n"]), r["code"] and str(r["code"])) for r in rows if len(str(r["n"])) >= 6]
     every = graph.store.select("SELECT DISTINCT ?n WHERE { ?p eg:name|eg:alias|eg:nativeName ?n }")
     known = {_plain(str(r["n"])) for r in every}  # a negative is no name in the graph, written alike
@@ -179,8 +239,7 @@ def labelled(graph: ExportGraph, n: int, seed: int) -> tuple[list[tuple[str, str
             labels.append(None)
             kinds.append("negative cn company")
     zh_rnd = random.Random(seed + 1)  # its own draws: the sample above stays the same
-    native = graph.store.select(
-        "SELECT DISTINCT ?p ?n WHERE { ?e eg:party ?p . ?p eg:nativeName ?n } ORDER BY ?p ?n")
+    native = graph.store.select("SELECT DISTINCT ?p ?n WHERE { ?e eg:party ?p . ?p eg:nativeName ?n } ORDER BY ?p ?n")
     for r in native:
         if _ZH.search(str(r["n"])):
             for variant, kind in chinese_variants(str(r["n"]), zh_rnd):
@@ -233,13 +292,27 @@ def main(argv: list[str] | None = None) -> None:
     inputs, labels, kinds = labelled(graph, args.names, args.seed)
     names, countries = [n for n, _ in inputs], [c for _, c in inputs]
     counts = {k: kinds.count(k) for k in sorted(set(kinds))}
-    print(f"{len(inputs)} inputs ({', '.join(f'{k} {v}' for k, v in counts.items())}); "
-          f"{len(index)} distinct normalised names of {len({e.party for es in index.entries for e in es})} parties",
-          file=sys.stderr)
+    print(
+        f"{len(inputs)} inputs ({', '.join(f'{k} {v}' for k, v in counts.items())}); "
+        f"{len(index)} distinct normalised names of {len({e.party for es in index.entries for e in es})} parties",
+        file=sys.stderr,
+    )
 
     by_kind: dict[str, list[list[str]]] = {}  # matcher and threshold -> the parties each input matched
-    table = [("matcher", "threshold", "index s", "match s", "names/s", "recall", "false: US orgs",
-              "false: CN companies", "false: zh names", "peak RSS MB")]
+    table = [
+        (
+            "matcher",
+            "threshold",
+            "index s",
+            "match s",
+            "names/s",
+            "recall",
+            "false: US orgs",
+            "false: CN companies",
+            "false: zh names",
+            "peak RSS MB",
+        )
+    ]
     for threshold in sorted({DEFAULT_THRESHOLD, 85, 88, 92}):
         graph._screen_index = None  # cold: a fresh index each time, so no word is already looked up
         t = time.perf_counter()
@@ -252,14 +325,34 @@ def main(argv: list[str] | None = None) -> None:
         recall, *false = score(found, labels, kinds)
         by_kind[f"exportgraph {threshold}" + (" (default)" if threshold == DEFAULT_THRESHOLD else "")] = found
         label = "exportgraph" + (" (default)" if threshold == DEFAULT_THRESHOLD else "")
-        table.append((label, threshold, f"{t_index:.2f}", f"{dt:.2f}", f"{len(names) / dt:,.0f}",
-                      f"{recall:.3f}", *(f"{f:.3f}" for f in false), f"{rss_mb():.0f}"))
+        table.append(
+            (
+                label,
+                threshold,
+                f"{t_index:.2f}",
+                f"{dt:.2f}",
+                f"{len(names) / dt:,.0f}",
+                f"{recall:.3f}",
+                *(f"{f:.3f}" for f in false),
+                f"{rss_mb():.0f}",
+            )
+        )
     t = time.perf_counter()
     full = graph.screen([{"name": n, "country": c} for n, c in inputs])
     dt = time.perf_counter() - t
     recall, *false = score([[m.party for m in s.matches] for s in full], labels, kinds)
-    table.append(("exportgraph screen() incl. lists + 50% rule", DEFAULT_THRESHOLD, "", f"{dt:.2f}",
-                  f"{len(names) / dt:,.0f}", f"{recall:.3f}", *(f"{f:.3f}" for f in false), f"{rss_mb():.0f}"))
+    table.append(
+        (
+            "exportgraph screen() incl. lists + 50% rule",
+            DEFAULT_THRESHOLD,
+            "",
+            f"{dt:.2f}",
+            f"{len(names) / dt:,.0f}",
+            f"{recall:.3f}",
+            *(f"{f:.3f}" for f in false),
+            f"{rss_mb():.0f}",
+        )
+    )
 
     if not args.no_nomenklatura:
         from nomenklatura_matcher import match
@@ -278,13 +371,24 @@ def main(argv: list[str] | None = None) -> None:
         recall, *false = score(found, labels, kinds)
         by_kind[f"nomenklatura {args.algorithm} 0.7"] = found
         total = timings["index_s"] + timings["match_s"]
-        table.append((f"nomenklatura {args.algorithm}", 0.7, f"{timings['index_s']:.2f}", f"{timings['match_s']:.2f}",
-                      f"{len(names) / total:,.0f}", f"{recall:.3f}", *(f"{f:.3f}" for f in false),
-                      f"{rss_mb():.0f}"))
+        table.append(
+            (
+                f"nomenklatura {args.algorithm}",
+                0.7,
+                f"{timings['index_s']:.2f}",
+                f"{timings['match_s']:.2f}",
+                f"{len(names) / total:,.0f}",
+                f"{recall:.3f}",
+                *(f"{f:.3f}" for f in false),
+                f"{rss_mb():.0f}",
+            )
+        )
 
     npos = sum(lab is not None for lab in labels)
-    print(f"positives {npos}, negatives {len(labels) - npos}; false = share of negatives with any match: "
-          "US organisations on China's lists, Chinese companies on the UFLPA list, Chinese names of the former")
+    print(
+        f"positives {npos}, negatives {len(labels) - npos}; false = share of negatives with any match: "
+        "US organisations on China's lists, Chinese companies on the UFLPA list, Chinese names of the former"
+    )
     _print(table)
     print()
     rows = [("recall by variant", "inputs", *by_kind)]

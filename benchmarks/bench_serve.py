@@ -39,12 +39,24 @@ from exportgraph.queries import catalogue  # noqa: E402
 from exportgraph.server import free_port, oxigraph_binary  # noqa: E402
 from exportgraph.store.embedded import with_values  # noqa: E402
 
-HOSTILE = ["SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-           "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:p>|!<urn:q>)* ?b }"]
+HOSTILE = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:p>|!<urn:q>)* ?b }",
+]
 # The named queries that take under 2 ms on the embedded store (measured with their example parameters);
 # the others (list-entries, shared-addresses, ...) scan the whole graph and are not "simple".
-SIMPLE = ["rule-pages", "party-facts", "country-groups", "routes/via-country", "party-listings", "rule-changes",
-          "rules-in-force", "item-classification", "chips", "chips-by-eccn"]
+SIMPLE = [
+    "rule-pages",
+    "party-facts",
+    "country-groups",
+    "routes/via-country",
+    "party-listings",
+    "rule-changes",
+    "rules-in-force",
+    "item-classification",
+    "chips",
+    "chips-by-eccn",
+]
 
 
 def wait_port(port: int, proc: subprocess.Popen, seconds: float = 300) -> None:
@@ -140,8 +152,17 @@ def row(label: str, wall: float, results, rss_before: float, rss_after: float) -
     def pct(p):
         return f"{simple[min(len(simple) - 1, int(p * len(simple)))] * 1000:.1f}" if simple else "-"
 
-    return (label, len(results), errors, stopped, f"{len(simple) / wall:,.0f}", pct(0.5), pct(0.95), pct(0.99),
-            f"{rss_before:.0f} -> {rss_after:.0f}")
+    return (
+        label,
+        len(results),
+        errors,
+        stopped,
+        f"{len(simple) / wall:,.0f}",
+        pct(0.5),
+        pct(0.95),
+        pct(0.99),
+        f"{rss_before:.0f} -> {rss_after:.0f}",
+    )
 
 
 def main() -> None:
@@ -160,27 +181,66 @@ def main() -> None:
     bare_paths = [("simple", "/query?" + urllib.parse.urlencode({"query": texts[n]})) for n in names]
     ours_paths = list(sparql)
     for i in range(args.hostile):
-        ours_paths.insert((i + 1) * len(ours_paths) // (args.hostile + 1),
-                          ("hostile", "/sparql?" + urllib.parse.urlencode({"query": HOSTILE[i % len(HOSTILE)]})))
+        ours_paths.insert(
+            (i + 1) * len(ours_paths) // (args.hostile + 1),
+            ("hostile", "/sparql?" + urllib.parse.urlencode({"query": HOSTILE[i % len(HOSTILE)]})),
+        )
     cat = catalogue()
-    named = [("simple", f"/queries/{n}?" + urllib.parse.urlencode({p.name: p.example for p in cat[n].params}))
-             for n in names]
+    named = [
+        ("simple", f"/queries/{n}?" + urllib.parse.urlencode({p.name: p.example for p in cat[n].params})) for n in names
+    ]
 
     store = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     port, bare_port = free_port(), free_port()
-    ours = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve", "--port", str(port), "--store",
-                             str(store / "db"), "--workers", str(args.workers), "--timeout", str(args.timeout)],
-                            stderr=subprocess.DEVNULL)
+    ours = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "exportgraph",
+            "serve",
+            "--port",
+            str(port),
+            "--store",
+            str(store / "db"),
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            str(args.timeout),
+        ],
+        stderr=subprocess.DEVNULL,
+    )
     bare = None
-    table = [("endpoint", "requests", "errors", "hostile stopped", "simple q/s", "p50 ms", "p95 ms", "p99 ms",
-              "RSS MB before -> after")]
+    table = [
+        (
+            "endpoint",
+            "requests",
+            "errors",
+            "hostile stopped",
+            "simple q/s",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "RSS MB before -> after",
+        )
+    ]
     try:
         t0 = time.perf_counter()
         wait_port(port, ours)
         print(f"exportgraph serve up in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
-        bare = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(store / "db"), "--bind",
-                                 f"127.0.0.1:{bare_port}", "--union-default-graph",
-                                 "--timeout-s", str(int(args.timeout))], stderr=subprocess.DEVNULL)
+        bare = subprocess.Popen(
+            [
+                oxigraph_binary(),
+                "serve-read-only",
+                "--location",
+                str(store / "db"),
+                "--bind",
+                f"127.0.0.1:{bare_port}",
+                "--union-default-graph",
+                "--timeout-s",
+                str(int(args.timeout)),
+            ],
+            stderr=subprocess.DEVNULL,
+        )
         wait_port(bare_port, bare)
         load(port, sparql[:200], args.clients)  # warm up both
         load(bare_port, bare_paths[:200], args.clients)
@@ -201,8 +261,10 @@ def main() -> None:
                 p.wait(timeout=30)
         shutil.rmtree(store, ignore_errors=True)
     widths = [max(len(str(r[i])) for r in table) for i in range(len(table[0]))]
-    print(f"{args.clients} clients, {args.requests} requests of {len(SIMPLE)} named queries "
-          f"({os.cpu_count()} cores; time limit {args.timeout:g} s)")
+    print(
+        f"{args.clients} clients, {args.requests} requests of {len(SIMPLE)} named queries "
+        f"({os.cpu_count()} cores; time limit {args.timeout:g} s)"
+    )
     for r in table:
         print("  ".join(str(v).ljust(w) for v, w in zip(r, widths, strict=True)))
 

@@ -80,13 +80,38 @@ def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dic
     k = min(n, 100_000) if orders is None else orders
     with files["orders"].open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["order_id", "date", "item", "quantity", "seller", "buyer", "consignee", "end_user",
-                    "intermediaries", "destination", "end_use"])
+        w.writerow(
+            [
+                "order_id",
+                "date",
+                "item",
+                "quantity",
+                "seller",
+                "buyer",
+                "consignee",
+                "end_user",
+                "intermediaries",
+                "destination",
+                "end_use",
+            ]
+        )
         for j in range(k):
             legs = ";".join(f"o{rnd.randrange(n)}@{rnd.choice(HUBS)}" for _ in range(rnd.choice((0, 0, 1, 2))))
-            w.writerow([f"b{j}", rnd.choice(DATES), rnd.choice(ITEMS), rnd.choice((1, 8, 100)), "",
-                        f"o{rnd.randrange(n)}", f"o{rnd.randrange(n)}", rnd.choice(("", f"o{rnd.randrange(n)}")),
-                        legs, rnd.choice(COUNTRIES), rnd.choice(END_USES)])
+            w.writerow(
+                [
+                    f"b{j}",
+                    rnd.choice(DATES),
+                    rnd.choice(ITEMS),
+                    rnd.choice((1, 8, 100)),
+                    "",
+                    f"o{rnd.randrange(n)}",
+                    f"o{rnd.randrange(n)}",
+                    rnd.choice(("", f"o{rnd.randrange(n)}")),
+                    legs,
+                    rnd.choice(COUNTRIES),
+                    rnd.choice(END_USES),
+                ]
+            )
     with files["names"].open("w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["name"])
@@ -94,7 +119,7 @@ def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dic
             if j % 2:
                 name = f"Synthetic Org {rnd.randrange(n)}"
                 at = rnd.randrange(len(name))
-                w.writerow([name[:at] + name[at + 1:]])  # a dropped letter
+                w.writerow([name[:at] + name[at + 1 :]])  # a dropped letter
             else:
                 w.writerow([f"Unrelated Trading Company {j}"])
     return files

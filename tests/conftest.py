@@ -13,8 +13,9 @@ from exportgraph import ExportGraph
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/*.json from the current query results")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/*.json from the current query results"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -75,9 +76,9 @@ def browser():
 
 # -- persistent stores (--store), for the import tests --
 
+
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "exportgraph", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "exportgraph", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def info(store: Path) -> dict:

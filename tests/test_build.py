@@ -25,8 +25,9 @@ def test_hygiene_catches_a_listing_without_citation():
 
     from exportgraph import ExportGraph
 
-    graph = ExportGraph.open([Path(__file__).parent / "fixtures" / "shapes" / "invalid" /
-                              "ListingShape--no-citation.ttl"], bundled=False)
+    graph = ExportGraph.open(
+        [Path(__file__).parent / "fixtures" / "shapes" / "invalid" / "ListingShape--no-citation.ttl"], bundled=False
+    )
     assert any("without citation" in e for e in graph.hygiene())
 
 

@@ -54,8 +54,11 @@ def test_entity_list_depends_on_the_listing_date(verdicts):
     assert after.verdict == check.LICENSE_REQUIRED and after.rules == ("entity-list",)
     reason = after.reasons[0]
     assert reason.citation == "90 FR 99991"
-    assert reason.path == ("order el-after", "consignee Fixture Listed X",
-                           "Fixture Listed X on the Entity List since 2025-01-01, 90 FR 99991")
+    assert reason.path == (
+        "order el-after",
+        "consignee Fixture Listed X",
+        "Fixture Listed X on the Entity List since 2025-01-01, 90 FR 99991",
+    )
 
 
 def test_entity_list_reaches_intermediaries(verdicts):
@@ -63,12 +66,15 @@ def test_entity_list_reaches_intermediaries(verdicts):
     assert "intermediary" in verdicts["el-intermediary"].reasons[0].message
 
 
-@pytest.mark.parametrize("order_id, verdict", [
-    ("b-before", check.NO_LICENSE_REQUIRED),    # before the Affiliates rule took effect
-    ("b-force", check.LICENSE_REQUIRED),        # in force 2025-09-29 to 2025-11-09
-    ("b-susp", check.NO_LICENSE_REQUIRED),      # suspended 2025-11-10 through 2026-11-09
-    ("b-after", check.LICENSE_REQUIRED),        # reimposed 2026-11-10
-])
+@pytest.mark.parametrize(
+    "order_id, verdict",
+    [
+        ("b-before", check.NO_LICENSE_REQUIRED),  # before the Affiliates rule took effect
+        ("b-force", check.LICENSE_REQUIRED),  # in force 2025-09-29 to 2025-11-09
+        ("b-susp", check.NO_LICENSE_REQUIRED),  # suspended 2025-11-10 through 2026-11-09
+        ("b-after", check.LICENSE_REQUIRED),  # reimposed 2026-11-10
+    ],
+)
 def test_affiliates_rule_follows_its_force_and_suspension(verdicts, order_id, verdict):
     assert verdicts[order_id].verdict == verdict
     assert ("affiliates-50" in verdicts[order_id].rules) == (verdict == check.LICENSE_REQUIRED)
@@ -78,9 +84,11 @@ def test_chain_of_majorities_is_covered_not_multiplied(verdicts):
     """OFAC FAQ 401: X owns 50% of A, A owns 50% of B; B is covered though X's integrated stake is 25%."""
     reason = verdicts["b-force"].reasons[0]
     assert reason.rule == "affiliates-50" and reason.citation == "90 FR 47201"
-    assert reason.path[1:] == ("consignee Fixture B (50% of A) 50% owned by Fixture A (50% of X)",
-                               "Fixture A (50% of X) 50% owned by Fixture Listed X",
-                               "Fixture Listed X on the Entity List since 2025-01-01, 90 FR 99991")
+    assert reason.path[1:] == (
+        "consignee Fixture B (50% of A) 50% owned by Fixture A (50% of X)",
+        "Fixture A (50% of X) 50% owned by Fixture Listed X",
+        "Fixture Listed X on the Entity List since 2025-01-01, 90 FR 99991",
+    )
 
 
 def test_aggregate_of_two_listed_owners_is_covered(verdicts):
@@ -108,14 +116,17 @@ def test_a_range_at_or_above_half_is_covered(verdicts):
     assert verdicts["j-range-above"].verdict == check.LICENSE_REQUIRED
 
 
-@pytest.mark.parametrize("order_id, fires", [
-    ("dest-cn-2023", True),    # October 2022 scope: China
-    ("dest-sa-2023", False),   # Saudi Arabia only from the October 2023 rule (2023-11-17)
-    ("dest-sa-2024", True),    # D:4, not in A:5/A:6
-    ("dest-il-2024", False),   # D:4 but A:6
-    ("dest-de-2024", False),
-    ("dest-eccn", True),       # an ECCN code instead of a chip
-])
+@pytest.mark.parametrize(
+    "order_id, fires",
+    [
+        ("dest-cn-2023", True),  # October 2022 scope: China
+        ("dest-sa-2023", False),  # Saudi Arabia only from the October 2023 rule (2023-11-17)
+        ("dest-sa-2024", True),  # D:4, not in A:5/A:6
+        ("dest-il-2024", False),  # D:4 but A:6
+        ("dest-de-2024", False),
+        ("dest-eccn", True),  # an ECCN code instead of a chip
+    ],
+)
 def test_destination_3a090(verdicts, order_id, fires):
     assert ("destination-3a090" in verdicts[order_id].rules) == fires
 
@@ -126,9 +137,15 @@ def test_headquarters_through_the_ultimate_parent(verdicts):
     assert "headquarters-d5" not in verdicts["hq-h20"].rules  # the H20 is not a 3A090 item
 
 
-@pytest.mark.parametrize("order_id, fires", [
-    ("enduse-super", True), ("enduse-commercial", False), ("enduse-military-de", False), ("enduse-wmd", True),
-])
+@pytest.mark.parametrize(
+    "order_id, fires",
+    [
+        ("enduse-super", True),
+        ("enduse-commercial", False),
+        ("enduse-military-de", False),
+        ("enduse-wmd", True),
+    ],
+)
 def test_end_use(verdicts, order_id, fires):
     assert ("end-use" in verdicts[order_id].rules) == fires
 
@@ -145,9 +162,14 @@ def test_transshipment_through_a_hub_needs_review(verdicts):
     assert "transshipment" not in verdicts["via-de"].rules
 
 
-@pytest.mark.parametrize("order_id, text", [
-    ("unknown-party", "Nobody Such Company"), ("unknown-item", "Quantum Toaster"), ("bad-date", "bad date"),
-])
+@pytest.mark.parametrize(
+    "order_id, text",
+    [
+        ("unknown-party", "Nobody Such Company"),
+        ("unknown-item", "Quantum Toaster"),
+        ("bad-date", "bad date"),
+    ],
+)
 def test_what_cannot_be_resolved_needs_review(verdicts, order_id, text):
     v = verdicts[order_id]
     assert v.verdict == check.NEEDS_REVIEW and "unresolved-input" in v.rules
@@ -168,10 +190,12 @@ def test_ai_diffusion_never_bound_in_the_base_graph(verdicts):
 
 def test_scenario_switches_on_the_affiliates_rule_during_its_suspension(world, tmp_path):
     scenario = tmp_path / "on.ttl"
-    scenario.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
-                        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-                        "<https://w3id.org/exportgraph/id/rule/affiliates-2025-09> "
-                        "eg:suspendedFrom rdf:nil ; eg:suspendedTo rdf:nil .\n")
+    scenario.write_text(
+        "@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "<https://w3id.org/exportgraph/id/rule/affiliates-2025-09> "
+        "eg:suspendedFrom rdf:nil ; eg:suspendedTo rdf:nil .\n"
+    )
     other = world.with_scenario(scenario)
     got = {v.order_id: v for v in other.check(ORDERS, as_of=dt.date(2025, 1, 1))}
     assert "affiliates-50" in got["b-susp"].rules
@@ -183,17 +207,21 @@ def test_scenario_switches_on_the_affiliates_rule_during_its_suspension(world, t
 def test_scenario_lpp_cap_and_tiers(world, tmp_path):
     """Had the AI Diffusion rule not been rescinded: LPP covers a Tier 2 consignee up to its cap."""
     keep = tmp_path / "keep.ttl"
-    keep.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
-                    "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-                    "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> eg:rescindedOn rdf:nil .\n")
+    keep.write_text(
+        "@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> eg:rescindedOn rdf:nil .\n"
+    )
     got = {v.order_id: v for v in world.with_scenario(keep).check(ORDERS, as_of=dt.date(2025, 1, 1))}
-    assert "ai-diffusion-2025" in got["lpp-large"].rules      # 2000 H100s > 26,900,000 TPP
+    assert "ai-diffusion-2025" in got["lpp-large"].rules  # 2000 H100s > 26,900,000 TPP
     assert "ai-diffusion-2025" not in got["lpp-small"].rules  # 100 H100s under LPP
     lower = tmp_path / "lower.ttl"
-    lower.write_text(keep.read_text() + "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> "
-                     'eg:tppCap "1000000"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+    lower.write_text(
+        keep.read_text() + "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> "
+        'eg:tppCap "1000000"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    )
     got = {v.order_id: v for v in world.with_scenario(lower).check(ORDERS, as_of=dt.date(2025, 1, 1))}
-    assert "ai-diffusion-2025" in got["lpp-small"].rules     # 100 x 15,832 > 1,000,000
+    assert "ai-diffusion-2025" in got["lpp-small"].rules  # 100 x 15,832 > 1,000,000
 
 
 def _patterns(node):
@@ -203,7 +231,7 @@ def _patterns(node):
             yield from node.triples
         elif node.name == "TriplesBlock":  # an EXISTS keeps its parsed form: flat s p o runs
             for run in node.triples:
-                yield from (tuple(run[i:i + 3]) for i in range(0, len(run), 3))
+                yield from (tuple(run[i : i + 3]) for i in range(0, len(run), 3))
         for value in node.values():
             yield from _patterns(value)
     elif isinstance(node, list):
@@ -213,8 +241,12 @@ def _patterns(node):
 
 def _terms(predicate):
     if isinstance(predicate, RdfPath):
-        return {t for part in vars(predicate).values() for x in (part if isinstance(part, list) else [part])
-                for t in _terms(x)}
+        return {
+            t
+            for part in vars(predicate).values()
+            for x in (part if isinstance(part, list) else [part])
+            for t in _terms(x)
+        }
     return {predicate} if isinstance(predicate, URIRef) else set()
 
 
@@ -230,8 +262,11 @@ def test_each_shape_reads_only_the_order_it_checks():
     assert {EG.consignee, EG.orderDate, EG.item, EG.consigneeTppYearToDate} <= own
     for shape in check.shapes():
         query = prepareQuery(shape.prefixes + shape.select)
-        other = {(s, p, o) for s, p, o in _patterns(query.algebra) if s != Variable("this")
-                 and (_terms(p) & own or (p == RDF.type and o == EG.Order))}
+        other = {
+            (s, p, o)
+            for s, p, o in _patterns(query.algebra)
+            if s != Variable("this") and (_terms(p) & own or (p == RDF.type and o == EG.Order))
+        }
         assert not other, f"{shape.iri} reads orders other than $this: {sorted(other)}"
 
 
@@ -240,14 +275,24 @@ def test_lpp_counts_the_consignee_year_to_date(world, tmp_path):
     same consignee up to and including its day (same-day orders both ways), not later ones, not
     another consignee's, not last year's; a blank quantity counts one."""
     keep = tmp_path / "keep.ttl"
-    keep.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
-                    "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
-                    "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> eg:rescindedOn rdf:nil ; "
-                    'eg:tppCap "0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
-    orders = [("a", "2025-06-01", "10", "clean"), ("b", "2025-06-01", "5", "clean"), ("c", "2025-09-01", "", "clean"),
-              ("d", "2025-07-01", "100", "c"), ("e", "2026-01-02", "2", "clean"), ("f", "2025-12-31", "1", "clean")]
-    rows = [{"order_id": oid, "date": day, "item": "NVIDIA H100 SXM", "quantity": q, "consignee": who,
-             "destination": "SG"} for oid, day, q, who in orders]
+    keep.write_text(
+        "@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+        "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> eg:rescindedOn rdf:nil ; "
+        'eg:tppCap "0"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    )
+    orders = [
+        ("a", "2025-06-01", "10", "clean"),
+        ("b", "2025-06-01", "5", "clean"),
+        ("c", "2025-09-01", "", "clean"),
+        ("d", "2025-07-01", "100", "c"),
+        ("e", "2026-01-02", "2", "clean"),
+        ("f", "2025-12-31", "1", "clean"),
+    ]
+    rows = [
+        {"order_id": oid, "date": day, "item": "NVIDIA H100 SXM", "quantity": q, "consignee": who, "destination": "SG"}
+        for oid, day, q, who in orders
+    ]
     got = {v.order_id: v for v in world.with_scenario(keep).check(rows)}
     tpp = world.store.select('SELECT ?t WHERE { ?i eg:name "NVIDIA H100 SXM" ; eg:tpp ?t }')[0]["t"]
     units = {"a": 15, "b": 15, "c": 16, "d": 100, "e": 2, "f": 17}
@@ -258,19 +303,24 @@ def test_lpp_counts_the_consignee_year_to_date(world, tmp_path):
 
 def test_orders_as_rdf(world, tmp_path):
     ttl = tmp_path / "orders.ttl"
-    ttl.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
-                   "<urn:o1> a eg:Order ; eg:orderId \"rdf-1\" ; "
-                   "eg:consignee <https://w3id.org/exportgraph/id/user/party/x> ; "
-                   "eg:destination <https://w3id.org/exportgraph/id/country/CN> .\n")
+    ttl.write_text(
+        "@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+        '<urn:o1> a eg:Order ; eg:orderId "rdf-1" ; '
+        "eg:consignee <https://w3id.org/exportgraph/id/user/party/x> ; "
+        "eg:destination <https://w3id.org/exportgraph/id/country/CN> .\n"
+    )
     (v,) = world.check(ttl, as_of=dt.date(2025, 6, 1))
     assert v.order_id == "rdf-1" and v.date == dt.date(2025, 6, 1) and v.rules == ("entity-list",)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("order_id,date,item\n", "lacks the columns"),
-    (",".join(check.COLUMNS) + "\no1,2025-01-01,EAR99\n", "expected 11 columns"),
-    (",".join(check.COLUMNS) + "\no1,,EAR99,,,,,,,DE,\no1,,EAR99,,,,,,,DE,\n", "repeats"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("order_id,date,item\n", "lacks the columns"),
+        (",".join(check.COLUMNS) + "\no1,2025-01-01,EAR99\n", "expected 11 columns"),
+        (",".join(check.COLUMNS) + "\no1,,EAR99,,,,,,,DE,\no1,,EAR99,,,,,,,DE,\n", "repeats"),
+    ],
+)
 def test_a_malformed_file_is_an_error_naming_the_line(world, tmp_path, text, message):
     bad = tmp_path / "orders.csv"
     bad.write_text(text)
@@ -282,8 +332,7 @@ def test_a_malformed_file_is_an_error_naming_the_line(world, tmp_path, text, mes
 def test_the_engines_agree_on_a_small_world():
     """The bulk store engine, pyshacl-turbo and pyshacl give the same results on the same data."""
     files = sorted(glob.glob(str(paths.CURATED / "*.ttl"))) + [str(paths.GENERATED / "countries.ttl")]
-    small = ExportGraph.open(files + [FIX + "parties.csv", FIX + "ownership.csv", FIX + "listings.csv"],
-                             bundled=False)
+    small = ExportGraph.open(files + [FIX + "parties.csv", FIX + "ownership.csv", FIX + "listings.csv"], bundled=False)
     small.store.update(f"DROP SILENT GRAPH <{check.ORDERS_GRAPH}>")
     listed = small._load_orders(ORDERS, dt.date(2025, 1, 1))
     small._prepare(listed)
@@ -331,8 +380,11 @@ def test_realistic_orders_to_csv_parties_name_only_countries_they_are_linked_to(
     for row in rows:
         v = verdicts[row["order_id"]]
         assert "headquarters-d5" not in v.rules, v.reasons
-        allowed = {row["destination"]} | {located[row[c]] for c in ("buyer", "consignee") if row[c]} \
+        allowed = (
+            {row["destination"]}
+            | {located[row[c]] for c in ("buyer", "consignee") if row[c]}
             | {leg.rsplit("@", 1)[-1] for leg in row["intermediaries"].split(";") if leg}
+        )
         for r in v.reasons:
             named = {w for w in r.message.replace(",", " ").replace("(", " ").replace(")", " ").split() if w in codes}
             assert named <= allowed, (row["order_id"], r.message)
@@ -340,6 +392,7 @@ def test_realistic_orders_to_csv_parties_name_only_countries_they_are_linked_to(
 
 
 # -- regressions found by reading the change against the regulations ----------------------------
+
 
 def _orders_csv(tmp_path, *rows: str):
     path = tmp_path / "orders.csv"
@@ -362,7 +415,8 @@ def test_rdf_orders_dated_as_xsd_date_are_checked_on_that_date(tmp_path, world):
     """An eg:orderDate written as xsd:date made every date comparison of the shapes fail, and the
     order passed; it is read as that day."""
     ttl = tmp_path / "orders.ttl"
-    ttl.write_text("""@prefix eg: <https://w3id.org/exportgraph/ontology#> .
+    ttl.write_text(
+        """@prefix eg: <https://w3id.org/exportgraph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <urn:o:date> a eg:Order ; eg:orderId "xsd-date" ; eg:orderDate "2025-01-10"^^xsd:date ;
    eg:buyer <https://w3id.org/exportgraph/id/party/huawei-technologies-co-ltd> ;
@@ -371,7 +425,9 @@ def test_rdf_orders_dated_as_xsd_date_are_checked_on_that_date(tmp_path, world):
 <urn:o:text> a eg:Order ; eg:orderId "text" ; eg:orderDate "10 January 2025" ;
    eg:destination <https://w3id.org/exportgraph/id/country/DE> ;
    eg:itemEccn <https://w3id.org/exportgraph/id/eccn/ear99> .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     got = {v.order_id: v for v in world.check(ttl, as_of=dt.date(2025, 6, 1))}
     assert got["xsd-date"].date == dt.date(2025, 1, 10)
     assert {"destination-3a090", "entity-list"} <= set(got["xsd-date"].rules)
@@ -381,12 +437,18 @@ def test_rdf_orders_dated_as_xsd_date_are_checked_on_that_date(tmp_path, world):
 def test_the_affiliates_temporary_licence_does_not_reach_affiliates_of_sdn_parties(tmp_path):
     """The Affiliates rule's temporary general licence (A:5/A:6 affiliates, to 2025-11-28) did not
     cover affiliates of parties on the SDN List (90 FR 47201)."""
-    (tmp_path / "parties.csv").write_text("id,name,country,aliases,kind\nsdn1,Sable Harbor Trading LLC,RU,,company\n"
-                                          "aff1,Rheinfeld Komponenten GmbH,DE,,company\n", encoding="utf-8")
-    (tmp_path / "listings.csv").write_text("party,list,date_added,date_removed,citation\n"
-                                           "sdn1,sdn,2022-03-01,,OFAC 2022\n", encoding="utf-8")
-    (tmp_path / "ownership.csv").write_text("owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
-                                            "sdn1,aff1,60,,,,,test\n", encoding="utf-8")
+    (tmp_path / "parties.csv").write_text(
+        "id,name,country,aliases,kind\nsdn1,Sable Harbor Trading LLC,RU,,company\n"
+        "aff1,Rheinfeld Komponenten GmbH,DE,,company\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "listings.csv").write_text(
+        "party,list,date_added,date_removed,citation\nsdn1,sdn,2022-03-01,,OFAC 2022\n", encoding="utf-8"
+    )
+    (tmp_path / "ownership.csv").write_text(
+        "owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\nsdn1,aff1,60,,,,,test\n",
+        encoding="utf-8",
+    )
     graph = ExportGraph.open([tmp_path / f for f in ("parties.csv", "listings.csv", "ownership.csv")])
     v = graph.check(_orders_csv(tmp_path, "o1,2025-10-15,EAR99,1,,aff1,aff1,,,DE,commercial"))[0]
     assert v.verdict == check.LICENSE_REQUIRED and v.rules == ("affiliates-50",)
@@ -395,8 +457,12 @@ def test_the_affiliates_temporary_licence_does_not_reach_affiliates_of_sdn_parti
 def test_supplement_no_2_reached_3a991_only_from_june_2020(tmp_path, world):
     """85 FR 23459 (effective 2020-06-29) added 3A991 to Supplement No. 2 to part 744; before that a
     military end use in China reached 4A994, not 3A991."""
-    orders = _orders_csv(tmp_path, "a,2019-06-01,3A991,1,,,,,,CN,military", "b,2019-06-01,4A994,1,,,,,,CN,military",
-                         "c,2021-06-01,3A991,1,,,,,,CN,military")
+    orders = _orders_csv(
+        tmp_path,
+        "a,2019-06-01,3A991,1,,,,,,CN,military",
+        "b,2019-06-01,4A994,1,,,,,,CN,military",
+        "c,2021-06-01,3A991,1,,,,,,CN,military",
+    )
     got = {v.order_id: v.rules for v in world.check(orders)}
     assert got == {"a": (), "b": ("end-use",), "c": ("end-use",)}
 
@@ -405,10 +471,16 @@ def test_hbm_is_outside_the_headquarters_rule_and_did_not_exist_before_december_
     """3A090.c (high-bandwidth memory) came with 89 FR 96790 (effective 2024-12-02), and the
     headquarters rule reaches .a and .b items only."""
     (tmp_path / "parties.csv").write_text(
-        "id,name,country,aliases,kind,headquarters\nhq1,Lotus Gate Ltd,SG,,company,CN\n", encoding="utf-8")
+        "id,name,country,aliases,kind,headquarters\nhq1,Lotus Gate Ltd,SG,,company,CN\n", encoding="utf-8"
+    )
     graph = ExportGraph.open([tmp_path / "parties.csv"])
-    orders = _orders_csv(tmp_path, "sg,2025-06-01,3A090.c,1,,hq1,hq1,,,SG,", "early,2024-06-01,3A090.c,1,,,,,,CN,",
-                         "late,2025-06-01,3A090.c,1,,,,,,CN,", "a,2025-06-01,3A090.a,1,,hq1,hq1,,,SG,")
+    orders = _orders_csv(
+        tmp_path,
+        "sg,2025-06-01,3A090.c,1,,hq1,hq1,,,SG,",
+        "early,2024-06-01,3A090.c,1,,,,,,CN,",
+        "late,2025-06-01,3A090.c,1,,,,,,CN,",
+        "a,2025-06-01,3A090.a,1,,hq1,hq1,,,SG,",
+    )
     got = {v.order_id: v for v in graph.check(orders)}
     assert got["sg"].verdict == check.NO_LICENSE_REQUIRED
     assert got["early"].rules == ("unresolved-input",) and "did not exist" in got["early"].reasons[0].message

@@ -73,25 +73,30 @@ def test_entity_table_and_csv(capsys):
 
 
 def test_query_with_params_and_list(capsys):
-    code, out, _ = run(capsys, "query", "list-entries", "--param", "list=entity-list",
-                       "--as-of", "2025-03-26", "--format", "json")
+    code, out, _ = run(
+        capsys, "query", "list-entries", "--param", "list=entity-list", "--as-of", "2025-03-26", "--format", "json"
+    )
     names = {r["name"] for r in json.loads(out)}
     assert code == 0 and "Inspur Taiwan" in names
-    code, out, _ = run(capsys, "query", "list-entries", "--param", "list=entity-list",
-                       "--as-of", "2025-03-24", "--format", "json")
+    code, out, _ = run(
+        capsys, "query", "list-entries", "--param", "list=entity-list", "--as-of", "2025-03-24", "--format", "json"
+    )
     assert "Inspur Taiwan" not in {r["name"] for r in json.loads(out)}
     code, out, _ = run(capsys, "query", "--list", "x")
     assert code == 0 and "party-listings" in out
 
 
-@pytest.mark.parametrize(("argv", "code", "message"), [
-    (["entity", "No Such Party Whatsoever"], 3, "no party named"),
-    (["entity", "Huawei"], 3, "matches"),
-    (["entity", "Inspur Taiwan", "--as-of", "2025-02-30"], 2, "not a date"),
-    (["query", "no-such-query"], 2, "no query named"),
-    (["query", "chips", "--param", "x"], 2, "expected NAME=VALUE"),
-    (["info", "--data", "missing.ttl"], 2, "no such file"),
-])
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["entity", "No Such Party Whatsoever"], 3, "no party named"),
+        (["entity", "Huawei"], 3, "matches"),
+        (["entity", "Inspur Taiwan", "--as-of", "2025-02-30"], 2, "not a date"),
+        (["query", "no-such-query"], 2, "no query named"),
+        (["query", "chips", "--param", "x"], 2, "expected NAME=VALUE"),
+        (["info", "--data", "missing.ttl"], 2, "no such file"),
+    ],
+)
 def test_errors_and_exit_codes(capsys, argv, code, message):
     try:
         got = main(argv)
@@ -105,8 +110,7 @@ def test_python_dash_m(tmp_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "exportgraph", "--version"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run([sys.executable, "-m", "exportgraph", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("exportgraph ")
 
 
@@ -128,6 +132,7 @@ def test_owner_source_is_shown_by_its_label(capsys):
 
 # -- help, standard input, JSON Lines, tables (issue 19) --------------------------------------------
 
+
 def _verbs() -> list[str]:
     import argparse
 
@@ -137,8 +142,9 @@ def _verbs() -> list[str]:
     return sorted(sub.choices)
 
 
-@pytest.mark.parametrize("argv", [["--help"]] + [[verb, "--help"] for verb in _verbs()],
-                         ids=lambda argv: " ".join(argv))
+@pytest.mark.parametrize(
+    "argv", [["--help"]] + [[verb, "--help"] for verb in _verbs()], ids=lambda argv: " ".join(argv)
+)
 def test_help_of_the_command_and_every_verb(capsys, argv):
     """A % in a help string is a %-format: "50% rule" printed the parser's parameters as a dict."""
     with pytest.raises(SystemExit) as done:
@@ -165,8 +171,13 @@ def test_check_reads_orders_from_standard_input():
     import sys
 
     def check(*args, stdin=None):
-        done = subprocess.run([sys.executable, "-m", "exportgraph", "check", *args, "--format", "json"],
-                              input=stdin, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "exportgraph", "check", *args, "--format", "json"],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
@@ -190,14 +201,18 @@ def test_data_and_a_query_from_standard_input(capsys, monkeypatch):
     _stdin(monkeypatch, "id,name,country,aliases,kind\nzz-1,Stdin Test Trading Ltd,HK,,company\n")
     code, out, err = run(capsys, "entity", "Stdin Test Trading Ltd", "--data", "-", "--format", "json")
     assert code == 0 and json.loads(out)["countries"] == ["HK"], err
-    _stdin(monkeypatch, "PREFIX eg: <https://w3id.org/exportgraph/ontology#>\n"
-                        "SELECT ?name WHERE { ?p eg:alias \"ETL-stdin\" ; eg:name ?name }\n")
+    _stdin(
+        monkeypatch,
+        "PREFIX eg: <https://w3id.org/exportgraph/ontology#>\n"
+        'SELECT ?name WHERE { ?p eg:alias "ETL-stdin" ; eg:name ?name }\n',
+    )
     code, out, err = run(capsys, "query", "-", "--format", "json")
     assert code == 0 and json.loads(out) == [], err
 
 
-@pytest.mark.parametrize("argv", [["check", "-", "--data", "-"], ["screen", "-", "--data", "-"],
-                                  ["info", "--data", "-", "--data", "-"]])
+@pytest.mark.parametrize(
+    "argv", [["check", "-", "--data", "-"], ["screen", "-", "--data", "-"], ["info", "--data", "-", "--data", "-"]]
+)
 def test_standard_input_is_read_once(capsys, monkeypatch, argv):
     _stdin(monkeypatch, "")
     code, _, err = run(capsys, *argv)
@@ -215,18 +230,31 @@ def _lines(text: str) -> list:
     return [json.loads(line) for line in text.splitlines()]
 
 
-@pytest.mark.parametrize("argv", [
-    ["check", str(ORDERS)],
-    ["screen", "--name", "Inspur Taiwan", "--name", "Sugon"],
-    ["query", "list-entries", "--param", "list=entity-list", "--as-of", "2025-03-26"],
-    ["query", "--list", "x"],
-    ["routes", "--data", str(ROUTES / "parties.csv"), "--data", str(ROUTES / "supply.csv"), "--orders",
-     str(ROUTES / "orders.csv"), "--as-of", "2025-10-01"],
-    ["entity", "Inspur Taiwan"],
-    ["exposure", "Inspur Taiwan"],
-    ["info"],
-    ["changes", "--list", "entity-list", "--since", "2025-03-01", "--until", "2025-03-31"],
-], ids=lambda argv: argv[0] + ("-list" if "--list" in argv and argv[0] == "query" else ""))
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", str(ORDERS)],
+        ["screen", "--name", "Inspur Taiwan", "--name", "Sugon"],
+        ["query", "list-entries", "--param", "list=entity-list", "--as-of", "2025-03-26"],
+        ["query", "--list", "x"],
+        [
+            "routes",
+            "--data",
+            str(ROUTES / "parties.csv"),
+            "--data",
+            str(ROUTES / "supply.csv"),
+            "--orders",
+            str(ROUTES / "orders.csv"),
+            "--as-of",
+            "2025-10-01",
+        ],
+        ["entity", "Inspur Taiwan"],
+        ["exposure", "Inspur Taiwan"],
+        ["info"],
+        ["changes", "--list", "entity-list", "--since", "2025-03-01", "--until", "2025-03-31"],
+    ],
+    ids=lambda argv: argv[0] + ("-list" if "--list" in argv and argv[0] == "query" else ""),
+)
 def test_jsonl_is_the_items_of_json_one_a_line(capsys, argv):
     code, as_json, err = run(capsys, *argv, "--format", "json")
     assert code == 0, err
@@ -247,8 +275,8 @@ def _column(table: str, index: int) -> list[str]:
         if line[:1].strip():
             rows.append([])
         end = starts[index + 1] if index + 1 < len(starts) else None
-        if not line[max(0, starts[index] - 2):starts[index]].strip():  # (not a long word of a column before)
-            rows[-1].append(line[starts[index]:end].strip())
+        if not line[max(0, starts[index] - 2) : starts[index]].strip():  # (not a long word of a column before)
+            rows[-1].append(line[starts[index] : end].strip())
     return [" ".join(" ".join(r).split()) for r in rows]
 
 

@@ -51,8 +51,12 @@ def curated_clusters(graph: ExportGraph) -> dict[str, set[str]]:
 
 
 def record_names(graph: ExportGraph, canonical: str) -> dict[str, str]:
-    names = {str(r["m"]): str(r["n"]) for r in graph.store.select(
-        "SELECT ?m ?n WHERE { ?m eg:mergedInto ?c ; eg:recordName ?n }", {"c": IRI(canonical)})}
+    names = {
+        str(r["m"]): str(r["n"])
+        for r in graph.store.select(
+            "SELECT ?m ?n WHERE { ?m eg:mergedInto ?c ; eg:recordName ?n }", {"c": IRI(canonical)}
+        )
+    }
     names[canonical] = graph.entity(canonical).name
     return names
 
@@ -68,8 +72,17 @@ def test_sugon_and_dawning_are_one_party_in_every_verb(bundled):
     assert via.record == DAWNING and via.record_name == "Dawning Information Industry Co., Ltd."
     assert [m.iri for m in ent.members] == [DAWNING] and ent.members[0].sources
     # an EAR99 order to the 1260H name in October 2025: the Entity List entry fires (15 CFR 744.11)
-    [v] = bundled.check([{"order_id": "o1", "date": "2025-10-01", "item": "EAR99",
-                          "buyer": "Dawning Information Industry Co., Ltd.", "destination": "CN"}])
+    [v] = bundled.check(
+        [
+            {
+                "order_id": "o1",
+                "date": "2025-10-01",
+                "item": "EAR99",
+                "buyer": "Dawning Information Industry Co., Ltd.",
+                "destination": "CN",
+            }
+        ]
+    )
     assert v.verdict == "license_required" and "entity-list" in {r.rule for r in v.reasons}
     [screened] = bundled.screen(["Dawning Information Industry Co., Ltd."])
     assert [m.party for m in screened.matches if m.party in (SUGON, DAWNING)] == [SUGON]
@@ -83,9 +96,15 @@ def test_every_curated_cluster_is_one_party(bundled):
     wanted = [(c, record, name) for c in clusters for record, name in names[c].items()]
     # screening and checking take every record's name in one batch each
     screened = bundled.screen([name for _, _, name in wanted])
-    verdicts = {v.order_id: v for v in bundled.check([{"order_id": f"o{i}", "date": day, "item": "EAR99",
-                                                        "buyer": name, "destination": "CN"}
-                                                       for i, (_, _, name) in enumerate(wanted)])}
+    verdicts = {
+        v.order_id: v
+        for v in bundled.check(
+            [
+                {"order_id": f"o{i}", "date": day, "item": "EAR99", "buyer": name, "destination": "CN"}
+                for i, (_, _, name) in enumerate(wanted)
+            ]
+        )
+    }
     for i, (canonical, record, name) in enumerate(wanted):
         assert bundled.entity(record).iri == canonical, record
         assert screened[i].input.name == name
@@ -102,14 +121,18 @@ def test_every_curated_cluster_is_one_party(bundled):
 def test_a_merged_record_keeps_no_facts_but_its_name_and_sources(bundled):
     facts = {str(r["p"]) for r in bundled.store.select("SELECT DISTINCT ?p WHERE { ?m eg:mergedInto ?c ; ?p ?o }")}
     assert facts <= {"https://w3id.org/exportgraph/ontology#" + p for p in ("mergedInto", "recordName", "sameAs")} | {
-        "http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/source"}
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://purl.org/dc/terms/source",
+    }
     # the canonical party carries every source of its records
-    missing = bundled.store.select("SELECT ?m ?s WHERE { ?m eg:mergedInto ?c ; dct:source ?s "
-                                   "FILTER NOT EXISTS { ?c dct:source ?s } }")
+    missing = bundled.store.select(
+        "SELECT ?m ?s WHERE { ?m eg:mergedInto ?c ; dct:source ?s FILTER NOT EXISTS { ?c dct:source ?s } }"
+    )
     assert missing == []
     # nothing names a merged record but judgements and the provenance links
-    left = bundled.store.select("SELECT ?s ?p WHERE { ?m eg:mergedInto ?c . ?s ?p ?m "
-                                "FILTER(?p NOT IN (eg:record, eg:sameAs, eg:viaRecord)) }")
+    left = bundled.store.select(
+        "SELECT ?s ?p WHERE { ?m eg:mergedInto ?c . ?s ?p ?m FILTER(?p NOT IN (eg:record, eg:sameAs, eg:viaRecord)) }"
+    )
     assert left == []
     assert bundled.hygiene() == []
 
@@ -126,8 +149,9 @@ def test_review_file_round_trip(tmp_path):
         w = csv.DictWriter(fh, dedupe.REVIEW_COLUMNS)
         w.writeheader()
         for r, decision in zip(rows[:3], ("accept", "reject", "skip"), strict=True):
-            w.writerow({**r, "decision": decision, "source": "https://example.org/registry note by an analyst",
-                        "note": "test"})
+            w.writerow(
+                {**r, "decision": decision, "source": "https://example.org/registry note by an analyst", "note": "test"}
+            )
     judged = ExportGraph.open([review])
     again = {(c.left.iri, c.right.iri) for c in dedupe.candidates(judged.store)}
     assert accept not in again and reject not in again and skip in again
@@ -144,16 +168,22 @@ def test_a_rejected_pair_is_never_proposed_again(tmp_path):
     assert pair not in {(c.left.iri, c.right.iri) for c in dedupe.candidates(judged.store, everyone=True)}
 
 
-@pytest.mark.parametrize(("left", "right", "compared"), [
-    # sister organisations that differ in a number or a place only
-    ("CETC 14th Research Institute", "CASC 771 Research Institute", False),
-    ("中芯国际集成电路制造(天津)有限公司", "中芯国际集成电路制造(深圳)有限公司", False),
-    ("Semiconductor Manufacturing International (Tianjin) Corporation",
-     "Semiconductor Manufacturing International (Shenzhen) Corporation", False),
-    # the same number or place, or a place on one side only: compared
-    ("CETC 14th Research Institute", "CETC 14 Research Institute", True),
-    ("Nanjing Jiuding Refrigeration Equipment Co., Ltd.", "Jiuding Refrigeration Equipment Co (Pvt) Ltd.", True),
-])
+@pytest.mark.parametrize(
+    ("left", "right", "compared"),
+    [
+        # sister organisations that differ in a number or a place only
+        ("CETC 14th Research Institute", "CASC 771 Research Institute", False),
+        ("中芯国际集成电路制造(天津)有限公司", "中芯国际集成电路制造(深圳)有限公司", False),
+        (
+            "Semiconductor Manufacturing International (Tianjin) Corporation",
+            "Semiconductor Manufacturing International (Shenzhen) Corporation",
+            False,
+        ),
+        # the same number or place, or a place on one side only: compared
+        ("CETC 14th Research Institute", "CETC 14 Research Institute", True),
+        ("Nanjing Jiuding Refrigeration Equipment Co., Ltd.", "Jiuding Refrigeration Equipment Co (Pvt) Ltd.", True),
+    ],
+)
 def test_names_with_different_numbers_or_places_are_not_compared(left, right, compared):
     normalise = dedupe.Normaliser()
     keys = [dedupe._keys(dedupe.Record(n, names=[n]), normalise) for n in (left, right)]
@@ -161,13 +191,17 @@ def test_names_with_different_numbers_or_places_are_not_compared(left, right, co
     assert (score >= 85) is compared, score
 
 
-@pytest.mark.parametrize(("decision", "source", "message"), [
-    ("maybe", SOURCE_1260H, "decision 'maybe'"),
-    ("accept", "", "needs a source"),
-])
+@pytest.mark.parametrize(
+    ("decision", "source", "message"),
+    [
+        ("maybe", SOURCE_1260H, "decision 'maybe'"),
+        ("accept", "", "needs a source"),
+    ],
+)
 def test_bad_review_rows_name_line_and_column(tmp_path, decision, source, message):
-    path = judgements(tmp_path / "bad.csv", [(SUGON, PARTY + "higon", "skip", ""),
-                                             (SUGON, PARTY + "higon", decision, source)])
+    path = judgements(
+        tmp_path / "bad.csv", [(SUGON, PARTY + "higon", "skip", ""), (SUGON, PARTY + "higon", decision, source)]
+    )
     with pytest.raises(InputError) as err:
         ExportGraph.open([path])
     assert message in str(err.value) and "bad.csv:3 column" in str(err.value)
@@ -183,9 +217,14 @@ def test_a_contradiction_is_reported(tmp_path):
     # Higon is Sugon's subsidiary (84 FR 29371): judged one organisation with Chengdu Haiguang IC,
     # which is judged different from Sugon, while Higon is judged the same as Sugon: a contradiction
     ic = PARTY + "chengdu-haiguang-integrated-circuit"
-    path = judgements(tmp_path / "j.csv", [(SUGON, PARTY + "higon", "accept", SOURCE_1260H),
-                                           (PARTY + "higon", ic, "accept", SOURCE_1260H),
-                                           (SUGON, ic, "reject", SOURCE_1260H)])
+    path = judgements(
+        tmp_path / "j.csv",
+        [
+            (SUGON, PARTY + "higon", "accept", SOURCE_1260H),
+            (PARTY + "higon", ic, "accept", SOURCE_1260H),
+            (SUGON, ic, "reject", SOURCE_1260H),
+        ],
+    )
     graph = ExportGraph.open([path])
     assert any("judged different organisations are in one cluster" in e for e in graph.hygiene())
 
@@ -198,16 +237,21 @@ def test_a_judgement_imported_and_taken_back_in_a_store(tmp_path):
     path = judgements(tmp_path / "decisions.csv", [(ic, mt, "accept", SOURCE_1260H)])
 
     def run(*argv):
-        done = subprocess.run([sys.executable, "-m", "exportgraph", *argv, "--store", str(store)],
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "exportgraph", *argv, "--store", str(store)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     # an import proposes links to listed parties and merges nothing: "Tianjin Shuguang Computer
     # Industry" is an alias of Sugon's Entity List entry (84 FR 29371)
     parties = tmp_path / "parties.csv"
-    parties.write_text("id,name,country,aliases,kind\nts1,Tianjin Shuguang Computer Industry,CN,,company\n",
-                       encoding="utf-8")
+    parties.write_text(
+        "id,name,country,aliases,kind\nts1,Tianjin Shuguang Computer Industry,CN,,company\n", encoding="utf-8"
+    )
     done = json.loads(run("import", "csv", str(parties), "--format", "json"))
     assert [(x["left"], x["right"]) for x in done["proposed_links"]] == [(SUGON, USER + "ts1")]
     run("import", "csv", str(path))
@@ -228,8 +272,12 @@ def test_a_judgement_imported_and_taken_back_in_a_store(tmp_path):
 
 def test_dedupe_cli_writes_the_review_file(tmp_path):
     out = tmp_path / "review.csv"
-    done = subprocess.run([sys.executable, "-m", "exportgraph", "dedupe", "--across-lists", "-o", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "exportgraph", "dedupe", "--across-lists", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows and all(set(r["left_lists"].split()) != set(r["right_lists"].split()) for r in rows)
@@ -237,13 +285,15 @@ def test_dedupe_cli_writes_the_review_file(tmp_path):
 
 
 def test_an_ownership_csv_can_name_sugon(tmp_path):
-    """"Sugon" was a name of two records (an Entity List name, a 1260H alias): an ownership CSV could
+    """ "Sugon" was a name of two records (an Entity List name, a 1260H alias): an ownership CSV could
     not name it. Merged, it is one party, and the stake is Sugon's whichever name the file uses."""
     path = tmp_path / "ownership.csv"
-    path.write_text("owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
-                    "Sugon,Higon,51,,,2020-01-01,,test\n"
-                    '"Dawning Information Industry Co., Ltd.",Chengdu Haiguang Integrated Circuit,40,,,,,test\n',
-                    encoding="utf-8")
+    path.write_text(
+        "owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+        "Sugon,Higon,51,,,2020-01-01,,test\n"
+        '"Dawning Information Industry Co., Ltd.",Chengdu Haiguang Integrated Circuit,40,,,,,test\n',
+        encoding="utf-8",
+    )
     graph = ExportGraph.open([path])
     owned = {s.name for s in graph.entity("Sugon", dt.date(2025, 1, 1)).subsidiaries}
     assert {"Higon", "Chengdu Haiguang Integrated Circuit"} <= {n.split(" (")[0] for n in owned if n}

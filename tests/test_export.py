@@ -85,25 +85,29 @@ def test_percentages_where_known(world, tmp_path):
     view = world.graph_view("Inspur Taiwan", depth=1, as_of=DAY, include="subsidiaries")
     [stake] = [e for e in view.edges if e.attrs["type"] == "stake"]
     assert stake.attrs["percent"] == 100.0 and stake.attrs["label"] == "100%"
-    g = nx.read_graphml(export(world, "graphml", tmp_path / "w.graphml", focus="Inspur Taiwan", depth=1,
-                               include="subsidiaries"))
+    g = nx.read_graphml(
+        export(world, "graphml", tmp_path / "w.graphml", focus="Inspur Taiwan", depth=1, include="subsidiaries")
+    )
     assert g.edges[stake.source, stake.target]["percent"] == 100.0
 
 
 def test_orders_and_route_legs_hop_by_hop():
     graph = ExportGraph.open([FIXTURES / "world.ttl", FIXTURES / "export" / "orders.ttl"], bundled=False)
     view = graph.graph_view("Fixture Cloud Ltd.", depth=0, as_of=DAY, include="orders,routes")
-    hops = sorted((e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in view.edges
-                  if e.attrs["type"] == "leg")
+    hops = sorted(
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in view.edges if e.attrs["type"] == "leg"
+    )
     # seller -> leg 1 -> (leg 2 is only a country) -> leg 3 -> consignee
-    assert hops == [("fixture-cloud-ltd", "inspur-hk-electronics-co-ltd"),
-                    ("nvidia-corporation", "fixture-cloud-ltd")]
+    assert hops == [("fixture-cloud-ltd", "inspur-hk-electronics-co-ltd"), ("nvidia-corporation", "fixture-cloud-ltd")]
     whole = graph.graph_view(as_of=DAY, include="orders,routes")
-    legs = sorted((e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in whole.edges
-                  if e.attrs["type"] == "leg")
-    assert legs == [("fixture-cloud-ltd", "inspur-hk-electronics-co-ltd"),
-                    ("inspur-hk-electronics-co-ltd", "inspur-taiwan"),
-                    ("nvidia-corporation", "fixture-cloud-ltd")]
+    legs = sorted(
+        (e.source.rsplit("/", 1)[-1], e.target.rsplit("/", 1)[-1]) for e in whole.edges if e.attrs["type"] == "leg"
+    )
+    assert legs == [
+        ("fixture-cloud-ltd", "inspur-hk-electronics-co-ltd"),
+        ("inspur-hk-electronics-co-ltd", "inspur-taiwan"),
+        ("nvidia-corporation", "fixture-cloud-ltd"),
+    ]
     [order] = [e for e in whole.edges if e.attrs["type"] == "order"]
     assert (order.source, order.target) == (P + "nvidia-corporation", TAIWAN)
     assert order.attrs["valid_from"] == "2025-05-01"
@@ -114,14 +118,20 @@ def test_orders_and_route_legs_hop_by_hop():
 
 def test_a_cycle_of_stakes_loses_nobody(tmp_path):
     parties = tmp_path / "parties.csv"
-    parties.write_text("id,name,country,aliases,kind\na,Alpha Holdings,SG,,company\nb,Beta Industries,SG,,company\n"
-                       "d,Delta Sub,SG,,company\n")
+    parties.write_text(
+        "id,name,country,aliases,kind\na,Alpha Holdings,SG,,company\nb,Beta Industries,SG,,company\n"
+        "d,Delta Sub,SG,,company\n"
+    )
     stakes = tmp_path / "ownership.csv"
-    stakes.write_text("owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
-                      "a,b,60,,,,,test\nb,a,20,,,,,test\nb,d,100,,,,,test\n")
+    stakes.write_text(
+        "owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+        "a,b,60,,,,,test\nb,a,20,,,,,test\nb,d,100,,,,,test\n"
+    )
     graph = ExportGraph.open([FIXTURES / "world.ttl", parties, stakes], bundled=False)
-    names = {n.attrs["label"] for n in graph.graph_view("Alpha Holdings", depth=2, as_of=DAY,
-                                                         include="owners,subsidiaries").nodes.values()}
+    names = {
+        n.attrs["label"]
+        for n in graph.graph_view("Alpha Holdings", depth=2, as_of=DAY, include="owners,subsidiaries").nodes.values()
+    }
     assert names == {"Alpha Holdings", "Beta Industries", "Delta Sub"}
     page = tmp_path / "cycle.html"
     graph.view("Alpha Holdings", page)
@@ -134,8 +144,10 @@ def test_graphml_reads_back_in_networkx_and_igraph(bundled, inspur, tmp_path):
     g = nx.read_graphml(path, force_multigraph=True)
     assert dict(g.nodes(data=True)) == nodes
     assert "Inspur Taiwan" in {a["label"] for a in nodes.values()}
-    read = {k: {"source": s, "target": t, **{a: v for a, v in d.items() if a != "id"}}
-            for s, t, k, d in g.edges(keys=True, data=True)}
+    read = {
+        k: {"source": s, "target": t, **{a: v for a, v in d.items() if a != "id"}}
+        for s, t, k, d in g.edges(keys=True, data=True)
+    }
     assert read == edges
     ig = igraph.Graph.Read_GraphML(str(path))
     assert ig.vcount() == len(nodes) and ig.ecount() == len(edges) and ig.is_directed()
@@ -190,17 +202,24 @@ def test_dot_renders_in_graphviz_and_svg_export(bundled, tmp_path):
 def test_jsonld_and_turtle_round_trip_through_rdflib(bundled, inspur, tmp_path):
     jsonld = export(bundled, "jsonld", tmp_path / "inspur.jsonld", focus="Inspur Group Co., Ltd.", depth=2)
     turtle = export(bundled, "turtle", tmp_path / "inspur.ttl", focus="Inspur Group Co., Ltd.", depth=2)
-    source = Graph().parse(data=bundled.store.construct(
-        bundled.queries["export/describe"].text,
-        [{"resource": r, "asOf": DAY} for r in map(_iri, inspur.resources())]), format="nt")
+    source = Graph().parse(
+        data=bundled.store.construct(
+            bundled.queries["export/describe"].text,
+            [{"resource": r, "asOf": DAY} for r in map(_iri, inspur.resources())],
+        ),
+        format="nt",
+    )
     a, b = Graph().parse(jsonld, format="json-ld"), Graph().parse(turtle, format="turtle")
     assert len(source) > 100 and isomorphic(a, source) and isomorphic(b, source)
     subjects = {str(s) for s in a.subjects()}
     assert set(inspur.resources()) <= subjects  # every node and stake is described
     assert "https://w3id.org/exportgraph/id/source/fr/90-14048" in subjects  # and the sources they cite
     eg = "https://w3id.org/exportgraph/ontology#"
-    standing = {str(o) for c in a.subjects(URIRef(eg + "coveredParty"), URIRef(TAIWAN))
-                for o in a.objects(c, URIRef(eg + "coverageStatus"))}
+    standing = {
+        str(o)
+        for c in a.subjects(URIRef(eg + "coveredParty"), URIRef(TAIWAN))
+        for o in a.objects(c, URIRef(eg + "coverageStatus"))
+    }
     assert standing == {eg + "Listed"}  # the view's 50% standing on the date is in the RDF too
 
 
@@ -246,8 +265,24 @@ def test_whole_graph(bundled, tmp_path):
 
 def test_cli_export_and_its_errors(tmp_path, capsys):
     out = tmp_path / "inspur.graphml"
-    assert main(["export", "--format", "graphml", "--focus", "Inspur Group Co., Ltd.", "--depth", "2",
-                 "-o", str(out), "--as-of", "2025-06-01"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "graphml",
+                "--focus",
+                "Inspur Group Co., Ltd.",
+                "--depth",
+                "2",
+                "-o",
+                str(out),
+                "--as-of",
+                "2025-06-01",
+            ]
+        )
+        == 0
+    )
     assert "Inspur Taiwan" in {d["label"] for _, d in nx.read_graphml(out).nodes(data=True)}
     assert main(["export", "--format", "dot", "--focus", "Inspur Taiwan", "--depth", "0", "--include", "owners"]) == 0
     assert '"https://w3id.org/exportgraph/id/party/inspur-taiwan"' in capsys.readouterr().out

@@ -41,8 +41,11 @@ def test_inspur_group_lists_its_six_listed_subsidiaries(capsys):
 
 def test_inspur_taiwan_has_inspur_group_as_ultimate_parent_headquartered_in_china(bundled):
     e = bundled.exposure("Inspur Taiwan", DAY)
-    assert e.ultimate_parent == {"party": P + "inspur-group-co-ltd", "name": "Inspur Group Co., Ltd.",
-                                 "headquarters": ["CN"]}
+    assert e.ultimate_parent == {
+        "party": P + "inspur-group-co-ltd",
+        "name": "Inspur Group Co., Ltd.",
+        "headquarters": ["CN"],
+    }
     [owner] = e.owners
     assert (owner.name, owner.depth, owner.listed, owner.country) == ("Inspur Group Co., Ltd.", 1, True, "CN")
     assert owner.percent is None  # the sources call it a subsidiary and give no figure
@@ -54,7 +57,9 @@ def test_inspur_taiwan_has_inspur_group_as_ultimate_parent_headquartered_in_chin
 def test_chain_of_majorities_is_indirect_and_multiplies_through(world):
     e = world.exposure("Fixture B (50% of A)", DAY)
     assert [(o.name, o.depth, o.percent) for o in e.owners] == [
-        ("Fixture A (50% of X)", 1, Decimal(50)), ("Fixture Listed X", 2, Decimal(50))]
+        ("Fixture A (50% of X)", 1, Decimal(50)),
+        ("Fixture Listed X", 2, Decimal(50)),
+    ]
     rule = e.affiliates_rule
     assert (rule.status, rule.covered, rule.reach) == ("covered", True, "indirect")
     assert [(c["name"], c["owner_status"]) for c in e.covering_stakes] == [("Fixture A (50% of X)", "covered")]
@@ -68,7 +73,9 @@ def test_direct_and_aggregate(world):
     c = world.exposure("Fixture C (25% X + 25% Y)", DAY)
     assert (c.affiliates_rule.status, c.affiliates_rule.reach) == ("covered", "aggregate")
     assert sorted((i.name, i.percent_min) for i in c.integrated_ownership) == [
-        ("Fixture Listed X", 25), ("Fixture Listed Y", 25)]
+        ("Fixture Listed X", 25),
+        ("Fixture Listed Y", 25),
+    ]
 
 
 def test_below_fifty_is_not_covered_but_still_has_an_integrated_figure(world):
@@ -80,8 +87,11 @@ def test_below_fifty_is_not_covered_but_still_has_an_integrated_figure(world):
 
 def test_unknown_and_range_stakes_are_possibly_covered(world):
     h = world.exposure("Fixture H (unknown stake of X)", DAY)
-    assert (h.affiliates_rule.status, h.affiliates_rule.reach, h.affiliates_rule.covered) == \
-        ("possibly covered", "possibly", False)
+    assert (h.affiliates_rule.status, h.affiliates_rule.reach, h.affiliates_rule.covered) == (
+        "possibly covered",
+        "possibly",
+        False,
+    )
     [x] = h.integrated_ownership
     assert (x.percent_min, x.percent_max, x.exact) == (0, 100, False)
 

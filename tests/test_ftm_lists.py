@@ -47,18 +47,27 @@ def graphs(tmp_path_factory) -> tuple[ExportGraph, ExportGraph]:
     tmp = tmp_path_factory.mktemp("ftm")
     untopical = tmp / "untopical.ftm.json"
     records = [json.loads(line) for line in TOPICS.read_text(encoding="utf-8").splitlines()]
-    untopical.write_text("".join(json.dumps({**r, "properties": {**r["properties"], "topics": []}}) + "\n"
-                                 for r in records), encoding="utf-8")
+    untopical.write_text(
+        "".join(json.dumps({**r, "properties": {**r["properties"], "topics": []}}) + "\n" for r in records),
+        encoding="utf-8",
+    )
     parties = CHECK / "realistic-parties.csv"
-    return (ExportGraph.open([parties, as_nt(untopical, tmp / "untopical.nt")]),
-            ExportGraph.open([parties, as_nt(TOPICS, tmp / "topics.nt")]))
+    return (
+        ExportGraph.open([parties, as_nt(untopical, tmp / "untopical.nt")]),
+        ExportGraph.open([parties, as_nt(TOPICS, tmp / "topics.nt")]),
+    )
 
 
 def test_listed_topics_put_a_target_on_a_list_per_dataset_dated_as_opensanctions_gives():
     g = read(TOPICS)
-    entries = {(str(g.value(g.value(e, EG.party), EG.name)), str(g.value(g.value(e, EG.onList), EG.shortName)),
-                str(g.value(e, EG.dateAdded))[:10])
-               for e in g.subjects(EG.onList, None)}
+    entries = {
+        (
+            str(g.value(g.value(e, EG.party), EG.name)),
+            str(g.value(g.value(e, EG.onList), EG.shortName)),
+            str(g.value(e, EG.dateAdded))[:10],
+        )
+        for e in g.subjects(EG.onList, None)
+    }
     assert entries == {
         ("IRGC", "opensanctions-eu_fsf", "2012-03-24"),  # createdAt, not first_seen (2023-04-20)
         ("Vitalij Kuzmenko", "opensanctions-eu_fsf", "2024-02-23"),
@@ -81,8 +90,11 @@ def test_listed_topics_put_a_target_on_a_list_per_dataset_dated_as_opensanctions
     [entry] = g.subjects(EG.party, pep)
     assert set(g.objects(entry, DCTERMS.subject)) == {Literal("sanction")}
     # every dataset an entity names is kept, listed or not
-    kept = {str(g.value(d, EG.rowKey)) for d in g.subjects(EG.dataset, None)
-            if any("opensanctions-wd-peps" in str(x) for x in g.objects(d, EG.dataset))}
+    kept = {
+        str(g.value(d, EG.rowKey))
+        for d in g.subjects(EG.dataset, None)
+        if any("opensanctions-wd-peps" in str(x) for x in g.objects(d, EG.dataset))
+    }
     assert kept == {"test-pep", "test-pep-sanctioned"}
 
 
@@ -92,13 +104,19 @@ def test_screen_shows_an_imported_target_listed_by_the_lists_short_name(graphs):
     [hit] = with_ftm.screen(["Iranian Revolutionary Guard Corps"], as_of=dt.date(2025, 6, 1))
     [match] = [m for m in hit.matches if m.name == "IRGC"]
     [listing] = match.lists
-    assert (listing.list, listing.in_force, listing.confidence, listing.date_added) == \
-        ("opensanctions-eu_fsf", True, "Unverified", dt.date(2012, 3, 24))
+    assert (listing.list, listing.in_force, listing.confidence, listing.date_added) == (
+        "opensanctions-eu_fsf",
+        True,
+        "Unverified",
+        dt.date(2012, 3, 24),
+    )
     assert [li.list for li in with_ftm.entity("IRGC", dt.date(2025, 6, 1)).listings] == ["opensanctions-eu_fsf"]
     # before the date it has, the entry is not in force; a sanction-linked party is on no list
     [early] = with_ftm.screen(["Test Multi Listed Trading Ltd."], as_of=dt.date(2024, 2, 1))
-    assert {(li.list, li.in_force) for li in early.matches[0].lists} == \
-        {("opensanctions-eu_fsf", False), ("opensanctions-gb_hmt_sanctions", False)}
+    assert {(li.list, li.in_force) for li in early.matches[0].lists} == {
+        ("opensanctions-eu_fsf", False),
+        ("opensanctions-gb_hmt_sanctions", False),
+    }
     [linked] = with_ftm.screen(["Test Linked Subsidiary Ltd."])
     assert linked.matches[0].name == "Test Linked Subsidiary Ltd." and linked.matches[0].lists == ()
     assert with_ftm.hygiene() == []  # every entry dated and cited, every list sourced
@@ -109,11 +127,26 @@ def test_an_opensanctions_list_changes_no_licence_verdict(graphs):
     OpenSanctions lists are for screening. Orders to the imported parties, and orders not involving
     them, get the same verdicts and reasons whether OpenSanctions lists the parties or not."""
     untopical, with_ftm = graphs
-    to_them = [{"order_id": f"ftm-{i}", "date": "2025-06-01", "item": "NVIDIA H20", "quantity": "1",
-                "seller": "NVIDIA Corporation", "buyer": party, "consignee": party, "destination": country}
-               for i, (party, country) in enumerate([("Test Export Controlled Devices Co.", "CN"),
-                                                     ("Test Multi Listed Trading Ltd.", "AE"),
-                                                     ("Test Debarred Builders Ltd.", "VN"), ("IRGC", "IR")])]
+    to_them = [
+        {
+            "order_id": f"ftm-{i}",
+            "date": "2025-06-01",
+            "item": "NVIDIA H20",
+            "quantity": "1",
+            "seller": "NVIDIA Corporation",
+            "buyer": party,
+            "consignee": party,
+            "destination": country,
+        }
+        for i, (party, country) in enumerate(
+            [
+                ("Test Export Controlled Devices Co.", "CN"),
+                ("Test Multi Listed Trading Ltd.", "AE"),
+                ("Test Debarred Builders Ltd.", "VN"),
+                ("IRGC", "IR"),
+            ]
+        )
+    ]
     for orders in (to_them, EXAMPLES / "orders.csv", CHECK / "realistic-orders.csv"):
         before = [v.to_dict() for v in untopical.check(orders)]
         after = [v.to_dict() for v in with_ftm.check(orders)]
@@ -126,18 +159,23 @@ LISTED = {"name": ["A"], "topics": ["sanction"]}
 SEEN = "2024-01-01T00:00:00"
 
 
-@pytest.mark.parametrize(("entity", "says"), [
-    ({"properties": {"name": ["A"], "topics": "sanction"}}, "property 'topics' is not a list of strings"),
-    ({"properties": {"name": ["A"], "topics": [["sanction"]]}}, "property 'topics' is not a list of strings"),
-    ({"properties": {"name": ["A"]}, "datasets": "eu_fsf"}, "'datasets' is not a list of dataset names"),
-    ({"properties": {"name": ["A"]}, "datasets": ["eu_fsf", ""]}, "'datasets' is not a list of dataset names"),
-    ({"properties": {"name": ["A"]}, "first_seen": 2024}, "'first_seen' is not a date and time in a string"),
-    ({"properties": LISTED, "datasets": ["eu_fsf"], "first_seen": "sometime in 2024"},
-     "column 'first_seen': 'sometime in 2024' is not a date"),
-    ({"properties": LISTED, "first_seen": SEEN}, "no 'datasets' say which"),
-    ({"properties": LISTED, "datasets": ["us_trade_csl"]}, "listed but undated"),
-    ({"properties": LISTED, "datasets": ["--"], "first_seen": SEEN}, "no letter or digit"),
-])
+@pytest.mark.parametrize(
+    ("entity", "says"),
+    [
+        ({"properties": {"name": ["A"], "topics": "sanction"}}, "property 'topics' is not a list of strings"),
+        ({"properties": {"name": ["A"], "topics": [["sanction"]]}}, "property 'topics' is not a list of strings"),
+        ({"properties": {"name": ["A"]}, "datasets": "eu_fsf"}, "'datasets' is not a list of dataset names"),
+        ({"properties": {"name": ["A"]}, "datasets": ["eu_fsf", ""]}, "'datasets' is not a list of dataset names"),
+        ({"properties": {"name": ["A"]}, "first_seen": 2024}, "'first_seen' is not a date and time in a string"),
+        (
+            {"properties": LISTED, "datasets": ["eu_fsf"], "first_seen": "sometime in 2024"},
+            "column 'first_seen': 'sometime in 2024' is not a date",
+        ),
+        ({"properties": LISTED, "first_seen": SEEN}, "no 'datasets' say which"),
+        ({"properties": LISTED, "datasets": ["us_trade_csl"]}, "listed but undated"),
+        ({"properties": LISTED, "datasets": ["--"], "first_seen": SEEN}, "no letter or digit"),
+    ],
+)
 def test_bad_topics_datasets_and_dates_name_the_file_and_line(tmp_path, entity, says):
     bad = tmp_path / "bad.ftm.json"
     fine = {"id": "ok", "schema": "Company", "properties": {"name": ["Fine Co"]}}
@@ -152,8 +190,11 @@ def test_import_ftm_lists_a_target_in_the_store_and_a_newer_copy_takes_it_off(st
     copy.write_text(TOPICS.read_text(encoding="utf-8"), encoding="utf-8")
     done = cli("import", "ftm", str(copy), "--store", str(store), "--format", "json", "--as-of", "2025-01-01")
     assert done.returncode == 0, done.stderr
-    assert {c["name"] for c in json.loads(done.stdout)["changes"] if c["what"] == "added"} >= \
-        {"IRGC", "Test Export Controlled Devices Co.", "Test Debarred Builders Ltd."}
+    assert {c["name"] for c in json.loads(done.stdout)["changes"] if c["what"] == "added"} >= {
+        "IRGC",
+        "Test Export Controlled Devices Co.",
+        "Test Debarred Builders Ltd.",
+    }
 
     def lists(name: str, as_of: str) -> set[tuple]:
         done = cli("screen", "--name", name, "--store", str(store), "--as-of", as_of, "--format", "json")
@@ -164,8 +205,9 @@ def test_import_ftm_lists_a_target_in_the_store_and_a_newer_copy_takes_it_off(st
     assert lists("Test Export Controlled Devices Co.", "2025-06-01") == {("opensanctions-us_trade_csl", True)}
     # a newer copy in which the company is no longer export-controlled: its entry stays, removed
     # on the copy's date; a bad line in a copy after that changes nothing
-    copy.write_text(copy.read_text(encoding="utf-8").replace('"topics": ["export.control"]', '"topics": []'),
-                    encoding="utf-8")
+    copy.write_text(
+        copy.read_text(encoding="utf-8").replace('"topics": ["export.control"]', '"topics": []'), encoding="utf-8"
+    )
     done = cli("import", "ftm", str(copy), "--store", str(store), "--format", "json", "--as-of", "2025-09-01")
     assert done.returncode == 0, done.stderr
     assert [c["what"] for c in json.loads(done.stdout)["changes"]] == ["removed"]

@@ -41,30 +41,158 @@ EXAMPLES = int(os.environ.get("EXPORTGRAPH_FUZZ_EXAMPLES", "10000"))
 
 
 def fuzz(n: int = EXAMPLES):
-    return settings(max_examples=n, deadline=None, derandomize=True, database=None, print_blob=True,
-                    suppress_health_check=list(HealthCheck))
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 # -- hostile values ---------------------------------------------------------------------------------
 
 NASTY = [
-    "", " ", "\x00", "a\x00b", "\t\r\n", "\r", "\ufeff", "\u202e", "\u0085", "\u2028", "\ud800", "x\udfffy",
-    "\U0001f600", "NaN", "Infinity", "null", "true", "-1", "1e999", "0x10", "-0", "1e-400", "\u221e", "\u0663",
-    "2025-02-30", "2025-13-01", "0000-00-00", "9999-12-31", "10000-01-01", "2025-03-25T25:00:00", "20250325",
-    "2025-W13-2", "Atlantis", "ZZ", "zz", "cn", "CN", "China", "Hong Kong", '"', "'", "\\", "\\u0000", "}", "{",
-    "#", ";", ",", "@", "@@", "x@ZZ", "<http://evil>", '" } ; DROP ALL ; #', "150%", "%", "50", "1" * 400,
-    "x" * 5000, "Inspur", "Sugon", "Inspur Taiwan", "Inspur Group Co., Ltd.", "entity-list", "Entity List (EL)",
-    "84 FR 29373 (Smarch 40, 2019)", "84 FR 29373 (February 30, 2024)", "1 FR 1, 13/45/99",
-    "99999999999999999999999 FR 1", "http://x y", "https://", "urn:", "company", "person", "PERSON", "x.csv",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\t\r\n",
+    "\r",
+    "\ufeff",
+    "\u202e",
+    "\u0085",
+    "\u2028",
+    "\ud800",
+    "x\udfffy",
+    "\U0001f600",
+    "NaN",
+    "Infinity",
+    "null",
+    "true",
+    "-1",
+    "1e999",
+    "0x10",
+    "-0",
+    "1e-400",
+    "\u221e",
+    "\u0663",
+    "2025-02-30",
+    "2025-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "10000-01-01",
+    "2025-03-25T25:00:00",
+    "20250325",
+    "2025-W13-2",
+    "Atlantis",
+    "ZZ",
+    "zz",
+    "cn",
+    "CN",
+    "China",
+    "Hong Kong",
+    '"',
+    "'",
+    "\\",
+    "\\u0000",
+    "}",
+    "{",
+    "#",
+    ";",
+    ",",
+    "@",
+    "@@",
+    "x@ZZ",
+    "<http://evil>",
+    '" } ; DROP ALL ; #',
+    "150%",
+    "%",
+    "50",
+    "1" * 400,
+    "x" * 5000,
+    "Inspur",
+    "Sugon",
+    "Inspur Taiwan",
+    "Inspur Group Co., Ltd.",
+    "entity-list",
+    "Entity List (EL)",
+    "84 FR 29373 (Smarch 40, 2019)",
+    "84 FR 29373 (February 30, 2024)",
+    "1 FR 1, 13/45/99",
+    "99999999999999999999999 FR 1",
+    "http://x y",
+    "https://",
+    "urn:",
+    "company",
+    "person",
+    "PERSON",
+    "x.csv",
 ]
 # code points to draw text from: ASCII, C0 and C1 controls, Latin-1, CJK, lone surrogates, emoji, specials
-ALPHABETS = [(0x20, 0x7E), (0x00, 0x1F), (0x7F, 0x9F), (0xA0, 0xFF), (0x4E00, 0x9FFF), (0xD800, 0xDFFF),
-             (0x1F600, 0x1F64F), (0xFEFF, 0xFEFF), (0x202A, 0x202E), (0xFFFE, 0xFFFF)]
-CHUNKS = [b"\x00", b"\xef\xbb\xbf", b'"', b"\\", b"\n", b"\r\n", b"\r", b"\xff", b"\xc3", b"\xed\xa0\x80",
-          b"\\ud800", b"[" * 64, b"{" * 64, b"NaN", b"-Infinity", b"1e999", b"1" * 5000, b",", b";", b"{", b"}",
-          b"]", b":", b"null", b'"x":', b"\t", b'"' * 3, b"x" * 200_000]
-JUNK_FILES = [b"", b"\xef\xbb\xbf", b"\n\n", b"\x00" * 10, b"\xff\xfe", b"{}", b"[]", b"null", b"0", b'""', b"{",
-              b"[", b'{"results": null}', b'{"entities": {}}', b"\xef\xbb\xbf{}", b",,,\n,,,", b'"', b"a\x00b\n"]
+ALPHABETS = [
+    (0x20, 0x7E),
+    (0x00, 0x1F),
+    (0x7F, 0x9F),
+    (0xA0, 0xFF),
+    (0x4E00, 0x9FFF),
+    (0xD800, 0xDFFF),
+    (0x1F600, 0x1F64F),
+    (0xFEFF, 0xFEFF),
+    (0x202A, 0x202E),
+    (0xFFFE, 0xFFFF),
+]
+CHUNKS = [
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b'"',
+    b"\\",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\xff",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    b"\\ud800",
+    b"[" * 64,
+    b"{" * 64,
+    b"NaN",
+    b"-Infinity",
+    b"1e999",
+    b"1" * 5000,
+    b",",
+    b";",
+    b"{",
+    b"}",
+    b"]",
+    b":",
+    b"null",
+    b'"x":',
+    b"\t",
+    b'"' * 3,
+    b"x" * 200_000,
+]
+JUNK_FILES = [
+    b"",
+    b"\xef\xbb\xbf",
+    b"\n\n",
+    b"\x00" * 10,
+    b"\xff\xfe",
+    b"{}",
+    b"[]",
+    b"null",
+    b"0",
+    b'""',
+    b"{",
+    b"[",
+    b'{"results": null}',
+    b'{"entities": {}}',
+    b"\xef\xbb\xbf{}",
+    b",,,\n,,,",
+    b'"',
+    b"a\x00b\n",
+]
 NAMES = ["Inspur Taiwan", "Example Trading (HK) Ltd", "Test Co", "\u6d6a\u6f6e\u96c6\u56e2", "Sugon", "A"]
 
 
@@ -147,11 +275,11 @@ class Junk:
             elif op == "insert":
                 data[at:at] = self.pick(CHUNKS) if self.chance(0.6) else self.r.randbytes(self.r.randint(1, 8))
             elif op == "delete":
-                del data[at:at + self.r.randint(1, 64)]
+                del data[at : at + self.r.randint(1, 64)]
             elif op == "truncate":
                 del data[at:]
             elif op == "double":
-                data[at:at] = data[at:at + self.r.randint(1, 200)]
+                data[at:at] = data[at : at + self.r.randint(1, 200)]
         return bytes(data)
 
     def deep(self, prefix: bytes = b"", suffix: bytes = b"") -> bytes:
@@ -164,63 +292,174 @@ class Junk:
 # -- each reader's format, nearly --------------------------------------------------------------------
 
 COUNTRIES = ["China", "CN", "Hong Kong", "Taiwan", "Russia", "Atlantis", "", "United States"]
-CITATIONS = ["90 FR 14048, 3/28/25", "84 FR 29373 (June 24, 2019)", "90 FR 14048", "46 F.R. 46154", "",
-             "84 FR 29373 (Smarch 40, 2019)", "1 FR 1, 13/45/99", "99999999999999999999999 FR 1, 2/30/24"]
+CITATIONS = [
+    "90 FR 14048, 3/28/25",
+    "84 FR 29373 (June 24, 2019)",
+    "90 FR 14048",
+    "46 F.R. 46154",
+    "",
+    "84 FR 29373 (Smarch 40, 2019)",
+    "1 FR 1, 13/45/99",
+    "99999999999999999999999 FR 1, 2/30/24",
+]
 DATES = ["2025-03-25", "2025-02-30", "", "25-3-25", "2025-03-25T00:00:00Z", "1981-09-10", "2025", "2025-03"]
 
 
 def entity_list_file(j: Junk) -> bytes:
     def entry():
-        return j.some({"name": lambda: j.pick(NAMES), "aliases": lambda: j.r.sample(NAMES, j.r.randint(0, 2)),
-                       "country": lambda: j.pick(COUNTRIES), "address": j.text, "notes": j.text,
-                       "federal_register": lambda: j.pick(CITATIONS), "effective_date": lambda: j.pick(DATES + [None]),
-                       "status": None})
+        return j.some(
+            {
+                "name": lambda: j.pick(NAMES),
+                "aliases": lambda: j.r.sample(NAMES, j.r.randint(0, 2)),
+                "country": lambda: j.pick(COUNTRIES),
+                "address": j.text,
+                "notes": j.text,
+                "federal_register": lambda: j.pick(CITATIONS),
+                "effective_date": lambda: j.pick(DATES + [None]),
+                "status": None,
+            }
+        )
+
     entries = [j.either(entry) for _ in range(j.r.randint(0, 4))]
-    doc = j.some({"list_id": "bis-entity-list", "extracted": "2026-07-09", "entities": entries,
-                  "count": len(entries)})
+    doc = j.some({"list_id": "bis-entity-list", "extracted": "2026-07-09", "entities": entries, "count": len(entries)})
     return j.json(doc if j.chance(0.9) else entries)
 
 
 def csl_file(j: Junk) -> bytes:
     def address():
-        return j.some({"address": j.text, "city": j.text, "state": None, "postal_code": j.text,
-                       "country": lambda: j.pick(["TW", "DE", "ZZ", "", "x", "tw"])})
+        return j.some(
+            {
+                "address": j.text,
+                "city": j.text,
+                "state": None,
+                "postal_code": j.text,
+                "country": lambda: j.pick(["TW", "DE", "ZZ", "", "x", "tw"]),
+            }
+        )
 
     def record():
-        return j.some({
-            "_id": j.text, "entity_number": None, "type": lambda: j.pick(["Entity", "Individual", "Vessel", None]),
-            "source": lambda: j.pick(["Entity List (EL) - Bureau of Industry and Security",
-                                      "Denied Persons List (DPL) - BIS", "(", "Something", ""]),
-            "name": lambda: j.pick(NAMES), "alt_names": lambda: j.r.sample(NAMES, j.r.randint(0, 2)),
-            "addresses": lambda: [address() for _ in range(j.r.randint(0, 2))],
-            "federal_register_notice": lambda: j.pick(CITATIONS), "start_date": lambda: j.pick(DATES),
-            "end_date": lambda: j.pick(DATES + [None]), "license_requirement": j.text, "remarks": j.text,
-            "source_list_url": j.text, "programs": lambda: [j.text()]})
+        return j.some(
+            {
+                "_id": j.text,
+                "entity_number": None,
+                "type": lambda: j.pick(["Entity", "Individual", "Vessel", None]),
+                "source": lambda: j.pick(
+                    [
+                        "Entity List (EL) - Bureau of Industry and Security",
+                        "Denied Persons List (DPL) - BIS",
+                        "(",
+                        "Something",
+                        "",
+                    ]
+                ),
+                "name": lambda: j.pick(NAMES),
+                "alt_names": lambda: j.r.sample(NAMES, j.r.randint(0, 2)),
+                "addresses": lambda: [address() for _ in range(j.r.randint(0, 2))],
+                "federal_register_notice": lambda: j.pick(CITATIONS),
+                "start_date": lambda: j.pick(DATES),
+                "end_date": lambda: j.pick(DATES + [None]),
+                "license_requirement": j.text,
+                "remarks": j.text,
+                "source_list_url": j.text,
+                "programs": lambda: [j.text()],
+            }
+        )
+
     if j.chance(0.5):
         records = [j.either(record) for _ in range(j.r.randint(0, 4))]
         return j.json({"results": records} if j.chance(0.7) else records)
-    columns = ["_id", "source", "type", "name", "addresses", "federal_register_notice", "start_date", "end_date",
-               "license_requirement", "alt_names"]
-    return j.csv(j.columns(columns), lambda: j.pick(["Entity List (EL) - BIS", "Inspur Taiwan", "2025-03-25",
-                                                     "90 FR 14048", "a; b", "x, y, TW", "x, y, ZZ", "Vessel"]))
+    columns = [
+        "_id",
+        "source",
+        "type",
+        "name",
+        "addresses",
+        "federal_register_notice",
+        "start_date",
+        "end_date",
+        "license_requirement",
+        "alt_names",
+    ]
+    return j.csv(
+        j.columns(columns),
+        lambda: j.pick(
+            [
+                "Entity List (EL) - BIS",
+                "Inspur Taiwan",
+                "2025-03-25",
+                "90 FR 14048",
+                "a; b",
+                "x, y, TW",
+                "x, y, ZZ",
+                "Vessel",
+            ]
+        ),
+    )
 
 
-FTM_SCHEMAS = ["Company", "Organization", "LegalEntity", "PublicBody", "Person", "Address", "Ownership", "Sanction",
-               "Vessel", ""]
-FTM_PROPS = ["name", "alias", "country", "jurisdiction", "nationality", "leiCode", "incorporationDate",
-             "addressEntity", "full", "owner", "asset", "percentage", "startDate", "endDate", "entity", "program",
-             "authority"]
-FTM_VALUES = ["a", "b", "addr", "", "cn", "hk", "ZZ", "60", "150", "50%", "-1", "NaN", "Entity List", "sdn",
-              *NAMES, *DATES]
+FTM_SCHEMAS = [
+    "Company",
+    "Organization",
+    "LegalEntity",
+    "PublicBody",
+    "Person",
+    "Address",
+    "Ownership",
+    "Sanction",
+    "Vessel",
+    "",
+]
+FTM_PROPS = [
+    "name",
+    "alias",
+    "country",
+    "jurisdiction",
+    "nationality",
+    "leiCode",
+    "incorporationDate",
+    "addressEntity",
+    "full",
+    "owner",
+    "asset",
+    "percentage",
+    "startDate",
+    "endDate",
+    "entity",
+    "program",
+    "authority",
+]
+FTM_VALUES = [
+    "a",
+    "b",
+    "addr",
+    "",
+    "cn",
+    "hk",
+    "ZZ",
+    "60",
+    "150",
+    "50%",
+    "-1",
+    "NaN",
+    "Entity List",
+    "sdn",
+    *NAMES,
+    *DATES,
+]
 
 
 def ftm_file(j: Junk) -> bytes:
     def entity():
-        props = {j.pick(FTM_PROPS): j.either(lambda: [j.pick(FTM_VALUES) if j.chance(0.8) else j.text()
-                                                      for _ in range(j.r.randint(0, 2))])
-                 for _ in range(j.r.randint(0, 5))}
-        return j.some({"id": lambda: j.pick(["a", "b", "addr", ""]), "schema": lambda: j.pick(FTM_SCHEMAS),
-                       "properties": props})
+        props = {
+            j.pick(FTM_PROPS): j.either(
+                lambda: [j.pick(FTM_VALUES) if j.chance(0.8) else j.text() for _ in range(j.r.randint(0, 2))]
+            )
+            for _ in range(j.r.randint(0, 5))
+        }
+        return j.some(
+            {"id": lambda: j.pick(["a", "b", "addr", ""]), "schema": lambda: j.pick(FTM_SCHEMAS), "properties": props}
+        )
+
     lines = [json.dumps(j.either(entity), ensure_ascii=j.chance(0.5)) for _ in range(j.r.randint(0, 5))]
     if j.chance(0.2):
         lines.insert(j.r.randint(0, len(lines)), j.text())
@@ -233,10 +472,40 @@ USER_HEADERS = {
     "listings": ["party", "list", "date_added", "date_removed", "citation"],
     "supply": ["supplier", "customer", "item", "valid_from", "valid_to", "source"],
 }
-USER_VALUES = ["p1", "p2", "Inspur Taiwan", "Inspur Group Co., Ltd.", "NVIDIA", "Sugon", "No Such Co", "CN", "HK",
-               "ZZ", "cn", "company", "person", "bank", "A;B", "30", "130", "-1", "40", "60", "1e2", "NaN", "12%",
-               "entity-list", "not-a-list", "90 FR 1", "90 FR 99999999999999999999", "2024-01-01", "2023-01-01",
-               "2024-02-30", "https://example.org", ""]
+USER_VALUES = [
+    "p1",
+    "p2",
+    "Inspur Taiwan",
+    "Inspur Group Co., Ltd.",
+    "NVIDIA",
+    "Sugon",
+    "No Such Co",
+    "CN",
+    "HK",
+    "ZZ",
+    "cn",
+    "company",
+    "person",
+    "bank",
+    "A;B",
+    "30",
+    "130",
+    "-1",
+    "40",
+    "60",
+    "1e2",
+    "NaN",
+    "12%",
+    "entity-list",
+    "not-a-list",
+    "90 FR 1",
+    "90 FR 99999999999999999999",
+    "2024-01-01",
+    "2023-01-01",
+    "2024-02-30",
+    "https://example.org",
+    "",
+]
 
 
 def user_csv_file(j: Junk) -> bytes:
@@ -246,10 +515,44 @@ def user_csv_file(j: Junk) -> bytes:
     return j.csv(header, lambda: j.pick(USER_VALUES) if j.chance(0.8) else j.text())
 
 
-ORDER_COLUMNS = ["order_id", "date", "item", "quantity", "seller", "buyer", "consignee", "end_user",
-                 "intermediaries", "destination", "end_use"]
-ORDER_VALUES = ["o1", "o1", "2025-06-01", "2025-13-45", "NVIDIA H100 SXM", "3A090.a", "H", "", "8", "-8", "\u0663",
-                "x", "Inspur Taiwan", "Sugon", "clean", "x@HK", "@", "a@ZZ;SG", "CN", "ZZ", "military", "wmd", "?"]
+ORDER_COLUMNS = [
+    "order_id",
+    "date",
+    "item",
+    "quantity",
+    "seller",
+    "buyer",
+    "consignee",
+    "end_user",
+    "intermediaries",
+    "destination",
+    "end_use",
+]
+ORDER_VALUES = [
+    "o1",
+    "o1",
+    "2025-06-01",
+    "2025-13-45",
+    "NVIDIA H100 SXM",
+    "3A090.a",
+    "H",
+    "",
+    "8",
+    "-8",
+    "\u0663",
+    "x",
+    "Inspur Taiwan",
+    "Sugon",
+    "clean",
+    "x@HK",
+    "@",
+    "a@ZZ;SG",
+    "CN",
+    "ZZ",
+    "military",
+    "wmd",
+    "?",
+]
 
 
 def orders_file(j: Junk) -> bytes:
@@ -296,25 +599,37 @@ def _small_entity_list() -> bytes:
 
 def seeds(kind: str) -> list[bytes]:
     """Valid files of a kind: small ones, since each of thousands of inputs is read whole."""
-    known = {"entity-list": [_small_entity_list()],
-             "csl": [(FIXTURES / "csl" / n).read_bytes() for n in ("consolidated.json", "consolidated.csv")],
-             "ftm": [(FIXTURES / "ftm" / "ownership.ftm.json").read_bytes()],
-             "csv": [(FIXTURES / n).read_bytes() for n in ("csv/parties.csv", "routes/parties.csv")] + [
-                 b"party,list,date_added,date_removed,citation\nInspur Taiwan,entity-list,2025-03-25,,90 FR 14048\n",
-                 b"owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
-                 b'"Inspur Group Co., Ltd.",Inspur Taiwan,,40,60,2024-01-01,,https://example.org\n',
-                 b"supplier,customer,item,valid_from,valid_to,source\nNVIDIA,Inspur Taiwan,H100,2023-01-01,,x\n"]}
+    known = {
+        "entity-list": [_small_entity_list()],
+        "csl": [(FIXTURES / "csl" / n).read_bytes() for n in ("consolidated.json", "consolidated.csv")],
+        "ftm": [(FIXTURES / "ftm" / "ownership.ftm.json").read_bytes()],
+        "csv": [(FIXTURES / n).read_bytes() for n in ("csv/parties.csv", "routes/parties.csv")]
+        + [
+            b"party,list,date_added,date_removed,citation\nInspur Taiwan,entity-list,2025-03-25,,90 FR 14048\n",
+            b"owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+            b'"Inspur Group Co., Ltd.",Inspur Taiwan,,40,60,2024-01-01,,https://example.org\n',
+            b"supplier,customer,item,valid_from,valid_to,source\nNVIDIA,Inspur Taiwan,H100,2023-01-01,,x\n",
+        ],
+    }
     if kind in known:
         return known[kind]
     folder = FIXTURES / kind  # a reader added later brings its fixtures here
-    return [p.read_bytes() for p in sorted(folder.glob("*")) if p.is_file() and p.suffix not in (".md", ".txt")
-            and p.stat().st_size < 20_000] if folder.is_dir() else []
+    return (
+        [
+            p.read_bytes()
+            for p in sorted(folder.glob("*"))
+            if p.is_file() and p.suffix not in (".md", ".txt") and p.stat().st_size < 20_000
+        ]
+        if folder.is_dir()
+        else []
+    )
 
 
 FILE_NAMES = {"entity-list": "list.json", "ftm": "fuzz.ftm.json", "csv": "fuzz.csv"}
 
 
 # -- the graph the readers consult ---------------------------------------------------------------------
+
 
 class _RememberingStore:
     """The bundled store's answers to the readers' fixed questions (countries, lists), kept."""
@@ -339,9 +654,11 @@ class QuickGraph:
         self.store = _RememberingStore(graph.store)
         self.codes = graph._country_codes()
         self._names: dict[str, set[tuple[str, str]]] = {}
-        for r in graph.store.select("SELECT DISTINCT ?party ?name ?matched WHERE { ?party a/rdfs:subClassOf* "
-                                    "eg:Party ; eg:name ?name . { ?party eg:name ?matched } UNION "
-                                    "{ ?party eg:alias ?matched } }"):
+        for r in graph.store.select(
+            "SELECT DISTINCT ?party ?name ?matched WHERE { ?party a/rdfs:subClassOf* "
+            "eg:Party ; eg:name ?name . { ?party eg:name ?matched } UNION "
+            "{ ?party eg:alias ?matched } }"
+        ):
             self._names.setdefault(str(r["matched"]).lower(), set()).add((str(r["party"]), str(r["name"])))
 
     def _country_codes(self) -> set[str]:
@@ -385,8 +702,14 @@ def memory_cap():
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     status = Path("/proc/self/status")
-    size = next((int(line.split()[1]) * 1024 for line in status.read_text().splitlines()
-                 if line.startswith("VmSize:")), None) if status.exists() else None
+    size = (
+        next(
+            (int(line.split()[1]) * 1024 for line in status.read_text().splitlines() if line.startswith("VmSize:")),
+            None,
+        )
+        if status.exists()
+        else None
+    )
     if size is None:
         yield
         return
@@ -402,8 +725,6 @@ def put(path: Path, data: bytes) -> None:
     """Write the file anew: overwriting one in place makes ext4 flush it when closed (2 ms a time)."""
     path.unlink(missing_ok=True)
     path.write_bytes(data)
-
-
 
 
 def read_all(kind: str, path: Path, graph) -> set | InputError:
@@ -436,6 +757,7 @@ BATCH = 10  # files per hypothesis example: its own cost of an example (~0.3 ms)
 def fuzz_files(kind: str, valid: list[bytes], handle, n: int = EXAMPLES) -> None:
     """``handle(data)`` for ``n`` generated files of a kind (``hostile_file``), ``BATCH`` files per
     hypothesis example, each made from its own seed; a failure shows the file."""
+
     @fuzz(max(n // BATCH, 1))
     @given(SEEDS)
     def check(seed: int) -> None:
@@ -451,6 +773,7 @@ def fuzz_files(kind: str, valid: list[bytes], handle, n: int = EXAMPLES) -> None
 
 
 # -- 1. every reader, ten thousand malformed inputs each ---------------------------------------------
+
 
 @pytest.mark.parametrize("kind", sorted(READERS))
 def test_reader_answers_any_input_with_triples_or_a_clear_error(kind, quick, fuzz_dir, rule_pages_once, memory_cap):
@@ -539,9 +862,16 @@ def test_names_csv_answers_any_input_with_names_or_a_clear_error(quick, fuzz_dir
 
 # -- what the fuzzing found: each input once crashed a reader (or wanted a machine's memory) ------------
 
+
 def _entity_list_with(**fields) -> bytes:
-    entry = {"name": "Regression Co", "aliases": [], "country": "China", "address": "1 Road, Beijing",
-             "federal_register": "90 FR 14048, 3/28/25", "notes": "For all items subject to the EAR."} | fields
+    entry = {
+        "name": "Regression Co",
+        "aliases": [],
+        "country": "China",
+        "address": "1 Road, Beijing",
+        "federal_register": "90 FR 14048, 3/28/25",
+        "notes": "For all items subject to the EAR.",
+    } | fields
     return json.dumps({"entities": [entry], "count": 1}).encode()
 
 
@@ -556,14 +886,26 @@ CRASHED = [  # (kind, file, what the error says; None: it reads)
     ("entity-list", _entity_list_with(federal_register="84 FR 29373 (Smarch 4, 2019)"), None),  # ValueError
     # (an alias of two parties that are judged different organisations; "Sugon" was one until the
     # Entity List's and the 1260H list's records of it were merged)
-    ("csv", b"party,list,date_added,date_removed,citation\nStratos,entity-list,2025-01-01,,90 FR 1\n",
-     "matches 2 parties"),  # AmbiguousError, which named no file
-    ("ftm", b'{"id": "a", "schema": "Company", "properties": {"name": ["\\ud800"]}}\n',
-     "lone UTF-16 surrogate"),  # ValueError from the store's literal
-    ("csl", b'{"results": [{"name": "A", "source": "Entity List (EL)", "alt_names": 5}]}',
-     "'alt_names' is not a list of text"),  # TypeError
-    ("csl", b"source,name,start_date\nEntity List (EL),\"" + b"x" * 200_000 + b'",2025-01-01\n',
-     "not valid CSV"),  # csv.Error: field larger than field limit
+    (
+        "csv",
+        b"party,list,date_added,date_removed,citation\nStratos,entity-list,2025-01-01,,90 FR 1\n",
+        "matches 2 parties",
+    ),  # AmbiguousError, which named no file
+    (
+        "ftm",
+        b'{"id": "a", "schema": "Company", "properties": {"name": ["\\ud800"]}}\n',
+        "lone UTF-16 surrogate",
+    ),  # ValueError from the store's literal
+    (
+        "csl",
+        b'{"results": [{"name": "A", "source": "Entity List (EL)", "alt_names": 5}]}',
+        "'alt_names' is not a list of text",
+    ),  # TypeError
+    (
+        "csl",
+        b'source,name,start_date\nEntity List (EL),"' + b"x" * 200_000 + b'",2025-01-01\n',
+        "not valid CSV",
+    ),  # csv.Error: field larger than field limit
 ]
 
 
@@ -584,8 +926,13 @@ def test_names_and_orders_that_once_crashed(bundled, quick, fuzz_dir):
     from exportgraph import check as ck
 
     path = fuzz_dir / "regression-orders.csv"
-    put(path, ("order_id,date,item,quantity,seller,buyer,consignee,end_user,intermediaries,destination,end_use\n"
-               f"a,2025-06-01,EAR99,\u00b2,,,x,,,DE,\nb,2025-06-01,EAR99,{'1' * 5000},,,x,,,DE,\n").encode())
+    put(
+        path,
+        (
+            "order_id,date,item,quantity,seller,buyer,consignee,end_user,intermediaries,destination,end_use\n"
+            f"a,2025-06-01,EAR99,\u00b2,,,x,,,DE,\nb,2025-06-01,EAR99,{'1' * 5000},,,x,,,DE,\n"
+        ).encode(),
+    )
     nt, _ = ck.orders_to_ntriples(ck.read_csv(path), quick_resolver(quick), dt.date(2025, 6, 1), str(path))
     assert nt.decode().count("is not a whole number") == 2
     with pytest.raises(InputError, match="cannot read"):
@@ -599,6 +946,7 @@ def test_an_invalid_iri_parameter_exits_2_not_with_a_traceback(capsys):
 
 # -- 2. a malformed file imports nothing --------------------------------------------------------------
 
+
 def fingerprint(graph: ExportGraph) -> tuple[int, str]:
     """How many quads the store holds and their hash: every quad (bookkeeping, source copies and
     import records included) but those of the transient graphs that queries fill for a date (the
@@ -606,8 +954,9 @@ def fingerprint(graph: ExportGraph) -> tuple[int, str]:
     from exportgraph.store.embedded import TRANSIENT_GRAPHS
 
     transient = tuple(f"<{g}> .".encode() for g in TRANSIENT_GRAPHS)
-    lines = sorted(line for line in graph.store.dump("application/n-quads").splitlines()
-                   if not line.endswith(transient))
+    lines = sorted(
+        line for line in graph.store.dump("application/n-quads").splitlines() if not line.endswith(transient)
+    )
     return len(lines), hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
@@ -625,23 +974,38 @@ def late_failures(kind: str) -> list[bytes]:
     """Files that go wrong only at their end, after every record before has been read."""
     if kind == "entity-list":
         doc = json.loads(_small_entity_list())
-        bad = [{**doc, "entities": doc["entities"] + [extra], "count": 4}
-               for extra in ({"name": "X", "country": "Atlantis"}, {"name": 42}, {"name": "X"}, None,
-                             {"name": "X", "country": "China", "effective_date": "2025-02-30"})]
+        bad = [
+            {**doc, "entities": doc["entities"] + [extra], "count": 4}
+            for extra in (
+                {"name": "X", "country": "Atlantis"},
+                {"name": 42},
+                {"name": "X"},
+                None,
+                {"name": "X", "country": "China", "effective_date": "2025-02-30"},
+            )
+        ]
         return [json.dumps(b).encode() for b in bad] + [json.dumps({**doc, "entities": [], "count": 0}).encode()]
     if kind == "csl":
         data = (FIXTURES / "csl" / "consolidated.csv").read_bytes()
-        return [data + b"x,Entity List (EL),,,,Late Co,,,,2025-13-45\n", data + b"\xff\n",
-                (FIXTURES / "csl" / "consolidated.json").read_bytes()[:-10]]
+        return [
+            data + b"x,Entity List (EL),,,,Late Co,,,,2025-13-45\n",
+            data + b"\xff\n",
+            (FIXTURES / "csl" / "consolidated.json").read_bytes()[:-10],
+        ]
     if kind == "ftm":
         data = (FIXTURES / "ftm" / "ownership.ftm.json").read_bytes()
-        return [data + b'{"id": "late", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], '
-                       b'"percentage": ["150"]}}\n', data + b"{not json\n", data + b'{"id": "x\\ud800", "schema": '
-                       b'"Company", "properties": {"name": ["\\ud800"]}}\n']
+        return [
+            data + b'{"id": "late", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], '
+            b'"percentage": ["150"]}}\n',
+            data + b"{not json\n",
+            data + b'{"id": "x\\ud800", "schema": "Company", "properties": {"name": ["\\ud800"]}}\n',
+        ]
     if kind == "csv":
-        return [(FIXTURES / "csv" / "parties.csv").read_bytes() + b"late,Late Co,ZZ,,company\n",
-                b"party,list,date_added,date_removed,citation\nInspur Taiwan,entity-list,2025-03-25,,90 FR 1\n"
-                b"No Such Party Anywhere Ltd,entity-list,2025-03-25,,90 FR 1\n"]
+        return [
+            (FIXTURES / "csv" / "parties.csv").read_bytes() + b"late,Late Co,ZZ,,company\n",
+            b"party,list,date_added,date_removed,citation\nInspur Taiwan,entity-list,2025-03-25,,90 FR 1\n"
+            b"No Such Party Anywhere Ltd,entity-list,2025-03-25,,90 FR 1\n",
+        ]
     return []
 
 
@@ -719,17 +1083,42 @@ def test_a_bad_as_of_in_a_real_process():
 # -- 4. names given to screen -------------------------------------------------------------------------
 
 INJECTIONS = [
-    'x" } ; DROP ALL ; #', '") } UNION { ?s ?p ?o } #', "<http://evil>", '\\" . ?s ?p ?o . FILTER("', "' OR 1=1 --",
-    '"""', "\u0000", "\\", '"', "'", "}", "{", "#", "?s", "$p", "\\u0022", "%22", '" ; CLEAR DEFAULT ; "',
-    "x' } DELETE WHERE { ?s ?p ?o } #", "]]>", "\n} INSERT DATA { <a> <b> <c> } #\n", ".*", "(?i).*",
-    "https://w3id.org/exportgraph/id/party/inspur-taiwan> . ?s ?p ?o . <x", "http://evil> } ; DROP ALL ; #",
+    'x" } ; DROP ALL ; #',
+    '") } UNION { ?s ?p ?o } #',
+    "<http://evil>",
+    '\\" . ?s ?p ?o . FILTER("',
+    "' OR 1=1 --",
+    '"""',
+    "\u0000",
+    "\\",
+    '"',
+    "'",
+    "}",
+    "{",
+    "#",
+    "?s",
+    "$p",
+    "\\u0022",
+    "%22",
+    '" ; CLEAR DEFAULT ; "',
+    "x' } DELETE WHERE { ?s ?p ?o } #",
+    "]]>",
+    "\n} INSERT DATA { <a> <b> <c> } #\n",
+    ".*",
+    "(?i).*",
+    "https://w3id.org/exportgraph/id/party/inspur-taiwan> . ?s ?p ?o . <x",
+    "http://evil> } ; DROP ALL ; #",
 ]
 names = st.one_of(
-    st.text(max_size=60), st.sampled_from(INJECTIONS + NASTY),
-    st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.sampled_from("ab }\"'#\\\n"),
-            max_size=10),
-    st.text(alphabet=st.sampled_from('"\'{}<>#?;\\\n\t .'), min_size=1, max_size=40),
-    st.builds(lambda c, n: c * n, st.sampled_from(["x", "\u6d6a", '"', "} "]), st.integers(1000, 5000)))
+    st.text(max_size=60),
+    st.sampled_from(INJECTIONS + NASTY),
+    st.text(
+        alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.sampled_from("ab }\"'#\\\n"),
+        max_size=10,
+    ),
+    st.text(alphabet=st.sampled_from("\"'{}<>#?;\\\n\t ."), min_size=1, max_size=40),
+    st.builds(lambda c, n: c * n, st.sampled_from(["x", "\u6d6a", '"', "} "]), st.integers(1000, 5000)),
+)
 
 
 @fuzz(max(EXAMPLES // 5, 1))
@@ -746,11 +1135,13 @@ def test_screen_answers_any_name(bundled, batch):
         assert any(not n.strip() for n in batch) or (len(batch) == 1 and batch[0].strip().lower().endswith(".csv"))
         return
     assert [r.input.name for r in results] == [n.strip() for n in batch]
-    assert all(m.score >= 90 and m.party.startswith("https://w3id.org/exportgraph/id/") for r in results
-               for m in r.matches)
+    assert all(
+        m.score >= 90 and m.party.startswith("https://w3id.org/exportgraph/id/") for r in results for m in r.matches
+    )
 
 
 # -- 5. names and query parameters are bound, never formatted into SPARQL -------------------------------
+
 
 def _inert(call, payload: str):
     """The call's answer to an injected string: a clear error, or what the call found."""
@@ -761,8 +1152,13 @@ def _inert(call, payload: str):
         return exc
 
 
-BENIGN = {"string": "zzz-no-such-thing", "iri": "https://w3id.org/exportgraph/id/zzz-no-such-thing",
-          "date": dt.date(2025, 10, 1), "integer": 1, "decimal": 1}
+BENIGN = {
+    "string": "zzz-no-such-thing",
+    "iri": "https://w3id.org/exportgraph/id/zzz-no-such-thing",
+    "date": dt.date(2025, 10, 1),
+    "integer": 1,
+    "decimal": 1,
+}
 
 
 def test_injected_names_and_parameters_are_inert(store):
@@ -774,8 +1170,9 @@ def test_injected_names_and_parameters_are_inert(store):
     graph = ExportGraph.open(store=store)
     day = dt.date(2025, 10, 1)
     before, known = fingerprint(graph), graph.entity("Inspur Taiwan", day)
-    params = [(name, p) for name, q in sorted(graph.queries.items()) if "CONSTRUCT" not in q.text
-              for p in q.params]  # (export/describe, a CONSTRUCT, is run by export)
+    params = [
+        (name, p) for name, q in sorted(graph.queries.items()) if "CONSTRUCT" not in q.text for p in q.params
+    ]  # (export/describe, a CONSTRUCT, is run by export)
     assert len(params) > 30
 
     @functools.cache
@@ -827,5 +1224,6 @@ def test_an_injected_string_as_a_name_in_the_data_is_found_literally(store, tmp_
     for i, payload in enumerate(payloads):
         ent = graph.entity(payload.strip())
         assert (ent.iri, ent.name, ent.countries) == (str(user_party(f"inj-{i}")), payload.strip(), ("DE",))
-        assert str(user_party(f"inj-{i}")) in {str(r["party"]) for r in graph.query("search-party",
-                                                                                      query=payload.strip()).rows}
+        assert str(user_party(f"inj-{i}")) in {
+            str(r["party"]) for r in graph.query("search-party", query=payload.strip()).rows
+        }

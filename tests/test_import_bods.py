@@ -47,8 +47,11 @@ def read(path: Path) -> tuple[set, list[str]]:
 
 def direct_owners(graph: ExportGraph, name: str, day: dt.date = DAY, *, kind: bool = False) -> list[tuple]:
     """(name, percent, minimum, maximum[, kind]) of each direct owner on the day, sorted."""
-    return sorted((o.name, o.percent, o.percent_min, o.percent_max, *((o.kind,) if kind else ()))
-                  for o in graph.exposure(name, day).owners if o.depth == 1)
+    return sorted(
+        (o.name, o.percent, o.percent_min, o.percent_max, *((o.kind,) if kind else ()))
+        for o in graph.exposure(name, day).owners
+        if o.depth == 1
+    )
 
 
 def test_json_array_and_json_lines_read_the_same(tmp_path):
@@ -70,17 +73,23 @@ def test_stakes_and_the_50_percent_rule(store, tmp_path):
     done = cli("import", "bods", str(as_lines(tmp_path)), "--store", str(store), "--format", "json")
     assert done.returncode == 0, done.stderr
     from_lines = json.loads(done.stdout)
-    assert [from_lines[k] for k in ("read", "skipped", "triples")] == \
-        [from_array[k] for k in ("read", "skipped", "triples")]
+    assert [from_lines[k] for k in ("read", "skipped", "triples")] == [
+        from_array[k] for k in ("read", "skipped", "triples")
+    ]
     done = cli("import", "csv", str(FIXTURES / "listings.csv"), "--store", str(store), "--format", "json")
     assert done.returncode == 0, done.stderr
     graph = ExportGraph.open(store=store)
-    names = {"Fixture Listed Holdings Ltd.": "listed", "Fixture Sixty Ltd.": "covered",
-             "Fixture Range High Ltd.": "covered", "Fixture Range Low Ltd.": "possibly covered",
-             "Fixture Shares And Votes Ltd.": "possibly covered", "Fixture Board Ltd.": "not covered",
-             "Fixture Indirect Ltd.": "possibly covered",
-             # votes are not ownership: 60% of the votes alone is a case for review, not a verdict
-             "Fixture Votes Ltd.": "possibly covered"}
+    names = {
+        "Fixture Listed Holdings Ltd.": "listed",
+        "Fixture Sixty Ltd.": "covered",
+        "Fixture Range High Ltd.": "covered",
+        "Fixture Range Low Ltd.": "possibly covered",
+        "Fixture Shares And Votes Ltd.": "possibly covered",
+        "Fixture Board Ltd.": "not covered",
+        "Fixture Indirect Ltd.": "possibly covered",
+        # votes are not ownership: 60% of the votes alone is a case for review, not a verdict
+        "Fixture Votes Ltd.": "possibly covered",
+    }
     iris = {name: graph.resolve(name) for name in names}
     found = graph.affiliates(list(iris.values()), DAY)
     assert {name: found[iri].status for name, iri in iris.items()} == names
@@ -88,8 +97,10 @@ def test_stakes_and_the_50_percent_rule(store, tmp_path):
     owners = functools.partial(direct_owners, graph, kind=True)
     listed = "Fixture Listed Holdings Ltd."
     # the stake names the replacement of the entity statement it refers to; the old name is gone
-    assert owners("Fixture Sixty Ltd.") == [(listed, 60, None, None, "equity"),
-                                            ("Fixture Person", 40, None, None, "equity")]
+    assert owners("Fixture Sixty Ltd.") == [
+        (listed, 60, None, None, "equity"),
+        ("Fixture Person", 40, None, None, "equity"),
+    ]
     assert not graph.store.ask('ASK { ?p ?n "Fixture Sixty Limited" }')
     assert owners("Fixture Range High Ltd.") == [(listed, None, 50, 75, "equity")]
     assert owners("Fixture Shares And Votes Ltd.") == [(listed, None, 25, 50, "equity")]
@@ -112,13 +123,19 @@ def test_examples_of_the_standard(store):
     """BODS 0.3 (an update with an unspecified owner) and 0.4 (entity owning entity; direct and
     indirect interests with their component records)."""
     summaries = {}
-    for name in ("2-single-update.json", "bods-package-entity-owning-entity.json",
-                 "mixed-direct-and-indirect-ownership.json"):
+    for name in (
+        "2-single-update.json",
+        "bods-package-entity-owning-entity.json",
+        "mixed-direct-and-indirect-ownership.json",
+    ):
         done = cli("import", "bods", str(FIXTURES / name), "--store", str(store), "--format", "json")
         assert done.returncode == 0, done.stderr
         summaries[name] = json.loads(done.stdout)
-    assert [(s["read"], s["skipped"]) for s in summaries.values()] == \
-        [(4, {"interested party unspecified": 1}), (3, {}), (6, {})]
+    assert [(s["read"], s["skipped"]) for s in summaries.values()] == [
+        (4, {"interested party unspecified": 1}),
+        (3, {}),
+        (6, {}),
+    ]
     graph = ExportGraph.open(store=store)
 
     assert direct_owners(graph, "CHRINON LTD", DAY) == [("Christopher Taggart", 50, None, None)]
@@ -134,10 +151,13 @@ def test_examples_of_the_standard(store):
 
 
 def statement(**fields) -> dict:
-    base = {"statementID": "fixture-ownership-0000000000000000000001", "statementType": "ownershipOrControlStatement",
-            "subject": {"describedByEntityStatement": "fixture-entity-a"},
-            "interestedParty": {"describedByEntityStatement": "fixture-entity-b"},
-            "interests": [{"type": "shareholding", "share": {"exact": 60}}]}
+    base = {
+        "statementID": "fixture-ownership-0000000000000000000001",
+        "statementType": "ownershipOrControlStatement",
+        "subject": {"describedByEntityStatement": "fixture-entity-a"},
+        "interestedParty": {"describedByEntityStatement": "fixture-entity-b"},
+        "interests": [{"type": "shareholding", "share": {"exact": 60}}],
+    }
     return {**base, **fields}
 
 
@@ -149,16 +169,24 @@ MALFORMED = [
     (json.dumps([ENTITY, 7]), "bad.json: statement 2: a statement is not a JSON object"),
     (json.dumps([{"statementType": "entityStatement"}]), "bad.json: statement 1: no statementID"),
     (json.dumps([{"statementID": "x", "name": "A"}]), "bad.json: statement 1: no statementType"),
-    (json.dumps([{"statementId": "x" * 32, "recordType": "entity", "recordDetails": {}}]),
-     "bad.json: statement 1: no recordId"),
-    (json.dumps([ENTITY, statement(interests=[{"type": "shareholding", "share": {"exact": "60"}}])]),
-     "bad.json: statement 2: share exact '60' is not a number"),
+    (
+        json.dumps([{"statementId": "x" * 32, "recordType": "entity", "recordDetails": {}}]),
+        "bad.json: statement 1: no recordId",
+    ),
+    (
+        json.dumps([ENTITY, statement(interests=[{"type": "shareholding", "share": {"exact": "60"}}])]),
+        "bad.json: statement 2: share exact '60' is not a number",
+    ),
     (json.dumps([statement(interests=[{"share": {"exact": 150}}])]), "statement 1: share exact 150 is not between"),
     (json.dumps([statement(interests=[{"share": {"minimum": -1}}])]), "statement 1: share minimum -1 is not between"),
-    (json.dumps([statement(interests=[{"share": {"minimum": 60, "maximum": 50}}])]),
-     "statement 1: share minimum 60 is above its maximum 50"),
-    (json.dumps([statement(interests=[{"share": {"exclusiveMinimum": True, "maximum": True}}])]),
-     "statement 1: share maximum True is not a number"),
+    (
+        json.dumps([statement(interests=[{"share": {"minimum": 60, "maximum": 50}}])]),
+        "statement 1: share minimum 60 is above its maximum 50",
+    ),
+    (
+        json.dumps([statement(interests=[{"share": {"exclusiveMinimum": True, "maximum": True}}])]),
+        "statement 1: share maximum True is not a number",
+    ),
     (json.dumps([statement(interests=[{"startDate": "2020-02-30"}])]), "statement 1: startDate: '2020-02-30' is not"),
     (json.dumps([statement(interests=[{"startDate": "2020-13"}])]), "statement 1: startDate '2020-13' is not a date"),
     (json.dumps([statement(interests=[{"startDate": "2021-01-01", "endDate": "2020"}])]), "is after the end"),
@@ -166,8 +194,10 @@ MALFORMED = [
     (json.dumps([statement(subject=None)]), "statement 1: no subject"),
     (json.dumps([{**ENTITY, "replacesStatements": "fixture-entity-0"}]), "statement 1: replacesStatements is not"),
     (json.dumps(ENTITY) + "\n\n{not json\n", "bad.json:3: not one JSON statement on the line"),
-    (json.dumps(ENTITY) + "\n" + json.dumps(statement(interests=[{"share": {"maximum": 101}}])) + "\n",
-     "bad.json:2: share maximum 101 is not between"),
+    (
+        json.dumps(ENTITY) + "\n" + json.dumps(statement(interests=[{"share": {"maximum": 101}}])) + "\n",
+        "bad.json:2: share maximum 101 is not between",
+    ),
     ("", "bad.json: not BODS"),
     ("<statements/>", "bad.json: not BODS"),
 ]
@@ -184,8 +214,10 @@ def test_malformed_statements_are_named(tmp_path, text, says):
 
 def test_text_that_is_not_utf8_is_an_error(tmp_path):
     bad = tmp_path / "bad.json"
-    for text, says in ((json.dumps([ENTITY]).replace('"A"', '"Caf\u00e9"'), "bad.json: statement 1: not valid JSON"),
-                       (json.dumps(ENTITY).replace('"A"', '"Caf\u00e9"') + "\n", "bad.json:1: not UTF-8")):
+    for text, says in (
+        (json.dumps([ENTITY]).replace('"A"', '"Caf\u00e9"'), "bad.json: statement 1: not valid JSON"),
+        (json.dumps(ENTITY).replace('"A"', '"Caf\u00e9"') + "\n", "bad.json:1: not UTF-8"),
+    ):
         bad.write_bytes(text.encode("latin-1"))
         with pytest.raises(InputError, match="UTF") as raised:
             read(bad)

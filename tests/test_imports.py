@@ -21,22 +21,37 @@ from exportgraph.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COPIES = FIXTURES / "entity-list"
-MARCH_2025 = {"Beijing Academy of Artificial Intelligence", "Inspur Taiwan", "Nettrix Information Industry Co., Ltd.",
-              "Suma Techology Co., Ltd.", "Inspur Electronic Information Industry Co., Ltd."}
+MARCH_2025 = {
+    "Beijing Academy of Artificial Intelligence",
+    "Inspur Taiwan",
+    "Nettrix Information Industry Co., Ltd.",
+    "Suma Techology Co., Ltd.",
+    "Inspur Electronic Information Industry Co., Ltd.",
+}
 
 
 def test_a_new_store_holds_the_bundled_graph_and_reopens_as_it_was(template, bundled):
     first = info(template)
-    assert {k: v for k, v in first.items() if k != "triples"} == \
-        {k: v for k, v in {**bundled.info(), "currency": bundled.currency()}.items() if k != "triples"}
+    assert {k: v for k, v in first.items() if k != "triples"} == {
+        k: v for k, v in {**bundled.info(), "currency": bundled.currency()}.items() if k != "triples"
+    }
     assert info(template) == first
     done = cli("info", "--store", str(template), "--data", str(FIXTURES / "world.ttl"))
     assert done.returncode == 2 and "exportgraph import" in done.stderr
 
 
 def test_list_copies_before_and_after_march_2025(store, capsys):
-    done = cli("import", "entity-list", str(COPIES / "before.json"), "--store", str(store), "--as-of", "2025-03-01",
-               "--format", "json")
+    done = cli(
+        "import",
+        "entity-list",
+        str(COPIES / "before.json"),
+        "--store",
+        str(store),
+        "--as-of",
+        "2025-03-01",
+        "--format",
+        "json",
+    )
     assert done.returncode == 0, done.stderr
     before = json.loads(done.stdout)
     assert before["status"] == "imported" and before["read"] == 150 and before["added"] == 0
@@ -45,19 +60,45 @@ def test_list_copies_before_and_after_march_2025(store, capsys):
     assert before["removed"] > 3000
     changed = [c for c in before["changes"] if c["what"] == "changed"]
     assert changed and all(d.startswith("- ") for c in changed for d in c["details"])
-    done = cli("import", "entity-list", str(COPIES / "after.json"), "--store", str(store), "--as-of", "2025-04-01",
-               "--format", "json")
+    done = cli(
+        "import",
+        "entity-list",
+        str(COPIES / "after.json"),
+        "--store",
+        str(store),
+        "--as-of",
+        "2025-04-01",
+        "--format",
+        "json",
+    )
     after = json.loads(done.stdout)
     added = {c["name"] for c in after["changes"] if c["what"] == "added"}
     assert len(added) == 12 and MARCH_2025 <= added
     assert {c["what"] for c in after["changes"]} == {"added"}
     # the same copy again: nothing changes, nothing is written
-    again = json.loads(cli("import", "entity-list", str(COPIES / "after.json"), "--store", str(store),
-                           "--format", "json").stdout)
+    again = json.loads(
+        cli("import", "entity-list", str(COPIES / "after.json"), "--store", str(store), "--format", "json").stdout
+    )
     assert again["status"] == "unchanged" and again["changes"] == []
     # changes between two dates, with the citation
-    assert main(["changes", "--list", "entity-list", "--since", "2025-03-01", "--until", "2025-03-31",
-                 "--store", str(store), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "changes",
+                "--list",
+                "entity-list",
+                "--since",
+                "2025-03-01",
+                "--until",
+                "2025-03-31",
+                "--store",
+                str(store),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     found = json.loads(capsys.readouterr().out)
     march = {r["name"]: r for r in found["added"]}
     assert MARCH_2025 <= set(march) and march["Inspur Taiwan"]["citation"] == "90 FR 14048"
@@ -80,12 +121,13 @@ def test_a_malformed_copy_imports_nothing(store):
     assert cli("import", "entity-list", str(COPIES / "after.json")).returncode == 2  # no --store
     doc = json.loads((COPIES / "after.json").read_text())
     for broken, says in (
-            ({**doc, "entities": []}, "holds 0"),  # the count says otherwise: cut short
-            ({**doc, "entities": [], "count": 0}, "no records"),  # an empty list would take every entry off
-            ({**doc, "entities": doc["entities"][:3] + [{"name": 42}], "count": 4}, "entities[3]"),
-            ({**doc, "entities": [{**doc["entities"][0], "country": None}], "count": 1}, "without a country"),
-            ({**doc, "entities": [{**doc["entities"][0], "effective_date": "2025-02-30"}], "count": 1}, "not a date"),
-            (doc["entities"], "not an nsfreg list file")):
+        ({**doc, "entities": []}, "holds 0"),  # the count says otherwise: cut short
+        ({**doc, "entities": [], "count": 0}, "no records"),  # an empty list would take every entry off
+        ({**doc, "entities": doc["entities"][:3] + [{"name": 42}], "count": 4}, "entities[3]"),
+        ({**doc, "entities": [{**doc["entities"][0], "country": None}], "count": 1}, "without a country"),
+        ({**doc, "entities": [{**doc["entities"][0], "effective_date": "2025-02-30"}], "count": 1}, "not a date"),
+        (doc["entities"], "not an nsfreg list file"),
+    ):
         bad = store.parent / "broken.json"
         bad.write_text(json.dumps(broken))
         done = cli("import", "entity-list", str(bad), "--store", str(store))
@@ -95,16 +137,28 @@ def test_a_malformed_copy_imports_nothing(store):
 
 def _big_copy(path: Path, n: int) -> None:
     doc = json.loads((COPIES / "after.json").read_text())
-    doc["entities"] = [{"name": f"Synthetic Test Company {i}", "aliases": [], "country": "China",
-                        "address": f"{i} Test Road, Beijing, China", "federal_register": "90 FR 14048, 3/28/25",
-                        "notes": "For all items subject to the EAR."} for i in range(n)]
+    doc["entities"] = [
+        {
+            "name": f"Synthetic Test Company {i}",
+            "aliases": [],
+            "country": "China",
+            "address": f"{i} Test Road, Beijing, China",
+            "federal_register": "90 FR 14048, 3/28/25",
+            "notes": "For all items subject to the EAR.",
+        }
+        for i in range(n)
+    ]
     doc["count"] = n
     path.write_text(json.dumps(doc))
 
 
 def _kill_when(store: Path, copy: Path, phase: str, kind: str = "entity-list") -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "import", kind, str(copy),
-                             "--store", str(store)], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exportgraph", "import", kind, str(copy), "--store", str(store)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     assert proc.stderr is not None
     for line in proc.stderr:
@@ -121,8 +175,11 @@ def fingerprint(store: Path) -> str:
     import hashlib
 
     graph = ExportGraph.open(store=store)
-    lines = sorted(line for line in graph.store.dump().decode().splitlines()
-                   if not line.startswith("<https://w3id.org/exportgraph/id/import/"))
+    lines = sorted(
+        line
+        for line in graph.store.dump().decode().splitlines()
+        if not line.startswith("<https://w3id.org/exportgraph/id/import/")
+    )
     del graph
     __import__("gc").collect()
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
@@ -154,8 +211,9 @@ def test_a_first_copy_is_streamed_and_a_kill_leaves_before_or_after(store, tmp_p
     size, bounded memory). Killed before its commit the store is as before; killed after it (while
     the triples are applied to the live graph, or derived), the next open completes the import."""
     copy = tmp_path / "parties.csv"
-    copy.write_text("id,name,country,aliases,kind\n"
-                    + "".join(f"t{i},Streamed Test Party {i},DE,,company\n" for i in range(20000)))
+    copy.write_text(
+        "id,name,country,aliases,kind\n" + "".join(f"t{i},Streamed Test Party {i},DE,,company\n" for i in range(20000))
+    )
     reference = tmp_path / "reference"
     shutil.copytree(store, reference)
     before = fingerprint(store)
@@ -163,8 +221,10 @@ def test_a_first_copy_is_streamed_and_a_kill_leaves_before_or_after(store, tmp_p
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["read"] == 20000
     after = fingerprint(reference)
-    assert after != before and "Streamed Test Party 19999" in ExportGraph.open(store=reference).entity(
-        "Streamed Test Party 19999").name
+    assert (
+        after != before
+        and "Streamed Test Party 19999" in ExportGraph.open(store=reference).entity("Streamed Test Party 19999").name
+    )
     for phase in ("reading", "writing"):
         _kill_when(store, copy, phase, "csv")
         assert fingerprint(store) == before, phase
@@ -180,9 +240,18 @@ def test_ftm_entities_ownership_and_sanctions(store):
     assert done.returncode == 0, done.stderr
     s = json.loads(done.stdout)
     assert s["read"] == 7 and s["skipped"] == {
-        "sanction without an entity or on a list the ontology does not have": 1, "schema Vessel is not imported": 1}
-    done = cli("import", "ftm", str(FIXTURES / "ftm" / "eu_fsf_sample.entities.ftm.json"), "--store", str(store),
-               "--format", "json")
+        "sanction without an entity or on a list the ontology does not have": 1,
+        "schema Vessel is not imported": 1,
+    }
+    done = cli(
+        "import",
+        "ftm",
+        str(FIXTURES / "ftm" / "eu_fsf_sample.entities.ftm.json"),
+        "--store",
+        str(store),
+        "--format",
+        "json",
+    )
     assert done.returncode == 0 and json.loads(done.stdout)["read"] == 7
     graph = ExportGraph.open(store=store)
     # the 60% stake of a party put on the Entity List makes its subsidiary covered by the 50% rule
@@ -198,11 +267,11 @@ def test_ftm_entities_ownership_and_sanctions(store):
     newer.write_text((FIXTURES / "ftm" / "ownership.ftm.json").read_text().replace('"TST Trading"', '"TST Trade"'))
     assert cli("import", "ftm", str(newer), "--store", str(store)).returncode == 0
     graph = ExportGraph.open(store=store)
-    assert graph.store.ask("ASK { ?p eg:alias \"TST Trade\" }")
-    assert not graph.store.ask("ASK { ?p eg:alias \"TST Trading\" }")
+    assert graph.store.ask('ASK { ?p eg:alias "TST Trade" }')
+    assert not graph.store.ask('ASK { ?p eg:alias "TST Trading" }')
     assert graph.query("chips").rows == ExportGraph.open().query("chips").rows  # each fact once
     # two FtM files are two sources, both kept; each a source graph of its own
-    assert graph.store.ask("ASK { ?p eg:name \"Test Parent Holdings Ltd.\" }")
+    assert graph.store.ask('ASK { ?p eg:name "Test Parent Holdings Ltd." }')
     assert len([g for g in graph.store.graphs() if "/graph/source/ftm-" in g]) == 2
 
 
@@ -236,11 +305,14 @@ def test_the_derived_properties_cleared_are_those_the_derivations_insert():
 
     from exportgraph import paths
 
-    inserted = {m for f in (paths.QUERIES / "derive").glob("*.ru")
-                for m in re.findall(r"INSERT \{[^}]*?\?\w+ (eg:\w+) \?\w+", f.read_text())}
+    inserted = {
+        m
+        for f in (paths.QUERIES / "derive").glob("*.ru")
+        for m in re.findall(r"INSERT \{[^}]*?\?\w+ (eg:\w+) \?\w+", f.read_text())
+    }
     clear = (paths.QUERIES / "imports" / "clear-derived.ru").read_text()
-    values = clear[clear.index("VALUES"):]
-    listed = set(re.findall(r"eg:\w+", values[:values.index("}")]))
+    values = clear[clear.index("VALUES") :]
+    listed = set(re.findall(r"eg:\w+", values[: values.index("}")]))
     assert inserted and inserted == listed
 
 
@@ -249,16 +321,19 @@ def test_malformed_ftm_lines_name_the_line(store, tmp_path):
     bad.write_text('{"id": "a", "schema": "Company", "properties": {"name": ["A Co"]}}\n{not json\n')
     done = cli("import", "ftm", str(bad), "--store", str(store))
     assert done.returncode == 2 and "bad.ftm.json:2" in done.stderr
-    bad.write_text('{"id": "o", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], '
-                   '"percentage": ["150"]}}\n')
+    bad.write_text(
+        '{"id": "o", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": ["150"]}}\n'
+    )
     done = cli("import", "ftm", str(bad), "--store", str(store))
     assert done.returncode == 2 and "between 0 and 100" in done.stderr
-    for line, says in (('{"id": "a", "schema": "Company", "properties": {"name": "Acme Widgets"}}', "'name'"),
-                       ('{"id": "a", "schema": "Company", "properties": {"name": [null]}}', "'name'"),
-                       ('{"id": "a", "schema": ["Company"], "properties": {}}', "FollowTheMoney entity"),
-                       ('{"id": "a", "schema": "Address"}', "FollowTheMoney entity"),
-                       ('{"id": 7, "schema": "Ownership", "properties": {}}', "FollowTheMoney entity"),
-                       ('{"id": "o", "schema": "Ownership", "properties": {"owner": [{"id": "x"}]}}', "'owner'")):
+    for line, says in (
+        ('{"id": "a", "schema": "Company", "properties": {"name": "Acme Widgets"}}', "'name'"),
+        ('{"id": "a", "schema": "Company", "properties": {"name": [null]}}', "'name'"),
+        ('{"id": "a", "schema": ["Company"], "properties": {}}', "FollowTheMoney entity"),
+        ('{"id": "a", "schema": "Address"}', "FollowTheMoney entity"),
+        ('{"id": 7, "schema": "Ownership", "properties": {}}', "FollowTheMoney entity"),
+        ('{"id": "o", "schema": "Ownership", "properties": {"owner": [{"id": "x"}]}}', "'owner'"),
+    ):
         bad.write_text(line + "\n")
         done = cli("import", "ftm", str(bad), "--store", str(store))
         assert done.returncode == 2 and says in done.stderr and "bad.ftm.json:1" in done.stderr, done.stderr
@@ -283,7 +358,8 @@ def test_csl_json_and_csv_say_the_same(store, tmp_path):
     rows = graph.store.select(
         "SELECT ?list ?label ?cite ?added WHERE { ?e eg:party ?p ; eg:onList ?l ; eg:dateAdded ?added ; "
         "eg:citation/rdfs:label ?cite . ?l eg:shortName ?list ; rdfs:label ?label . "
-        "FILTER(CONTAINS(STR(?e), '/csl-')) }")
+        "FILTER(CONTAINS(STR(?e), '/csl-')) }"
+    )
     by_list = {r["list"]: r for r in rows}
     assert by_list["entity-list"]["cite"] == "90 FR 14048" and str(by_list["entity-list"]["added"]) == "2025-03-25"
     assert by_list["csl-dpl"]["label"] == "Denied Persons List (DPL) - Bureau of Industry and Security"
@@ -323,13 +399,14 @@ def test_user_csvs_imported_one_by_one(store):
     day = __import__("datetime").date(2025, 11, 1)
     for party in ("Example Holdings", "Example Trading (HK) Ltd"):
         stored, loaded = graph.exposure(party, day), memory.exposure(party, day)
-        assert [(o.party, o.percent, o.percent_min) for o in stored.owners] == \
-            [(o.party, o.percent, o.percent_min) for o in loaded.owners]
+        assert [(o.party, o.percent, o.percent_min) for o in stored.owners] == [
+            (o.party, o.percent, o.percent_min) for o in loaded.owners
+        ]
         assert stored.affiliates_rule.status == loaded.affiliates_rule.status
     # an import's record is provenance itself: the data-quality queries do not ask it for a source
-    assert graph.store.ask("ASK { ?i a eg:Import ; eg:fileName \"parties.csv\" }")
+    assert graph.store.ask('ASK { ?i a eg:Import ; eg:fileName "parties.csv" }')
     assert not [e for e in graph.hygiene() if "/id/import/" in e]
-    assert graph.store.ask("ASK { ?i a eg:Import ; eg:fileName \"listings.csv\" }")
+    assert graph.store.ask('ASK { ?i a eg:Import ; eg:fileName "listings.csv" }')
     done = cli("import", "csv", str(FIXTURES / "csv" / "bad-party.csv"), "--store", str(store))
     assert done.returncode == 2 and "open in another process" in done.stderr  # one process at a time
     del graph
@@ -363,14 +440,16 @@ def test_dump_writes_what_queries_see_for_a_servers_bulk_loader(store, tmp_path)
 
 # -- numbers that are not finite (issue 19) ---------------------------------------------------------
 
+
 def test_imports_refuse_percentages_that_are_not_finite(store, tmp_path):
     """FtM and BODS percentages of NaN or infinity, and a user CSV's, stop the import naming the place
     (exit 2, no traceback), and nothing is imported."""
     from exportgraph.errors import InputError
     from exportgraph.sources import bods, ftm
 
-    ownership = ('{{"id": "o", "schema": "Ownership", "properties": {{"owner": ["a"], "asset": ["b"], '
-                 '"percentage": ["{}"]}}}}\n')
+    ownership = (
+        '{{"id": "o", "schema": "Ownership", "properties": {{"owner": ["a"], "asset": ["b"], "percentage": ["{}"]}}}}\n'
+    )
     bad = tmp_path / "bad.ftm.json"
     for value in ("NaN", "nan", "inf", "-Infinity", "NaN%"):
         bad.write_text(ownership.format(value))
@@ -378,13 +457,17 @@ def test_imports_refuse_percentages_that_are_not_finite(store, tmp_path):
             list(ftm.read(bad, {"CN"}))
         assert "bad.ftm.json:1 column 'percentage'" in str(raised.value) and "not a finite number" in str(raised.value)
     entity = {"statementID": "fixture-entity-a", "statementType": "entityStatement", "name": "A"}
-    stake = {"statementID": "fixture-ownership-0000000000000000000001", "statementType": "ownershipOrControlStatement",
-             "subject": {"describedByEntityStatement": "fixture-entity-a"},
-             "interestedParty": {"describedByEntityStatement": "fixture-entity-b"}}
+    stake = {
+        "statementID": "fixture-ownership-0000000000000000000001",
+        "statementType": "ownershipOrControlStatement",
+        "subject": {"describedByEntityStatement": "fixture-entity-a"},
+        "interestedParty": {"describedByEntityStatement": "fixture-entity-b"},
+    }
     lines = tmp_path / "bad.jsonl"
     for value in (float("nan"), float("inf"), float("-inf")):  # JSON Lines as Python writes them: NaN, Infinity
-        lines.write_text(json.dumps(entity) + "\n" + json.dumps({**stake, "interests": [{"share": {"exact": value}}]})
-                         + "\n")
+        lines.write_text(
+            json.dumps(entity) + "\n" + json.dumps({**stake, "interests": [{"share": {"exact": value}}]}) + "\n"
+        )
         with pytest.raises(InputError) as raised:
             list(bods.read(lines, {"CN"}))
         assert "bad.jsonl:2" in str(raised.value) and "is not a finite number" in str(raised.value)
@@ -394,8 +477,10 @@ def test_imports_refuse_percentages_that_are_not_finite(store, tmp_path):
     assert done.returncode == 2 and "bad.ftm.json:1 column 'percentage': 'NaN' is not a finite number" in done.stderr
     assert "Traceback" not in done.stderr
     own = tmp_path / "own.csv"
-    own.write_text('owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n'
-                   '"Inspur Group Co., Ltd.",Inspur Taiwan,40,,,,,\n"Inspur Group Co., Ltd.",Inspur Taiwan,,-inf,,,,\n')
+    own.write_text(
+        "owner,owned,percent,percent_min,percent_max,valid_from,valid_to,source\n"
+        '"Inspur Group Co., Ltd.",Inspur Taiwan,40,,,,,\n"Inspur Group Co., Ltd.",Inspur Taiwan,,-inf,,,,\n'
+    )
     done = cli("import", "csv", str(own), "--store", str(store))
     assert done.returncode == 2 and "own.csv:3 column 'percent_min': '-inf' is not a finite number" in done.stderr
     assert "Traceback" not in done.stderr

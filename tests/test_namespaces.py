@@ -18,7 +18,7 @@ def ontology_terms() -> set[str]:
     for f in paths.ontology_files():
         g.parse(f)
     ns = str(EG._NS)
-    return {str(s)[len(ns):] for s in g.subjects() if str(s).startswith(ns)}
+    return {str(s)[len(ns) :] for s in g.subjects() if str(s).startswith(ns)}
 
 
 def test_namespace_module_matches_ontology():
@@ -36,9 +36,12 @@ def test_typo_raises():
 
 
 def test_no_iri_literals_outside_namespaces_and_ids():
-    offenders = [str(p) for p in SRC.rglob("*.py")
-                 if p.name not in ("namespaces.py", "ids.py")
-                 and re.search(r"URIRef\(\s*[\"']http", p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p)
+        for p in SRC.rglob("*.py")
+        if p.name not in ("namespaces.py", "ids.py")
+        and re.search(r"URIRef\(\s*[\"']http", p.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 

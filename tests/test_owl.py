@@ -40,8 +40,11 @@ def test_an_inconsistent_graph_is_caught(tmp_path):
     for f in paths.ontology_files():
         g.parse(f)
     g.remove((None, OWL.imports, None))
-    g.parse(data="""@prefix eg: <https://w3id.org/exportgraph/ontology#> .
-        <https://w3id.org/exportgraph/id/party/x> a eg:Company , eg:Person .""", format="turtle")
+    g.parse(
+        data="""@prefix eg: <https://w3id.org/exportgraph/ontology#> .
+        <https://w3id.org/exportgraph/id/party/x> a eg:Company , eg:Person .""",
+        format="turtle",
+    )
     nt = tmp_path / "bad.nt"
     g.serialize(nt, format="nt", encoding="utf-8")
     world = owlready2.World()

@@ -48,13 +48,19 @@ def test_who_the_rule_reaches_on_a_date_and_how(graph):
     # Golf (30% Alpha, 70% an unlisted party), Hotel (Alpha's 70% ended 2025-06-30) and India (listed
     # itself) are not in the answer.
     assert {p: {r["reach"] for r in rows} for p, rows in found.items()} == {
-        "bravo": {"direct"}, "charlie": {"indirect"}, "delta": {"aggregate"},
-        "foxtrot": {"possibly"}, "kilo": {"possibly"}}
+        "bravo": {"direct"},
+        "charlie": {"indirect"},
+        "delta": {"aggregate"},
+        "foxtrot": {"possibly"},
+        "kilo": {"possibly"},
+    }
     assert {r["status"] for r in found["bravo"] + found["charlie"] + found["delta"]} == {"covered"}
     assert {r["status"] for r in found["foxtrot"] + found["kilo"]} == {"possibly covered"}
     # the stakes that add up, with their owners
     assert sorted((str(r["owner"]).removeprefix(P), float(r["percent"])) for r in found["delta"]) == [
-        ("alpha", 30.0), ("echo", 25.0)]
+        ("alpha", 30.0),
+        ("echo", 25.0),
+    ]
     assert float(found["delta"][0]["aggregatePercent"]) == 55.0
     assert [str(r["owner"]).removeprefix(P) for r in found["charlie"]] == ["bravo"]
 
@@ -70,8 +76,9 @@ def test_a_stake_that_ended_counts_only_in_its_period(graph):
 def test_every_row_names_a_stake_that_exists_with_its_source_and_report_date(graph):
     for rows in unlisted(graph, "2025-10-01").values():
         for r in rows:
-            stake = graph.store.select("SELECT ?owner ?owned WHERE { ?s eg:owner ?owner ; eg:owned ?owned }",
-                                       {"s": r["stake"]})
+            stake = graph.store.select(
+                "SELECT ?owner ?owned WHERE { ?s eg:owner ?owner ; eg:owned ?owned }", {"s": r["stake"]}
+            )
             assert stake == [{"owner": r["owner"], "owned": r["party"]}]
             # the CSV's source column is the note of the row's source node, labelled with file and line
             assert str(r["sources"]).startswith("ownership.csv line ")
@@ -87,9 +94,11 @@ def test_one_group_or_one_kind(graph):
 
 
 def test_the_coverage_report_counts_each_group_s_data(graph):
-    rows = {str(r["group"]).removeprefix(P): r
-            for r in graph.run_query("ownership-coverage", {"asOf": "2025-10-01", "country": "CN"}).rows
-            if str(r["group"]).startswith(P)}
+    rows = {
+        str(r["group"]).removeprefix(P): r
+        for r in graph.run_query("ownership-coverage", {"asOf": "2025-10-01", "country": "CN"}).rows
+        if str(r["group"]).startswith(P)
+    }
     # groups: the listed parties no listed party owns (India is listed but Alpha's)
     assert set(rows) == {"alpha", "echo"}
     a = rows["alpha"]
@@ -123,24 +132,28 @@ def test_the_picture_of_a_group_colours_its_covered_subsidiaries(graph, tmp_path
 BUNDLED = "https://w3id.org/exportgraph/id/party/"
 
 
-@pytest.mark.parametrize(("as_of", "party", "reach", "owner", "percent"), [
-    # Hikvision, on the Entity List since 2019-10-09 (84 FR 54004), holds 60% of Hikrobot (Hikrobot's
-    # ChiNext prospectus, ownership at 2022-09-30): covered, directly
-    ("2026-12-04", "hangzhou-hikrobot-co-ltd", "direct", "hangzhou-hikvision-digital-technology-co-ltd", 100 * 0.6),
-    # SMIC (Entity List since 2020-12-18, 85 FR 83420) holds all of SMIC Jidian (SMIC, 2021-11-23)
-    ("2026-12-04", "smic-jidian", "direct", "semiconductor-manufacturing-international-corporation-smic", 100.0),
-    # iFlytek (Entity List since 2019-10-09, 84 FR 54004) held 52.47% of Xunfei Healthcare before its Hong Kong
-    # listing (2024-12-30), 49.42% after: covered in mid-2024, not in the answer in October 2025
-    ("2024-06-01", "xunfei-healthcare-technology-co-ltd", "direct", "iflytek", 52.47),
-    ("2025-10-01", "xunfei-healthcare-technology-co-ltd", None, None, None),
-    # Inspur Group (listed 2023-03-02) holds stakes of unknown size in its units: possibly covered
-    # (for review) until the units were listed themselves on 2025-03-25 (90 FR 14048)
-    ("2024-06-01", "inspur-software-co-ltd", "possibly", "inspur-group-co-ltd", None),
-    ("2025-10-01", "inspur-software-co-ltd", None, None, None),
-])
+@pytest.mark.parametrize(
+    ("as_of", "party", "reach", "owner", "percent"),
+    [
+        # Hikvision, on the Entity List since 2019-10-09 (84 FR 54004), holds 60% of Hikrobot (Hikrobot's
+        # ChiNext prospectus, ownership at 2022-09-30): covered, directly
+        ("2026-12-04", "hangzhou-hikrobot-co-ltd", "direct", "hangzhou-hikvision-digital-technology-co-ltd", 100 * 0.6),
+        # SMIC (Entity List since 2020-12-18, 85 FR 83420) holds all of SMIC Jidian (SMIC, 2021-11-23)
+        ("2026-12-04", "smic-jidian", "direct", "semiconductor-manufacturing-international-corporation-smic", 100.0),
+        # iFlytek (Entity List since 2019-10-09, 84 FR 54004) held 52.47% of Xunfei Healthcare before its Hong Kong
+        # listing (2024-12-30), 49.42% after: covered in mid-2024, not in the answer in October 2025
+        ("2024-06-01", "xunfei-healthcare-technology-co-ltd", "direct", "iflytek", 52.47),
+        ("2025-10-01", "xunfei-healthcare-technology-co-ltd", None, None, None),
+        # Inspur Group (listed 2023-03-02) holds stakes of unknown size in its units: possibly covered
+        # (for review) until the units were listed themselves on 2025-03-25 (90 FR 14048)
+        ("2024-06-01", "inspur-software-co-ltd", "possibly", "inspur-group-co-ltd", None),
+        ("2025-10-01", "inspur-software-co-ltd", None, None, None),
+    ],
+)
 def test_curated_ownership_pinned(bundled, as_of, party, reach, owner, percent):
-    rows = [r for r in bundled.run_query("affiliates-unlisted", {"asOf": as_of}).rows
-            if str(r["party"]) == BUNDLED + party]
+    rows = [
+        r for r in bundled.run_query("affiliates-unlisted", {"asOf": as_of}).rows if str(r["party"]) == BUNDLED + party
+    ]
     if reach is None:
         assert rows == []
         return

@@ -76,13 +76,20 @@ ITEMS = ["3A090.a", "EAR99", "NVIDIA H100 SXM", "NVIDIA A800", "NVIDIA H20", "4A
 DESTINATIONS = ["DE", "CN", "SG", "MO", "HK", "VE", "TH", "AE", "NI", "KH"]
 END_USES = ["", "commercial", "military", "supercomputer", "advanced-node-ic", "wmd", "military-intelligence"]
 # the first day each rule id can fire (the rule that makes it, in force from then), and its gaps
-FIRST_DAY = {"destination-3a090": dt.date(2022, 10, 7), "headquarters-d5": dt.date(2023, 11, 17),
-             "h20-2025": dt.date(2025, 4, 9), "affiliates-50": dt.date(2025, 9, 29)}
+FIRST_DAY = {
+    "destination-3a090": dt.date(2022, 10, 7),
+    "headquarters-d5": dt.date(2023, 11, 17),
+    "h20-2025": dt.date(2025, 4, 9),
+    "affiliates-50": dt.date(2025, 9, 29),
+}
 AFFILIATES_SUSPENDED = (dt.date(2025, 11, 10), dt.date(2026, 11, 9))
 # the first day a declared end use can need a licence anywhere the orders go (744.23's supercomputer
 # paragraphs from 2022-10-21, its advanced-node IC paragraphs from 2022-10-07; 744.22 from 2021-03-16)
-END_USE_FIRST_DAY = {"supercomputer": dt.date(2022, 10, 21), "advanced-node-ic": dt.date(2022, 10, 7),
-                     "military-intelligence": dt.date(2021, 3, 16)}
+END_USE_FIRST_DAY = {
+    "supercomputer": dt.date(2022, 10, 21),
+    "advanced-node-ic": dt.date(2022, 10, 7),
+    "military-intelligence": dt.date(2021, 3, 16),
+}
 
 EXAMPLES = {"store": int(os.environ.get("EXPORTGRAPH_PROPERTY_EXAMPLES", "60")), "turbo": 12, "pyshacl": 2}
 
@@ -101,8 +108,10 @@ def world_files(tmp: Path, extra: bool = False) -> list[str]:
     parties = [(pid, names[pid], c, "", "company", hq, inc) for pid, (c, hq, inc) in PARTIES.items()]
     listings = [(p, lst, a, r, "90 FR 99990") for p, lst, a, r in LISTINGS]
     if extra:  # an unrelated party, itself listed, owning a company of its own
-        parties += [("unrelated", "Fictive Unrelated Holdings", "CN", "", "company", "CN", "CN"),
-                    ("unrelated-sub", "Fictive Unrelated Sub", "DE", "", "company", "DE", "DE")]
+        parties += [
+            ("unrelated", "Fictive Unrelated Holdings", "CN", "", "company", "CN", "CN"),
+            ("unrelated-sub", "Fictive Unrelated Sub", "DE", "", "company", "DE", "DE"),
+        ]
         listings += [("unrelated", "entity-list", "2019-01-01", "", "90 FR 99991")]
     stakes = [(o, d, p, "", "", f, t, "property world") for o, d, p, f, t in STAKES]
     if extra:
@@ -110,10 +119,20 @@ def world_files(tmp: Path, extra: bool = False) -> list[str]:
     sfx = "-extra" if extra else ""
     files = sorted(glob.glob(str(paths.CURATED / "*.ttl"))) + [str(paths.GENERATED / "countries.ttl")]
     return files + [
-        str(_csv(tmp / f"parties{sfx}.csv", ["id", "name", "country", "aliases", "kind", "headquarters",
-                                              "incorporated_in"], parties)),
-        str(_csv(tmp / f"ownership{sfx}.csv", ["owner", "owned", "percent", "percent_min", "percent_max",
-                                                "valid_from", "valid_to", "source"], stakes)),
+        str(
+            _csv(
+                tmp / f"parties{sfx}.csv",
+                ["id", "name", "country", "aliases", "kind", "headquarters", "incorporated_in"],
+                parties,
+            )
+        ),
+        str(
+            _csv(
+                tmp / f"ownership{sfx}.csv",
+                ["owner", "owned", "percent", "percent_min", "percent_max", "valid_from", "valid_to", "source"],
+                stakes,
+            )
+        ),
         str(_csv(tmp / f"listings{sfx}.csv", ["party", "list", "date_added", "date_removed", "citation"], listings)),
     ]
 
@@ -137,21 +156,34 @@ def orders(draw):
     out = []
     for i in range(draw(st.integers(1, 6))):
         legs = draw(st.lists(st.sampled_from(["fwd-sg@SG", "SG", "MY", "JP", "fwd-sg"]), max_size=2))
-        out.append({"order_id": f"o{i}", "date": draw(days).isoformat(), "item": draw(st.sampled_from(ITEMS)),
-                    "quantity": str(draw(st.integers(1, 2000))), "seller": "", "buyer": draw(party),
-                    "consignee": draw(party), "end_user": draw(party), "intermediaries": ";".join(legs),
-                    "destination": draw(st.sampled_from(DESTINATIONS)), "end_use": draw(st.sampled_from(END_USES))})
+        out.append(
+            {
+                "order_id": f"o{i}",
+                "date": draw(days).isoformat(),
+                "item": draw(st.sampled_from(ITEMS)),
+                "quantity": str(draw(st.integers(1, 2000))),
+                "seller": "",
+                "buyer": draw(party),
+                "consignee": draw(party),
+                "end_user": draw(party),
+                "intermediaries": ";".join(legs),
+                "destination": draw(st.sampled_from(DESTINATIONS)),
+                "end_use": draw(st.sampled_from(END_USES)),
+            }
+        )
     return out
 
 
 def ultimate_parents(pid: str, day: dt.date, certain: bool = False) -> set[str]:
     """The oracle: the tops of the chains of majority stakes valid on ``day``; with ``certain``
     only stakes known to be above 50%, else also those of unknown size (possible parents)."""
+
     def owners(x):
         for o, d, p, f, t in STAKES:
             if d == x and (not f or dt.date.fromisoformat(f) <= day) and (not t or day <= dt.date.fromisoformat(t)):
                 if (p and float(p) > 50) or (not p and not certain):
                     yield o
+
     tops, todo, seen = set(), [pid], {pid}
     while todo:
         x = todo.pop()
@@ -182,8 +214,12 @@ def certain_headquarters(pid: str, day: dt.date) -> set[str]:
 
 
 def _settings(engine):
-    return settings(max_examples=EXAMPLES[engine], deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    return settings(
+        max_examples=EXAMPLES[engine],
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 ENGINES = ["store", "turbo", "pyshacl"]
@@ -213,8 +249,11 @@ def test_properties_hold_on_generated_orders(engine, world):
                 if r.rule == "headquarters-d5":
                     # the party the reason is about has a link to D:5 or Macau, and the reason names
                     # no country the party (or its ultimate parent) is not linked to
-                    about = [row[c] for c in ("buyer", "consignee", "end_user")
-                             if row[c] and f"{c.replace('_', ' ')} {names_of(row[c])}" in r.message]
+                    about = [
+                        row[c]
+                        for c in ("buyer", "consignee", "end_user")
+                        if row[c] and f"{c.replace('_', ' ')} {names_of(row[c])}" in r.message
+                    ]
                     assert about, r.message
                     linked = set().union(*(links(pid, day) for pid in about))
                     assert linked & (D5 | {"MO"}), (about, day, r.message)
@@ -238,8 +277,12 @@ def test_properties_hold_on_generated_orders(engine, world):
             for col in ("buyer", "consignee", "end_user"):
                 pid = row[col]
                 if pid and not links(pid, day) & (D5 | {"MO"}):
-                    assert not any(r.rule == "headquarters-d5" and names_of(pid) in r.message for r in v.reasons), \
-                        (pid, day, [r.message for r in v.reasons])
+                    assert not any(r.rule == "headquarters-d5" and names_of(pid) in r.message for r in v.reasons), (
+                        pid,
+                        day,
+                        [r.message for r in v.reasons],
+                    )
+
     prop()
 
 
@@ -253,10 +296,17 @@ def test_an_unrelated_party_and_order_change_no_other_verdict(engine, world, wor
     @given(orders())
     def prop(rows):
         before = [v.to_dict() for v in world.check(rows, engine=engine)]
-        extra = {**rows[0], "order_id": "unrelated-order", "buyer": "unrelated", "consignee": "unrelated-sub",
-                 "end_user": "", "intermediaries": ""}
+        extra = {
+            **rows[0],
+            "order_id": "unrelated-order",
+            "buyer": "unrelated",
+            "consignee": "unrelated-sub",
+            "end_user": "",
+            "intermediaries": "",
+        }
         after = [v.to_dict() for v in world_plus.check(rows + [extra], engine=engine)]
         assert after[:-1] == before
+
     prop()
 
 
@@ -264,8 +314,11 @@ def test_an_unrelated_party_and_order_change_no_other_verdict(engine, world, wor
 def world_merged(tmp_path_factory) -> ExportGraph:
     """The world with one judgement: el-b (listed) and hq-de are one organisation."""
     tmp = tmp_path_factory.mktemp("world-merged")
-    judged = _csv(tmp / "judgements.csv", ["left", "right", "decision", "source", "note"],
-                  [("el-b", "hq-de", "accept", "property world", "one organisation")])
+    judged = _csv(
+        tmp / "judgements.csv",
+        ["left", "right", "decision", "source", "note"],
+        [("el-b", "hq-de", "accept", "property world", "one organisation")],
+    )
     return ExportGraph.open(world_files(tmp) + [str(judged)], bundled=False)
 
 
@@ -276,26 +329,36 @@ MERGED = {"el-b", "hq-de", "aff-b"}  # the two records, and the company el-b hol
 def test_a_merge_changes_only_the_orders_of_its_records_and_they_become_one(engine, world, world_merged):
     """A judgement that two records are one organisation changes no verdict of an order that names
     neither them nor what they own; and an order naming either record gets the same verdict."""
+
     @_settings(engine)
     @given(orders())
     def prop(rows):
         named = [any(r[k] in MERGED for k in ("buyer", "consignee", "end_user")) for r in rows]
         before = [v.to_dict() for v in world.check(rows, engine=engine)]
         after = [v.to_dict() for v in world_merged.check(rows, engine=engine)]
-        assert [a for a, n in zip(after, named, strict=True) if not n] == \
-            [b for b, n in zip(before, named, strict=True) if not n]
-        swapped = [{**r, **{k: {"el-b": "hq-de", "hq-de": "el-b"}.get(r[k], r[k])
-                            for k in ("buyer", "consignee", "end_user")}} for r in rows]
-        assert [(v.verdict, sorted(x.rule for x in v.reasons)) for v in world_merged.check(swapped, engine=engine)] \
-            == [(v["verdict"], sorted(x["rule"] for x in v["reasons"])) for v in after]
+        assert [a for a, n in zip(after, named, strict=True) if not n] == [
+            b for b, n in zip(before, named, strict=True) if not n
+        ]
+        swapped = [
+            {**r, **{k: {"el-b": "hq-de", "hq-de": "el-b"}.get(r[k], r[k]) for k in ("buyer", "consignee", "end_user")}}
+            for r in rows
+        ]
+        assert [(v.verdict, sorted(x.rule for x in v.reasons)) for v in world_merged.check(swapped, engine=engine)] == [
+            (v["verdict"], sorted(x["rule"] for x in v["reasons"])) for v in after
+        ]
+
     prop()
 
 
 @pytest.mark.parametrize("engine", ["store", "turbo"])
 def test_entity_list_flips_exactly_on_the_effective_and_removal_dates(engine, world):
     @_settings(engine)
-    @given(st.sampled_from([lst for lst in LISTINGS]), st.sampled_from(["buyer", "consignee", "end_user"]),
-           st.sampled_from(["EAR99", "3A991", "NVIDIA H20"]), st.integers(1, 400))
+    @given(
+        st.sampled_from([lst for lst in LISTINGS]),
+        st.sampled_from(["buyer", "consignee", "end_user"]),
+        st.sampled_from(["EAR99", "3A991", "NVIDIA H20"]),
+        st.integers(1, 400),
+    )
     def prop(listing, role, item, away):
         pid, _, added, removed = listing
         start = dt.date.fromisoformat(added)
@@ -305,9 +368,24 @@ def test_entity_list_flips_exactly_on_the_effective_and_removal_dates(engine, wo
             end = dt.date.fromisoformat(removed)
             days_ += [end - dt.timedelta(days=1), end, end + dt.timedelta(days=away)]
             expect += [True, False, False]
-        rows = [{"order_id": f"d{i}", "date": d.isoformat(), "item": item, "quantity": "1", "seller": "",
-                 "buyer": "", "consignee": "", "end_user": "", "intermediaries": "", "destination": "DE",
-                 "end_use": "", role: pid} for i, d in enumerate(days_)]
+        rows = [
+            {
+                "order_id": f"d{i}",
+                "date": d.isoformat(),
+                "item": item,
+                "quantity": "1",
+                "seller": "",
+                "buyer": "",
+                "consignee": "",
+                "end_user": "",
+                "intermediaries": "",
+                "destination": "DE",
+                "end_use": "",
+                role: pid,
+            }
+            for i, d in enumerate(days_)
+        ]
         got = [("entity-list" in v.rules) for v in world.check(rows, engine=engine)]
         assert got == expect, (pid, days_, got)
+
     prop()

@@ -31,8 +31,14 @@ HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 TOKEN = "protocol-tests"
 BOOLEAN_TYPES = ("application/sparql-results+json", "application/sparql-results+xml")
 TABULAR_TYPES = BOOLEAN_TYPES + ("text/csv", "text/tab-separated-values")
-RDF_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
-             "application/n-quads", "application/trig")
+RDF_TYPES = (
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/n-quads",
+    "application/trig",
+)
 
 MANIFEST = Graph().parse(HERE / "manifest.ttl", format="turtle", publicID="http://example.org/protocol/")
 ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
@@ -49,8 +55,9 @@ def endpoint():
         for data in MANIFEST.objects(test, UT.graphData):
             path = Path(str(MANIFEST.value(data, UT.graph)).removeprefix("file://"))
             path = HERE / path.name
-            graph.store.load(path.read_bytes(), "application/n-triples", name=path.name,
-                             graph=str(MANIFEST.value(data, RDFS.label)))
+            graph.store.load(
+                path.read_bytes(), "application/n-triples", name=path.name, graph=str(MANIFEST.value(data, RDFS.label))
+            )
     app = make_app(graph=graph, workers=1, timeout=10.0, allow_update=True, token=TOKEN)
     server = make_server(app, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -12,9 +12,9 @@ from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 
 from exportgraph import ExportGraph
-from exportgraph.cli import _plain
 from exportgraph.namespaces import PREFIXES
 from exportgraph.paths import QUERIES
+from exportgraph.present import plain as _plain
 from exportgraph.queries import catalogue
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -22,8 +22,9 @@ GOLDEN = Path(__file__).parent / "golden"
 # SELECTs with golden results. The CONSTRUCTs are tested where they are used: check/context needs
 # orders loaded (tests/test_check.py, where the SHACL engines that read it must agree with the
 # store), export/describe is the RDF export (tests/test_export.py: JSON-LD and Turtle round trips).
-QUERY_NAMES = sorted(n for n in catalogue() if not n.startswith("hygiene/")
-                     and n not in ("check/context", "export/describe"))
+QUERY_NAMES = sorted(
+    n for n in catalogue() if not n.startswith("hygiene/") and n not in ("check/context", "export/describe")
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,7 @@ def test_header_params_and_columns(name):
     body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
     parsed = prepareQuery(body, initNs=PREFIXES)
     if parsed.algebra.name == "ConstructQuery":
-        projected = sorted({str(t) for triple in parsed.algebra["template"] for t in triple
-                            if isinstance(t, Variable)})
+        projected = sorted({str(t) for triple in parsed.algebra["template"] for t in triple if isinstance(t, Variable)})
         assert sorted(q.returns) == projected, f"{name}: header returns {q.returns}, template has {projected}"
         return
     projected = [str(v) for v in parsed.algebra["PV"]]
@@ -117,8 +117,10 @@ def test_a_name_spelled_in_another_case_by_another_party_is_ambiguous(tmp_path):
 
 def test_a_users_rq_file_without_header_takes_any_parameter(world, tmp_path):
     rq = tmp_path / "mine.rq"
-    rq.write_text("# a comment that says where { is not the query\n"
-                  "SELECT ?name WHERE { ?p eg:name ?name ; eg:country ?c . ?c eg:alpha2 ?code }")
+    rq.write_text(
+        "# a comment that says where { is not the query\n"
+        "SELECT ?name WHERE { ?p eg:name ?name ; eg:country ?c . ?c eg:alpha2 ?code }"
+    )
     rows = world.query(str(rq), code="TW").rows
     assert [r["name"] for r in rows] == ["Inspur Taiwan"]
 
@@ -133,6 +135,7 @@ def test_a_users_rq_file_with_a_syntax_error_is_an_input_error(world, tmp_path):
 
 
 # -- as_of in the query API, DataFrames with dates (issue 19) ----------------------------------------
+
 
 def test_as_of_is_the_querys_as_of_and_as_of_spelled_asof_is_deprecated(world):
     import datetime as dt

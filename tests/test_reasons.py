@@ -96,8 +96,10 @@ def test_every_reason_names_its_paragraph(verdicts):
 
 
 def test_every_rule_id_has_a_provision(bundled):
-    found = {str(r["id"]) for r in bundled.store.select(
-        "SELECT DISTINCT ?id WHERE { ?p a eg:Provision ; eg:provisionFor ?id }")}
+    found = {
+        str(r["id"])
+        for r in bundled.store.select("SELECT DISTINCT ?id WHERE { ?p a eg:Provision ; eg:provisionFor ?id }")
+    }
     assert set(check.rule_ids()) <= found
 
 
@@ -123,8 +125,10 @@ def test_csv_has_a_column_per_field(capsys, tmp_path):
 
 def test_fail_on_exits_4_only_for_the_named_verdicts(capsys, tmp_path):
     path = tmp_path / "orders.csv"
-    path.write_text(",".join(check.COLUMNS) + "\nh,2026-01-14,NVIDIA H200,1,,,,,,CN,\n"
-                    "g,2026-01-14,NVIDIA H20,1,,,,,,DE,\n", encoding="utf-8")
+    path.write_text(
+        ",".join(check.COLUMNS) + "\nh,2026-01-14,NVIDIA H200,1,,,,,,CN,\ng,2026-01-14,NVIDIA H20,1,,,,,,DE,\n",
+        encoding="utf-8",
+    )
     assert main(["check", str(path)]) == 0
     assert main(["check", str(path), "--fail-on", "license_required,needs_review"]) == 4
     assert "1 of 2 orders are license_required" in capsys.readouterr().err

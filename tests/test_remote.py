@@ -18,8 +18,11 @@ from exportgraph.server import free_port, oxigraph_binary
 def start_oxigraph() -> tuple[subprocess.Popen, str]:
     """A real, empty, read-write Oxigraph server on a free loopback port; its base URL."""
     port = free_port()
-    proc = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -59,8 +62,9 @@ def test_same_verdicts_as_the_embedded_store(loaded, bundled, capsys):
 
 def test_counts_screening_and_queries_agree(loaded, bundled, capsys):
     graph = ExportGraph.open(endpoint=loaded[1], update_endpoint=loaded[3])
-    assert {k: v for k, v in graph.info().items() if k != "triples"} == \
-        {k: v for k, v in bundled.info().items() if k != "triples"}
+    assert {k: v for k, v in graph.info().items() if k != "triples"} == {
+        k: v for k, v in bundled.info().items() if k != "triples"
+    }
     [r] = graph.screen(["IEIT Systems"])
     assert r.matches[0].name == "Inspur Electronic Information Industry Co., Ltd."
     assert graph.query("chips-by-eccn", eccn="3A090.a").rows == bundled.query("chips-by-eccn", eccn="3A090.a").rows
@@ -87,16 +91,25 @@ def test_writing_into_a_named_graph(bundled, capsys):
     must then answer exactly as before."""
     proc, base = start_oxigraph()
     try:
-        args = ["--endpoint", base + "/query", "--update-endpoint", base + "/update",
-                "--graph", "https://w3id.org/exportgraph/id/graph/main"]
+        args = [
+            "--endpoint",
+            base + "/query",
+            "--update-endpoint",
+            base + "/update",
+            "--graph",
+            "https://w3id.org/exportgraph/id/graph/main",
+        ]
         assert main(["check", "examples/orders.csv", *args, "--format", "json"]) == 0
         remote = json.loads(capsys.readouterr().out)
-        assert remote == json.loads(json.dumps([v.to_dict() for v in bundled.check("examples/orders.csv")],
-                                               default=str))
+        assert remote == json.loads(
+            json.dumps([v.to_dict() for v in bundled.check("examples/orders.csv")], default=str)
+        )
         graph = ExportGraph.open(endpoint=base + "/query")
         assert graph.store.ask("ASK { GRAPH <https://w3id.org/exportgraph/id/graph/main> { ?o a owl:Ontology } }")
-        assert not graph.store.ask("ASK { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/exportgraph/id/graph/main>"
-                                   " && ?g != <https://w3id.org/exportgraph/id/graph/coverage>) }")
+        assert not graph.store.ask(
+            "ASK { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/exportgraph/id/graph/main>"
+            " && ?g != <https://w3id.org/exportgraph/id/graph/coverage>) }"
+        )
     finally:
         proc.kill()
         proc.wait()
@@ -116,8 +129,23 @@ def test_export_runs_on_the_server_as_on_the_embedded_store(loaded, bundled, tmp
     local = bundled.graph_view("Inspur Group Co., Ltd.", as_of=day)
     assert {n: v.attrs for n, v in remote.nodes.items()} == {n: v.attrs for n, v in local.nodes.items()}
     assert [(e.id, e.attrs) for e in remote.edges] == [(e.id, e.attrs) for e in local.edges]
-    assert main(["export", "--format", "turtle", "--focus", "Inspur Taiwan", "--as-of", "2025-06-01",
-                 *loaded, "-o", str(tmp_path / "t.ttl")]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "turtle",
+                "--focus",
+                "Inspur Taiwan",
+                "--as-of",
+                "2025-06-01",
+                *loaded,
+                "-o",
+                str(tmp_path / "t.ttl"),
+            ]
+        )
+        == 0
+    )
     assert "90 FR 14048" in (tmp_path / "t.ttl").read_text()
     # the view's "covered" needs the 50% rule of the date, computed on the server: an update URL
     assert main(["export", "--format", "dot", "--as-of", "2024-01-01", loaded[0], loaded[1]]) == 2

@@ -37,10 +37,16 @@ def test_routes_are_ranked_by_risk_and_say_why(graph):
     nettrix, inspur, hk = routes
     assert [f.factor for f in nettrix.target_factors] == ["listed", "restricted destination"]
     assert {(f.factor, f.subject) for f in nettrix.risk_factors} == {
-        ("recently founded", U + "dist-my"), ("diversion hub", "MY"), ("diversion hub", "AE")}
+        ("recently founded", U + "dist-my"),
+        ("diversion hub", "MY"),
+        ("diversion hub", "AE"),
+    }
     assert nettrix.steps[-1].transit == ("AE",)  # the order's bare AE leg
-    assert {f.factor for f in inspur.risk_factors} == {"recently founded", "shares an address with a listed party",
-                                                        "diversion hub"}
+    assert {f.factor for f in inspur.risk_factors} == {
+        "recently founded",
+        "shares an address with a listed party",
+        "diversion hub",
+    }
     assert nettrix.score > inspur.score > hk.score == 5
     assert "order r-1" in hk.steps[0].label and "supply NVIDIA H100 SXM" in hk.steps[0].label
 
@@ -55,7 +61,8 @@ def test_supply_relations_alone_and_their_validity(graph):
 def test_filters_to_destination_and_via(graph):
     assert [names(r) for r in graph.routes(as_of=DAY, to="Inspur Taiwan")] == [
         ["Chip Maker", "Distributor MY", "Twin TW", "Inspur Taiwan"],
-        ["Distributor MY", "Twin TW", "Inspur Taiwan"]]
+        ["Distributor MY", "Twin TW", "Inspur Taiwan"],
+    ]
     assert [names(r)[-1] for r in graph.routes(as_of=DAY, destination="DE")] == ["Cloud DE"]
     assert [names(r)[-1] for r in graph.routes(as_of=DAY, via="SG")] == ["Shell HK"]
     assert graph.routes(as_of=DAY, via="JP") == []
@@ -83,14 +90,23 @@ def test_cli_json_and_table(capsys):
     assert "Fixture Twin TW" in lines[1]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("supplier,customer,item,valid_from,valid_to,source\nnobody,maker,x,,,\n",
-     "supply.csv:2 column 'supplier': 'nobody' is neither a party id"),
-    ("supplier,customer,item,valid_from,valid_to,source\nmaker,maker,x,,,\n",
-     "supply.csv:2 column 'customer': supplier and customer are the same party"),
-    ("supplier,customer,item,valid_from,valid_to,source\nmaker,dist-sg,x,2025-13-01,,\n",
-     "supply.csv:2 column 'valid_from'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "supplier,customer,item,valid_from,valid_to,source\nnobody,maker,x,,,\n",
+            "supply.csv:2 column 'supplier': 'nobody' is neither a party id",
+        ),
+        (
+            "supplier,customer,item,valid_from,valid_to,source\nmaker,maker,x,,,\n",
+            "supply.csv:2 column 'customer': supplier and customer are the same party",
+        ),
+        (
+            "supplier,customer,item,valid_from,valid_to,source\nmaker,dist-sg,x,2025-13-01,,\n",
+            "supply.csv:2 column 'valid_from'",
+        ),
+    ],
+)
 def test_bad_supply_rows_name_the_place_and_load_nothing(tmp_path, text, message):
     path = tmp_path / "supply.csv"
     path.write_text(text, encoding="utf-8")
@@ -114,16 +130,29 @@ def test_parties_file_takes_optional_address_and_founded_columns(tmp_path):
 def test_a_cycle_is_walked_and_an_order_without_destination_keeps_its_consignee(tmp_path):
     (tmp_path / "loop-parties.csv").write_text(
         "id,name,country,aliases,kind\nloop-sg,Fixture Loop SG,SG,,company\nloop-my,Fixture Loop MY,MY,,company\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "loop-supply.csv").write_text(
         "supplier,customer,item,valid_from,valid_to,source\nloop-sg,loop-my,x,,,fixture\nloop-my,loop-sg,x,,,fixture\n"
-        "loop-my,Inspur Taiwan,x,,,fixture\n", encoding="utf-8")
-    graph = ExportGraph.open([F + "parties.csv", F + "supply.csv", tmp_path / "loop-parties.csv",
-                              tmp_path / "loop-supply.csv"])
+        "loop-my,Inspur Taiwan,x,,,fixture\n",
+        encoding="utf-8",
+    )
+    graph = ExportGraph.open(
+        [F + "parties.csv", F + "supply.csv", tmp_path / "loop-parties.csv", tmp_path / "loop-supply.csv"]
+    )
     found = [names(r) for r in graph.routes(as_of=DAY)]
     assert ["Loop SG", "Loop MY", "Inspur Taiwan"] in found  # no party starts the loop; it is walked anyway
-    orders = [{"order_id": "nd-1", "date": "2025-09-01", "item": "EAR99", "seller": "maker",
-               "consignee": "Inspur Taiwan", "intermediaries": "dist-sg@SG", "destination": ""}]
+    orders = [
+        {
+            "order_id": "nd-1",
+            "date": "2025-09-01",
+            "item": "EAR99",
+            "seller": "maker",
+            "consignee": "Inspur Taiwan",
+            "intermediaries": "dist-sg@SG",
+            "destination": "",
+        }
+    ]
     routes = graph.routes(as_of=DAY, orders=orders)
     nd = [r for r in routes if any("nd-1" in s.label for s in r.steps)]
     assert nd and names(nd[0])[-1] == "Inspur Taiwan" and nd[0].steps[-1].country == "TW"
@@ -143,8 +172,9 @@ def test_via_country_takes_lower_case(graph):
 
 def test_two_data_files_of_one_name_are_refused(tmp_path):
     """CSV rows are named after their file name; two files called supply.csv would merge silently."""
-    (tmp_path / "supply.csv").write_text("supplier,customer,item,valid_from,valid_to,source\n"
-                                         "dist-sg,dist-my,x,,,fixture\n", encoding="utf-8")
+    (tmp_path / "supply.csv").write_text(
+        "supplier,customer,item,valid_from,valid_to,source\ndist-sg,dist-my,x,,,fixture\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="another data file has the same name"):
         ExportGraph.open([F + "parties.csv", F + "supply.csv", tmp_path / "supply.csv"])
     graph = ExportGraph.open([F + "parties.csv", F + "supply.csv"])

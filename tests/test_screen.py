@@ -54,11 +54,22 @@ VARIANTS = [
 ]
 
 # Names that look like listed ones but are other organisations: nothing may match them.
-LOOK_ALIKES = ["Inspire Group Co Ltd", "Netflix Information Industry",
-               "Summit Microelectronics", "Sugar Information Industry", "Smith Manufacturing International Corp",
-               "Huawen Foods Co Ltd", "Beijing Academy of Arts", "Apple Inc", "BAAJ", "Sumac Technology",
-               "Shanghai Zhiyuan Research Institute", "Institute of Technology", "长江电子有限公司",
-               "Shanghai Academy of AI"]
+LOOK_ALIKES = [
+    "Inspire Group Co Ltd",
+    "Netflix Information Industry",
+    "Summit Microelectronics",
+    "Sugar Information Industry",
+    "Smith Manufacturing International Corp",
+    "Huawen Foods Co Ltd",
+    "Beijing Academy of Arts",
+    "Apple Inc",
+    "BAAJ",
+    "Sumac Technology",
+    "Shanghai Zhiyuan Research Institute",
+    "Institute of Technology",
+    "长江电子有限公司",
+    "Shanghai Academy of AI",
+]
 
 
 @pytest.mark.parametrize(("name", "slug"), VARIANTS)
@@ -92,8 +103,9 @@ def test_each_match_says_which_name_matched_and_why(bundled):
 
 
 def test_a_country_that_disagrees_lowers_the_score(bundled):
-    [same, other] = bundled.screen([{"name": "Inspur Taiwan", "country": "TW"},
-                                    {"name": "Inspur Taiwan", "country": "US"}], threshold=50)
+    [same, other] = bundled.screen(
+        [{"name": "Inspur Taiwan", "country": "TW"}, {"name": "Inspur Taiwan", "country": "US"}], threshold=50
+    )
     assert same.matches[0].score == 100
     assert other.matches[0].score == 100 - COUNTRY_PENALTY
     assert any("country US" in w for w in other.matches[0].why)
@@ -105,7 +117,7 @@ def test_inputs_get_the_same_variants_as_the_index(bundled):
 
 
 def test_a_misspelt_common_brand_still_scores_on_its_nearest_word(bundled):
-    """"huawei" is in a hundred listed names, so it is not distinctive; a misspelling of it is, and
+    """ "huawei" is in a hundred listed names, so it is not distinctive; a misspelling of it is, and
     is compared with the nearest word of the other name instead of counting as a different name."""
     [r] = bundled.screen(["Hauwei Technologies Co., Ltd."], threshold=80)
     assert r.matches and r.matches[0].name == "Huawei Technologies Co., Ltd."
@@ -154,8 +166,10 @@ def test_csv_input_and_json_contract(tmp_path, capsys):
     names.write_text("id,name,country\nc1,INSPUR GROUP CO LTD,CN\nc2,Fixture Nobody Trading,DE\n", encoding="utf-8")
     assert main(["screen", str(names), "--format", "json", "--as-of", "2025-10-01"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [o["input"] for o in out] == [{"name": "INSPUR GROUP CO LTD", "country": "CN", "id": "c1"},
-                                         {"name": "Fixture Nobody Trading", "country": "DE", "id": "c2"}]
+    assert [o["input"] for o in out] == [
+        {"name": "INSPUR GROUP CO LTD", "country": "CN", "id": "c1"},
+        {"name": "Fixture Nobody Trading", "country": "DE", "id": "c2"},
+    ]
     m = out[0]["matches"][0]
     assert {"name", "matched_name", "score", "lists", "affiliates_rule"} <= set(m)
     assert m["name"] == "Inspur Group Co., Ltd." and m["score"] == 100
@@ -165,12 +179,15 @@ def test_csv_input_and_json_contract(tmp_path, capsys):
     assert out[1]["matches"] == []
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("nom,country\nInspur,CN\n", "needs a 'name' column"),
-    ("name,country\nInspur,XX\n", "names.csv:2 column 'country': unknown country code 'XX'"),
-    ("name,country\n,CN\n", "names.csv:2 column 'name': empty name"),
-    ("name,country\nInspur,CN,extra\n", "names.csv:2: expected 2 columns"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nom,country\nInspur,CN\n", "needs a 'name' column"),
+        ("name,country\nInspur,XX\n", "names.csv:2 column 'country': unknown country code 'XX'"),
+        ("name,country\n,CN\n", "names.csv:2 column 'name': empty name"),
+        ("name,country\nInspur,CN,extra\n", "names.csv:2: expected 2 columns"),
+    ],
+)
 def test_bad_names_files_are_errors_naming_the_place(tmp_path, capsys, text, message):
     names = tmp_path / "names.csv"
     names.write_text(text, encoding="utf-8")
@@ -221,8 +238,12 @@ def test_normaliser_reads_chinese_as_pinyin_by_the_word():
     n = Normaliser()
     assert n("长江存储").compact == "changjiangcunchu"
     assert n("重庆").compact == "chongqing"
-    assert n("Lang Chao Ji Tuan You Xian Gong Si").compact == n("Langchao Jituan Youxian Gongsi").compact \
-        == n("LANGCHAO JITUAN YOUXIANGONGSI").compact == "langchaojituan"
+    assert (
+        n("Lang Chao Ji Tuan You Xian Gong Si").compact
+        == n("Langchao Jituan Youxian Gongsi").compact
+        == n("LANGCHAO JITUAN YOUXIANGONGSI").compact
+        == "langchaojituan"
+    )
     assert n("华为技术有限公司").words == n("Huawei Technologies Co., Ltd.").words == ("huawei", "technology")
 
 

@@ -60,8 +60,19 @@ def hardened(bundled, listener):
     """A server with small limits: 2 s per job, 50 orders, 60,000 names, 8 connections, CORS for
     any origin, updates with a token, and one allowed SERVICE endpoint (the listener's)."""
     allowed = f"http://127.0.0.1:{listener.port}/sparql"
-    app = make_app(graph=bundled, workers=1, timeout=3.0, job_timeout=2.0, max_orders=50, max_names=60_000,
-                   max_connections=8, cors="*", allow_update=True, token=TOKEN, allow_service=[allowed])
+    app = make_app(
+        graph=bundled,
+        workers=1,
+        timeout=3.0,
+        job_timeout=2.0,
+        max_orders=50,
+        max_names=60_000,
+        max_connections=8,
+        cors="*",
+        allow_update=True,
+        token=TOKEN,
+        allow_service=[allowed],
+    )
     app.head_timeout = 1.5
     server = make_server(app, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -71,8 +82,9 @@ def hardened(bundled, listener):
     app.close()
 
 
-def call(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None,
-         timeout: float = 60):
+def call(
+    url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None, timeout: float = 60
+):
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -97,8 +109,7 @@ SERVICE_QUERIES = [
     "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:{port}/svc> { ?s ?p ?o } }",
     "SELECT * WHERE { ?x ?y ?z FILTER EXISTS { SERVICE ?endpoint { ?s ?p ?o } } } LIMIT 1",
     "PREFIX x: <http://127.0.0.1:{port}/> SELECT * WHERE { { SELECT ?s WHERE { SERVICE x:svc { ?s ?p ?o } } } }",
-    "SELECT * WHERE { ?s ?p ?o FILTER(?o < '>') SERVICE <http://127.0.0.1:{port}/svc> { ?a ?b ?c } "
-    "FILTER(?o = 'x') }",
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o < '>') SERVICE <http://127.0.0.1:{port}/svc> { ?a ?b ?c } FILTER(?o = 'x') }",
 ]
 
 
@@ -108,16 +119,25 @@ def test_service_is_refused_in_every_form_and_the_listener_gets_nothing(hardened
     for text in SERVICE_QUERIES:
         q = text.replace("{port}", str(listener.port))
         for status, _, body in (
-                call(f"{url}/sparql?" + urllib.parse.urlencode({"query": q})),
-                call(f"{url}/sparql", q.encode(), {"Content-Type": "application/sparql-query"}),
-                call(f"{url}/sparql", urllib.parse.urlencode({"query": q}).encode(),
-                     {"Content-Type": "application/x-www-form-urlencoded"})):
+            call(f"{url}/sparql?" + urllib.parse.urlencode({"query": q})),
+            call(f"{url}/sparql", q.encode(), {"Content-Type": "application/sparql-query"}),
+            call(
+                f"{url}/sparql",
+                urllib.parse.urlencode({"query": q}).encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+        ):
             assert status == 400, (q, status, body)
             assert b"SERVICE" in body
-    for update in (f"LOAD <http://127.0.0.1:{listener.port}/data.ttl>",
-                   f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/svc> {{ ?s ?p ?o }} }}"):
-        status, _, body = call(f"{url}/sparql", update.encode(), {"Content-Type": "application/sparql-update",
-                                                                 "Authorization": f"Bearer {TOKEN}"})
+    for update in (
+        f"LOAD <http://127.0.0.1:{listener.port}/data.ttl>",
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/svc> {{ ?s ?p ?o }} }}",
+    ):
+        status, _, body = call(
+            f"{url}/sparql",
+            update.encode(),
+            {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        )
         assert status == 400, (update, body)
     time.sleep(0.5)
     assert listener.accepted == before  # not one connection was opened to it
@@ -125,10 +145,13 @@ def test_service_is_refused_in_every_form_and_the_listener_gets_nothing(hardened
 
 def test_words_that_only_look_like_service_pass(hardened):
     url, _, _, _ = hardened
-    q = ("PREFIX service: <http://example.org/service/> SELECT ?service WHERE { "
-         "VALUES ?service { 'SERVICE <http://127.0.0.1:1/> {}' } } # SERVICE <x> { }")
-    status, _, body = call(f"{url}/sparql?" + urllib.parse.urlencode({"query": q}),
-                           headers={"Accept": "application/sparql-results+json"})
+    q = (
+        "PREFIX service: <http://example.org/service/> SELECT ?service WHERE { "
+        "VALUES ?service { 'SERVICE <http://127.0.0.1:1/> {}' } } # SERVICE <x> { }"
+    )
+    status, _, body = call(
+        f"{url}/sparql?" + urllib.parse.urlencode({"query": q}), headers={"Accept": "application/sparql-results+json"}
+    )
     assert status == 200, body
     assert json.loads(body)["results"]["bindings"][0]["service"]["value"].startswith("SERVICE")
 
@@ -203,15 +226,21 @@ def test_strict_http_parsing(hardened):
     assert reply.startswith(b"HTTP/1.1 400") and b"more than one Content-Length" in reply
     for path in (b"/screen", b"/check"):
         body = b"[" * 20_000
-        reply = raw(port, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        reply = raw(
+            port,
+            b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body) + body,
+        )
         assert reply.startswith(b"HTTP/1.1 400") and b"deep" in reply and b"Recursion" not in reply
     body = b'[{"name": [1, 2]}]'
     reply = raw(port, head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
     assert reply.startswith(b"HTTP/1.1 400") and b"field 'name'" in reply
     body = b'[{"order_id": "a", "date": NaN}]'
-    reply = raw(port, b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    reply = raw(
+        port,
+        b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body) + body,
+    )
     assert reply.startswith(b"HTTP/1.1 400") and b"NaN" in reply
     reply = raw(port, b"GET /sparql?query=ASK%7B%7D\xff HTTP/1.1\r\nHost: x\r\n\r\n")
     assert reply.startswith(b"HTTP/1.1 400") and b"ASCII" in reply and b"codec" not in reply
@@ -270,9 +299,15 @@ def test_cors_on_request_and_preflight(hardened, served_default):
     url, _, _, _ = hardened
     status, headers, _ = call(f"{url}/sparql?query=ASK%7B%7D", headers={"Origin": "https://yasgui.example"})
     assert status == 200 and headers.get("Access-Control-Allow-Origin") == "*"
-    status, headers, _ = call(f"{url}/sparql", method="OPTIONS",
-                              headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
-                                       "Access-Control-Request-Headers": "content-type"})
+    status, headers, _ = call(
+        f"{url}/sparql",
+        method="OPTIONS",
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert status == 204 and "POST" in headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in headers["Access-Control-Allow-Headers"]
     status, headers, _ = call(f"{served_default}/sparql?query=ASK%7B%7D", headers={"Origin": "https://yasgui.example"})
@@ -294,8 +329,9 @@ def served_default(bundled):
 def test_graph_store_protocol_is_read_only(hardened):
     url, _, _, _ = hardened
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    _, _, body = call(f"{url}/sparql?" + urllib.parse.urlencode({"query": q}),
-                      headers={"Accept": "application/sparql-results+json"})
+    _, _, body = call(
+        f"{url}/sparql?" + urllib.parse.urlencode({"query": q}), headers={"Accept": "application/sparql-results+json"}
+    )
     n = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
     status, headers, body = call(f"{url}/store?default", headers={"Accept": "application/n-triples"})
     assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
@@ -304,8 +340,15 @@ def test_graph_store_protocol_is_read_only(hardened):
     ent = "<https://w3id.org/exportgraph/id/list/entity-list>"
     assert f'{ent} <https://w3id.org/exportgraph/ontology#shortName> "entity-list" .' in lines
     assert call(f"{url}/store?graph=urn:exportgraph:no-such-graph")[0] == 404
-    assert call(f"{url}/store?graph=urn:x", data=b"<a:b> <a:c> <a:d> .", method="POST",
-                headers={"Content-Type": "application/n-triples"})[0] == 405
+    assert (
+        call(
+            f"{url}/store?graph=urn:x",
+            data=b"<a:b> <a:c> <a:d> .",
+            method="POST",
+            headers={"Content-Type": "application/n-triples"},
+        )[0]
+        == 405
+    )
     assert call(f"{url}/store?graph=urn:x", method="DELETE")[0] == 405
     assert call(f"{url}/store?whatever=1")[0] == 400
 
@@ -334,8 +377,9 @@ def test_backend_connections_are_reused_and_requests_sent_once(hardened):
 
     sockets = set()
     for _ in range(30):
-        status, _, _ = pool.forward("GET", "/query?query=ASK%7B%7D", None,
-                                    {"Accept": "application/sparql-results+json"}, _t.monotonic() + 5)
+        status, _, _ = pool.forward(
+            "GET", "/query?query=ASK%7B%7D", None, {"Accept": "application/sparql-results+json"}, _t.monotonic() + 5
+        )
         assert status == 200
         b = pool.backends[0]
         sockets.add(id(b.local.conn.sock))
@@ -357,8 +401,13 @@ def test_one_line_for_a_client_that_went_away(hardened, capsys):
 def test_the_engines_die_with_a_killed_server_and_its_store_is_removed_next_time(tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "exportgraph", "serve", "--port", str(port), "--workers", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "exportgraph", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:

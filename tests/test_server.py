@@ -52,8 +52,9 @@ def served(bundled):
 
 
 def get(url: str, accept: str | None = None, data: bytes | None = None, ctype: str | None = None):
-    req = urllib.request.Request(url, data=data, headers={k: v for k, v in
-                                                          (("Accept", accept), ("Content-Type", ctype)) if v})
+    req = urllib.request.Request(
+        url, data=data, headers={k: v for k, v in (("Accept", accept), ("Content-Type", ctype)) if v}
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
             return resp.status, resp.headers.get("Content-Type", ""), resp.read()
@@ -92,8 +93,10 @@ def test_construct_in_turtle_and_json_ld(served):
     assert {str(t.object.value) for t in triples} == {"Inspur Taiwan", "https://w3id.org/exportgraph/id/country/TW"}
     graph = sw(url, INSPUR, JSONLD).convert()  # SPARQLWrapper parses JSON-LD into an rdflib graph
     assert {str(o) for o in graph.objects()} == {"Inspur Taiwan", "https://w3id.org/exportgraph/id/country/TW"}
-    for accept, fmt in (("application/n-triples", ox.RdfFormat.N_TRIPLES),
-                        ("application/rdf+xml", ox.RdfFormat.RDF_XML)):
+    for accept, fmt in (
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ):
         status, ctype, body = get(url + "/sparql?" + urllib.parse.urlencode({"query": INSPUR}), accept)
         assert status == 200 and ctype.startswith(accept)
         assert len(list(ox.parse(body, fmt))) == 2
@@ -110,8 +113,9 @@ def test_protocol_errors_and_service_description(served):
     assert any(str(t.object.value).endswith("#Service") for t in ox.parse(body, ox.RdfFormat.TURTLE, base_iri=url))
     status, _, _ = get(url + "/sparql", data=b"SELECT * {}", ctype="text/plain")
     assert status == 415
-    status, _, body = get(url + "/sparql", data=COUNT.encode(), ctype="application/sparql-query",
-                          accept="application/sparql-results+json")
+    status, _, body = get(
+        url + "/sparql", data=COUNT.encode(), ctype="application/sparql-query", accept="application/sparql-results+json"
+    )
     assert status == 200 and json.loads(body)["results"]["bindings"]
 
 
@@ -123,8 +127,9 @@ def test_update_is_refused_by_default(served):
     with pytest.raises((SPARQLWrapperException, urllib.error.HTTPError)) as caught:
         client.query()
     assert "403" in str(caught.value) or "disabled" in str(caught.value)
-    status, _, body = get(url + "/sparql", data=b"INSERT DATA { <urn:x> <urn:y> <urn:z> }",
-                          ctype="application/sparql-update")
+    status, _, body = get(
+        url + "/sparql", data=b"INSERT DATA { <urn:x> <urn:y> <urn:z> }", ctype="application/sparql-update"
+    )
     assert status == 403 and b"--allow-update" in body
     assert sw(url, "ASK { <urn:x> ?p ?o }", JSON).convert()["boolean"] is False
 
@@ -172,13 +177,15 @@ def test_named_queries_and_jobs_return_the_cli_json(served):
     orders = open("examples/orders.csv", "rb").read()
     status, _, body = get(url + "/check", data=orders, ctype="text/csv")
     assert status == 200
-    assert json.loads(body) == json.loads(json.dumps([v.to_dict() for v in graph.check("examples/orders.csv")],
-                                                     default=str))
+    assert json.loads(body) == json.loads(
+        json.dumps([v.to_dict() for v in graph.check("examples/orders.csv")], default=str)
+    )
     status, _, body = get(url + "/check", data=b"order_id,date\n1,2025-01-01\n", ctype="text/csv")
     assert status == 400 and b"request body" in body
 
-    status, _, body = get(url + "/screen?as_of=2025-10-01", data=json.dumps(["IEIT Systems"]).encode(),
-                          ctype="application/json")
+    status, _, body = get(
+        url + "/screen?as_of=2025-10-01", data=json.dumps(["IEIT Systems"]).encode(), ctype="application/json"
+    )
     [result] = json.loads(body)
     assert result["matches"][0]["name"] == "Inspur Electronic Information Industry Co., Ltd."
 
@@ -232,8 +239,9 @@ def test_an_engine_that_dies_is_replaced(served):
         b.proc.wait()
     deadline = time.monotonic() + 60
     while True:
-        status, _, body = get(url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}),
-                              "application/sparql-results+json")
+        status, _, body = get(
+            url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), "application/sparql-results+json"
+        )
         if status == 200:
             assert json.loads(body)["boolean"] is True
             break
@@ -247,8 +255,11 @@ def test_updates_with_the_flag_need_the_token(bundled):
     try:
         update = b"INSERT DATA { <urn:x> <urn:y> <urn:z> }"
         assert get(url + "/sparql", data=update, ctype="application/sparql-update")[0] == 401
-        req = urllib.request.Request(url + "/sparql", data=update, headers={
-            "Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"})
+        req = urllib.request.Request(
+            url + "/sparql",
+            data=update,
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"},
+        )
         with urllib.request.urlopen(req, timeout=30) as resp:
             assert resp.status in (200, 204)
         assert sw(url, "ASK { <urn:x> <urn:y> <urn:z> }", JSON).convert()["boolean"] is True
@@ -275,13 +286,17 @@ def test_serving_a_store_that_import_wrote(store):
     app = make_app(store_dir=store, workers=1, timeout=10.0)
     server, url = _start(app)
     try:
-        query = ("PREFIX eg: <https://w3id.org/exportgraph/ontology#> SELECT ?p WHERE "
-                 "{ ?p eg:name \"Example Trading (HK) Ltd\" }")
-        status, _, body = get(url + "/sparql?" + urllib.parse.urlencode({"query": query}),
-                              "application/sparql-results+json")
+        query = (
+            "PREFIX eg: <https://w3id.org/exportgraph/ontology#> SELECT ?p WHERE "
+            '{ ?p eg:name "Example Trading (HK) Ltd" }'
+        )
+        status, _, body = get(
+            url + "/sparql?" + urllib.parse.urlencode({"query": query}), "application/sparql-results+json"
+        )
         assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 1  # once, not twice
-        status, _, body = get(url + "/exposure?" + urllib.parse.urlencode(
-            {"name": "Example Trading (HK) Ltd", "as_of": "2025-11-01"}))
+        status, _, body = get(
+            url + "/exposure?" + urllib.parse.urlencode({"name": "Example Trading (HK) Ltd", "as_of": "2025-11-01"})
+        )
         assert status == 200 and json.loads(body)["owners"], body
     finally:
         server.shutdown()

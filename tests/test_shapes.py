@@ -66,3 +66,26 @@ def test_shapes_pass_shacl_shacl():
 def test_bundled_graph_conforms(bundled):
     report = bundled.validate()
     assert report.conforms, report.violations[:10]
+
+
+def test_restriction_shapes_one_file_per_rule_with_names_and_pass_shacl_shacl():
+    from pyshacl import validate as pyshacl_validate
+
+    from exportgraph.check import shapes_graph as restriction_shapes
+
+    SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    DCT = rdflib.Namespace("http://purl.org/dc/terms/")
+    files = paths.restriction_files()
+    rule_files = [f for f in files if f.stem != "prefixes"]
+    assert rule_files
+    for f in rule_files:
+        g = rdflib.Graph().parse(f)
+        shapes = set(g.subjects(rdflib.RDF.type, SH.NodeShape))
+        assert shapes, f"{f.name} holds no shape"
+        # one rule id per file, named after it
+        assert {str(g.value(s, DCT.identifier)) for s in shapes} == {f.stem}, f.name
+        for s in shapes:
+            for p in (SH.name, SH.description, SH.severity):
+                assert g.value(s, p) is not None, f"{f.name}: {s} lacks {p}"
+    conforms, _, text = pyshacl_validate(restriction_shapes(), meta_shacl=True, inference="none")
+    assert conforms, text

@@ -24,27 +24,29 @@ def test_good_files_load_in_any_order_and_show_in_profiles():
     acme = graph.entity("Example Trading (HK) Ltd", as_of=dt.date(2025, 12, 1))
     assert acme.countries == ("HK",)
     assert "ETL" in acme.aliases
-    assert [(s.name, s.percent_min, s.percent_max) for s in acme.owners] == [
-        ("Example Holdings", 40, 60)]
+    assert [(s.name, s.percent_min, s.percent_max) for s in acme.owners] == [("Example Holdings", 40, 60)]
     assert [(li.list, li.date_added, li.citations[0].label) for li in acme.listings] == [
-        ("entity-list", dt.date(2025, 10, 1), "90 FR 99999")]
+        ("entity-list", dt.date(2025, 10, 1), "90 FR 99999")
+    ]
     holdco = graph.entity("Example Holdings", as_of=dt.date(2025, 12, 1))
-    assert [(s.name, s.percent, s.listed) for s in holdco.owners] == [
-        ("Inspur Group Co., Ltd.", 30, True)]
+    assert [(s.name, s.percent, s.listed) for s in holdco.owners] == [("Inspur Group Co., Ltd.", 30, True)]
     before = graph.entity("Example Trading (HK) Ltd", as_of=dt.date(2025, 9, 30))
     assert [li.in_force for li in before.listings] == [False]
 
 
-@pytest.mark.parametrize(("name", "line", "column", "message"), [
-    ("bad-percent.csv", 3, "percent", "outside 0..100"),
-    ("bad-range.csv", 2, "percent_min", "greater than percent_max"),
-    ("bad-date.csv", 2, "valid_from", "not a date"),
-    ("bad-country.csv", 2, "country", "unknown country code 'ZZ'"),
-    ("bad-columns.csv", 3, None, "expected 5 columns, found 2"),
-    ("bad-party.csv", 2, "owned", "neither a party id"),
-    ("bad-list.csv", 2, "list", "unknown list 'not-a-list'"),
-    ("bad-header.csv", 1, None, "unrecognised CSV header"),
-])
+@pytest.mark.parametrize(
+    ("name", "line", "column", "message"),
+    [
+        ("bad-percent.csv", 3, "percent", "outside 0..100"),
+        ("bad-range.csv", 2, "percent_min", "greater than percent_max"),
+        ("bad-date.csv", 2, "valid_from", "not a date"),
+        ("bad-country.csv", 2, "country", "unknown country code 'ZZ'"),
+        ("bad-columns.csv", 3, None, "expected 5 columns, found 2"),
+        ("bad-party.csv", 2, "owned", "neither a party id"),
+        ("bad-list.csv", 2, "list", "unknown list 'not-a-list'"),
+        ("bad-header.csv", 1, None, "unrecognised CSV header"),
+    ],
+)
 def test_bad_rows_name_file_line_and_column(name, line, column, message):
     extra = [CSV / "parties.csv"] if name not in ("bad-country.csv", "bad-columns.csv", "bad-header.csv") else []
     with pytest.raises(InputError) as info:
@@ -90,8 +92,10 @@ OWNERSHIP = "owner,owned,percent,percent_min,percent_max,valid_from,valid_to,sou
 def test_a_percentage_that_is_not_finite_names_file_line_and_column(tmp_path, value, column):
     cells = {"percent": "", "percent_min": "", "percent_max": "", column: value}
     bad = tmp_path / "own.csv"
-    bad.write_text(OWNERSHIP + "holdco,acme-hk,30,,,,,\n"
-                   f"holdco,acme-hk,{cells['percent']},{cells['percent_min']},{cells['percent_max']},,,\n")
+    bad.write_text(
+        OWNERSHIP + "holdco,acme-hk,30,,,,,\n"
+        f"holdco,acme-hk,{cells['percent']},{cells['percent_min']},{cells['percent_max']},,,\n"
+    )
     with pytest.raises(InputError) as info:
         open_world(CSV / "parties.csv", bad)
     err = info.value
@@ -119,11 +123,16 @@ STAKE = """@prefix eg: <https://w3id.org/exportgraph/ontology#> .
 """
 
 
-@pytest.mark.parametrize(("value", "says"), [('"NaN"^^xsd:decimal', "'NaN' is not a finite number"),
-                                             ('"INF"^^xsd:double', "'INF' is not a finite number"),
-                                             ('"-INF"^^xsd:float', "'-INF' is not a finite number"),
-                                             ("1e999", "'1e999' is not a finite number"),
-                                             ('"abc"^^xsd:decimal', "'abc' is not a number")])
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ('"NaN"^^xsd:decimal', "'NaN' is not a finite number"),
+        ('"INF"^^xsd:double', "'INF' is not a finite number"),
+        ('"-INF"^^xsd:float', "'-INF' is not a finite number"),
+        ("1e999", "'1e999' is not a finite number"),
+        ('"abc"^^xsd:decimal', "'abc' is not a number"),
+    ],
+)
 def test_rdf_data_with_a_number_that_is_not_finite_is_refused(tmp_path, value, says):
     """The exposure of Inspur Taiwan ended in decimal.InvalidOperation on such a stake."""
     bad = tmp_path / "stake.ttl"
@@ -138,19 +147,25 @@ def test_rdf_orders_and_a_scenario_with_a_number_that_is_not_finite_exit_2(tmp_p
     from exportgraph.cli import main
 
     orders = tmp_path / "orders.ttl"
-    orders.write_text("@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
-                      "<urn:o1> a eg:Order ; eg:orderId \"rdf-1\" ;\n"
-                      "    eg:quantity \"NaN\"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n")
+    orders.write_text(
+        "@prefix eg: <https://w3id.org/exportgraph/ontology#> .\n"
+        '<urn:o1> a eg:Order ; eg:orderId "rdf-1" ;\n'
+        '    eg:quantity "NaN"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    )
     assert main(["check", str(orders)]) == 2
     err = capsys.readouterr().err
     assert "orders.ttl:3 column 'eg:quantity': 'NaN' is not a finite number" in err and "Traceback" not in err
     good = tmp_path / "orders.csv"
-    good.write_text("order_id,date,item,quantity,seller,buyer,consignee,end_user,intermediaries,destination,end_use\n"
-                    "o1,2025-06-01,NVIDIA H100 SXM,8,,,Inspur Taiwan,,,TW,\n")
+    good.write_text(
+        "order_id,date,item,quantity,seller,buyer,consignee,end_user,intermediaries,destination,end_use\n"
+        "o1,2025-06-01,NVIDIA H100 SXM,8,,,Inspur Taiwan,,,TW,\n"
+    )
     scenario = tmp_path / "lower.ttl"
-    scenario.write_text("<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> "
-                        "<https://w3id.org/exportgraph/ontology#tppCap> "
-                        "\"INF\"^^<http://www.w3.org/2001/XMLSchema#double> .\n")
+    scenario.write_text(
+        "<https://w3id.org/exportgraph/id/rule/ai-diffusion-2025-01> "
+        "<https://w3id.org/exportgraph/ontology#tppCap> "
+        '"INF"^^<http://www.w3.org/2001/XMLSchema#double> .\n'
+    )
     assert main(["check", str(good), "--scenario", str(scenario)]) == 2
     err = capsys.readouterr().err
     assert "lower.ttl:1 column 'eg:tppCap': 'INF' is not a finite number" in err and "Traceback" not in err

@@ -11,157 +11,42 @@ import datetime as dt
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from . import paths
 from .check import Verdict, prefer_names
 from .errors import AmbiguousError, InputError, NotFoundError
 from .limits import checkpoint
+from .model import (
+    AffiliatesStatus,
+    Citation,
+    Criterion,
+    Entity,
+    Item,
+    Listing,
+    Match,
+    Member,
+    QueryResult,
+    Screening,
+    Stake,
+)
 from .numeric import check_rdf
 from .queries import NamedQuery, catalogue, parse
 from .sources.usercsv import Reader
-from .store import EmbeddedStore, Row, Store
+from .store import EmbeddedStore, Row, Store, Value
 from .store.embedded import IRI
 
 RDF_MEDIA_TYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json", ".json": "application/ld+json", ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml", ".xml": "application/rdf+xml", ".trig": "application/trig",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".trig": "application/trig",
 }
-
-
-@dataclass(frozen=True)
-class Citation:
-    label: str
-    iri: str
-    published: dt.date | None = None
-    rule: str | None = None
-    rule_title: str | None = None
-    effective: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Listing:
-    list: str
-    list_name: str | None
-    entry: str
-    date_added: dt.date | None
-    date_removed: dt.date | None
-    in_force: bool
-    license_requirement: str | None
-    review_policy: str | None
-    footnotes: tuple[int, ...]
-    citations: tuple[Citation, ...]
-    confidence: str | None = None
-    record: str | None = None  # the merged record the entry named (the same organisation; see Entity.members)
-    record_name: str | None = None
-
-
-@dataclass(frozen=True)
-class Stake:
-    """A direct stake, seen from the party at the other end (``party`` is the owner or the owned)."""
-
-    party: str
-    name: str | None
-    percent: Decimal | None
-    percent_min: Decimal | None
-    percent_max: Decimal | None
-    kind: str | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    listed: bool
-    source: str | None
-    source_label: str | None = None
-
-    @property
-    def known(self) -> bool:
-        return self.percent is not None or self.percent_min is not None or self.percent_max is not None
-
-
-@dataclass(frozen=True)
-class Member:
-    """A record merged into a party: the same organisation as another list or source records it,
-    joined by judgements (``eg:SameOrganisation``) whose sources say so."""
-
-    iri: str
-    name: str | None
-    judgements: tuple[str, ...]
-    sources: tuple[tuple[str, str], ...]  # (source IRI, label)
-    notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Entity:
-    iri: str
-    name: str
-    kinds: tuple[str, ...]
-    aliases: tuple[str, ...]
-    native_names: tuple[str, ...]
-    countries: tuple[str, ...]
-    incorporated_in: tuple[str, ...]
-    headquartered_in: tuple[str, ...]
-    identifiers: dict[str, str]
-    addresses: tuple[str, ...]
-    ultimate_parent: str | None
-    listings: tuple[Listing, ...]
-    owners: tuple[Stake, ...]
-    subsidiaries: tuple[Stake, ...]
-    as_of: dt.date
-    ultimate_parent_iri: str | None = None
-    members: tuple[Member, ...] = ()  # the records merged into this party (queries/derive/00-clusters.ru)
-
-
-@dataclass(frozen=True)
-class Criterion:
-    eccn: str
-    label: str
-    holds: bool
-    unverified: bool
-    bounds: dict[str, Decimal | bool]
-    valid_from: dt.date | None = None  # the period the criterion is in force (None: open)
-    valid_to: dt.date | None = None
-    may_hold: bool = False  # a figure one of its bounds needs is not recorded
-
-
-@dataclass(frozen=True)
-class Item:
-    """An item and how its ECCN follows from its figures (TPP = max dense TOPS x bit length)."""
-
-    iri: str
-    name: str
-    tpp: Decimal | None
-    performance_density: Decimal | None
-    die_area: Decimal | None
-    datacenter: bool | None
-    throughput: tuple[tuple[str, Decimal, int], ...]  # (precision, dense TOPS, bit length)
-    eccns: tuple[str, ...]
-    criteria: tuple[Criterion, ...]
-    named_by_rules: tuple[str, ...]
-    interconnect: Decimal | None = None  # aggregate bidirectional I/O rate in GB/s (the October 2022 test)
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    columns: tuple[str, ...]
-    rows: list[Row] = field(default_factory=list)
-
-    def to_dataframe(self):
-        """The rows as a pandas DataFrame (pandas is optional: ``pip install 'exportgraph[dataframe]'``),
-        one column per result column. A column of dates is a ``datetime64`` column (a missing date is
-        ``NaT``), so it sorts, filters and compares as dates; other values are as in ``rows``."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise InputError("DataFrames need pandas: pip install 'exportgraph[dataframe]' (or pandas)") from exc
-        frame = pd.DataFrame(self.rows, columns=list(self.columns))
-        for column in self.columns:
-            values = [r.get(column) for r in self.rows]
-            present = [v for v in values if v is not None]
-            if present and all(isinstance(v, dt.date) for v in present):
-                frame[column] = _datetimes(pd, values)
-        return frame
 
 
 class ExportGraph:
@@ -177,9 +62,16 @@ class ExportGraph:
         self.coverage = Coverage(store)
 
     @classmethod
-    def open(cls, data: Sequence[str | Path] = (), *, bundled: bool = True, endpoint: str | None = None,
-             update_endpoint: str | None = None, graph: str | None = None,
-             store: str | Path | None = None) -> ExportGraph:
+    def open(
+        cls,
+        data: Sequence[str | Path] = (),
+        *,
+        bundled: bool = True,
+        endpoint: str | None = None,
+        update_endpoint: str | None = None,
+        graph: str | None = None,
+        store: str | Path | None = None,
+    ) -> ExportGraph:
         """Load the ontology and, unless ``bundled=False``, the bundled graph; then ``data`` files.
 
         ``data`` holds RDF files (by extension) and user CSVs (parties, ownership, listings, supply,
@@ -197,8 +89,10 @@ class ExportGraph:
             if endpoint:
                 raise InputError("give --store or --endpoint, not both")
             if data:
-                raise InputError("--data is not added to a --store (it would stay there): "
-                                 "use `exportgraph import KIND FILE --store DIR`")
+                raise InputError(
+                    "--data is not added to a --store (it would stay there): "
+                    "use `exportgraph import KIND FILE --store DIR`"
+                )
             persistent = cls(EmbeddedStore(str(store)))
             persistent._open_persistent(bundled)
             return persistent
@@ -206,19 +100,21 @@ class ExportGraph:
             from .store.remote import RemoteStore
 
             remote = RemoteStore(endpoint, update_endpoint, graph=graph)
-            graph = cls(remote)
+            eg = cls(remote)
             if remote.is_empty():
                 if not update_endpoint:
-                    raise InputError(f"{endpoint} holds no triples: load the graph with `exportgraph load "
-                                     "--endpoint URL --update-endpoint URL` first")
+                    raise InputError(
+                        f"{endpoint} holds no triples: load the graph with `exportgraph load "
+                        "--endpoint URL --update-endpoint URL` first"
+                    )
                 # the ontology last: it marks the store as loaded, so a load cut short is redone
-                graph._load_files((paths.graph_files() if bundled else []) + paths.ontology_files())
-            graph.load(data)
-            return graph
-        graph = cls(EmbeddedStore())
-        graph._load_files(paths.ontology_files() + (paths.graph_files() if bundled else []))
-        graph.load(data)
-        return graph
+                eg._load_files((paths.graph_files() if bundled else []) + paths.ontology_files())
+            eg.load(data)
+            return eg
+        eg = cls(EmbeddedStore())
+        eg._load_files(paths.ontology_files() + (paths.graph_files() if bundled else []))
+        eg.load(data)
+        return eg
 
     def _open_persistent(self, bundled: bool) -> None:
         """First open: the ontology and the bundled graph (the Entity List as the first generation
@@ -228,6 +124,7 @@ class ExportGraph:
         from . import imports
 
         store = self.store
+        assert isinstance(store, EmbeddedStore)  # open() made it one, with a directory
         imports.apply_pending(store)
         imports.drop_unnamed(store)
         if not imports.marked(store, imports.INITIALISED):
@@ -244,8 +141,7 @@ class ExportGraph:
         self.coverage.reset()  # the 50% rule is recomputed for this session's dates
         store.flush()
 
-    def import_file(self, kind: str, path: str | Path, *, as_of: dt.date | None = None,
-                    dry_run: bool = False):
+    def import_file(self, kind: str, path: str | Path, *, as_of: dt.date | None = None, dry_run: bool = False):
         """Import a source file into the persistent store (``imports``): whole or not at all.
         Returns an ``imports.Summary`` with the entries added, removed and changed. ``dry_run``:
         read, check and compare, write nothing."""
@@ -258,7 +154,8 @@ class ExportGraph:
             imports.mark(self.store, imports.DERIVED)
             imports.say("looking for records that may be listed parties")
             imports.propose(self.store, summary)
-        self.store.flush()  # type: ignore[attr-defined]  (imports.run checked it is on disk)
+        if isinstance(self.store, EmbeddedStore):  # imports.run checked it is on disk
+            self.store.flush()
         imports.say("done")
         return summary
 
@@ -267,13 +164,14 @@ class ExportGraph:
         until = until or dt.date.today()
         if until < since:
             raise InputError(f"--until {until} is before --since {since}")
-        lists = {str(r["name"]) for r in self.store.select(
-            "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
+        lists = {
+            str(r["name"])
+            for r in self.store.select("SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")
+        }
         if list_name not in lists:
             raise InputError(f"--list: unknown {list_name!r}; expected one of {', '.join(sorted(lists))}")
         args = {"list": list_name, "from": since, "to": until}
-        return {"added": self.query("list-additions", **args).rows,
-                "removed": self.query("list-removals", **args).rows}
+        return {"added": self.query("list-additions", **args).rows, "removed": self.query("list-removals", **args).rows}
 
     def _load_files(self, files: Sequence[Path]) -> None:
         for path in files:
@@ -290,8 +188,9 @@ class ExportGraph:
             if path.suffix.lower() == ".csv":
                 other = names.setdefault(path.name, path.resolve())
                 if other != path.resolve():
-                    raise InputError(f"another data file has the same name ({other}); rename one of them",
-                                     source=str(path))
+                    raise InputError(
+                        f"another data file has the same name ({other}); rename one of them", source=str(path)
+                    )
         csvs: list[Path] = []
         for path in paths_:
             if path.suffix.lower() == ".csv":
@@ -299,11 +198,13 @@ class ExportGraph:
                 continue
             media = RDF_MEDIA_TYPES.get(path.suffix.lower())
             if media is None:
-                raise InputError(f"unknown file type {path.suffix!r}; expected .csv or one of "
-                                 + ", ".join(sorted(RDF_MEDIA_TYPES)), source=str(path))
-            data = path.read_bytes()
-            check_rdf(data, media, str(path))  # a NaN or infinite number is refused before anything loads
-            self.store.load(data, media, name=str(path))
+                raise InputError(
+                    f"unknown file type {path.suffix!r}; expected .csv or one of " + ", ".join(sorted(RDF_MEDIA_TYPES)),
+                    source=str(path),
+                )
+            content = path.read_bytes()
+            check_rdf(content, media, str(path))  # a NaN or infinite number is refused before anything loads
+            self.store.load(content, media, name=str(path))
         if csvs:
             self._load_csvs(csvs)
         self._csv_names = names
@@ -317,20 +218,22 @@ class ExportGraph:
         order = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}
         csvs.sort(key=lambda p: order[kind_of(p)])
         codes = self._country_codes()
-        lists = {str(r["name"]) for r in self.store.select(
-            "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
+        lists = {
+            str(r["name"])
+            for r in self.store.select("SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")
+        }
         reader = Reader(self._resolve_org, codes, lists, self._is_record)
         for path in csvs:
             g = Graph()
             for t in reader.read(path):
                 g.add(t)
-            self.store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples",
-                            name=str(path))
+            self.store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples", name=str(path))
 
     def _is_record(self, iri: str) -> bool:
         """Whether a party record has this IRI: a party, or a record merged into its cluster's party."""
-        return self.store.ask("ASK { { ?p a/rdfs:subClassOf* eg:Party } UNION { ?p eg:mergedInto ?c } }",
-                              {"p": IRI(iri)})
+        return self.store.ask(
+            "ASK { { ?p a/rdfs:subClassOf* eg:Party } UNION { ?p eg:mergedInto ?c } }", {"p": IRI(iri)}
+        )
 
     def _country_codes(self) -> set[str]:
         return {str(r["code"]) for r in self.store.select("SELECT ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
@@ -360,8 +263,9 @@ class ExportGraph:
 
     # -- checking orders ------------------------------------------------------------------------
 
-    def check(self, orders: str | Path | list[dict[str, str]], *, as_of: dt.date | None = None,
-              engine: str = "store") -> list[Verdict]:
+    def check(
+        self, orders: str | Path | list[dict[str, str]], *, as_of: dt.date | None = None, engine: str = "store"
+    ) -> list[Verdict]:
         """Verdicts for orders: a CSV file (``check.COLUMNS``), an RDF file of ``eg:Order``s, or
         rows as dicts with the CSV's keys. Each order is checked as of its date (else ``as_of``,
         else today). ``engine``: ``store`` (default), ``turbo`` or ``pyshacl``; all give the same."""
@@ -420,15 +324,22 @@ class ExportGraph:
         check_rdf(data, media, str(path))
         self.store.load(data, media, name=str(path), graph=ck.ORDERS_GRAPH)
         self.store.update((paths.QUERIES / "check" / "rdf-order-dates.ru").read_text(encoding="utf-8"))
-        self.store.update(f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
-                          f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
-                          "{ ?o eg:orderDate ?any } } }", {"asOf": default_day})
-        rows = self.store.select(f"SELECT ?o ?id ?day WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order ; "
-                                 "eg:orderDate ?day OPTIONAL { ?o eg:orderId ?id } } } ORDER BY ?id ?o")
+        self.store.update(
+            f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
+            f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
+            "{ ?o eg:orderDate ?any } } }",
+            {"asOf": default_day},
+        )
+        rows = self.store.select(
+            f"SELECT ?o ?id ?day WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order ; "
+            "eg:orderDate ?day OPTIONAL { ?o eg:orderId ?id } } } ORDER BY ?id ?o"
+        )
         if not rows:
             raise InputError("no eg:Order in the file", source=str(path))
-        return [(str(r["o"]), str(r["id"] or r["o"]), r["day"] if isinstance(r["day"], dt.date) else default_day)
-                for r in rows]
+        return [
+            (str(r["o"]), str(r["id"] or r["o"]), r["day"] if isinstance(r["day"], dt.date) else default_day)
+            for r in rows
+        ]
 
     def with_scenario(self, path: str | Path) -> ExportGraph:
         """A copy of this graph with a scenario applied (see ``check.scenario_update``)."""
@@ -488,8 +399,12 @@ class ExportGraph:
 
     def hygiene(self) -> list[str]:
         """Every error string of every ``queries/hygiene/*.rq``; empty means the data is clean."""
-        return [str(r["error"]) for name, q in sorted(self.queries.items())
-                if name.startswith("hygiene/") for r in self.store.select(q.text)]
+        return [
+            str(r["error"])
+            for name, q in sorted(self.queries.items())
+            if name.startswith("hygiene/")
+            for r in self.store.select(q.text)
+        ]
 
     # -- parties --------------------------------------------------------------------------------
 
@@ -529,8 +444,9 @@ class ExportGraph:
         if parties:
             raise AmbiguousError(name_or_iri, parties)
         near = self.screen_index().nearest(name_or_iri)  # the names that come nearest, to suggest
-        raise NotFoundError(f"no party named {name_or_iri!r}"
-                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else ""))
+        raise NotFoundError(
+            f"no party named {name_or_iri!r}" + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+        )
 
     def entity(self, name_or_iri: str, as_of: dt.date | None = None) -> Entity:
         """The profile of one party: names, countries, listings, owners and subsidiaries as of a date."""
@@ -569,40 +485,60 @@ class ExportGraph:
         by_member: dict[str, list[Row]] = {}
         for r in self.query("party-members", party=IRI(iri)).rows:
             by_member.setdefault(str(r["member"]), []).append(r)
-        return tuple(Member(
-            iri=m, name=rs[0]["memberName"] and str(rs[0]["memberName"]),
-            judgements=tuple(dict.fromkeys(str(r["judgement"]) for r in rs if r["judgement"])),
-            sources=tuple(dict.fromkeys((str(r["source"]), str(r["sourceLabel"] or r["source"]))
-                                        for r in rs if r["source"])),
-            notes=tuple(dict.fromkeys(str(r["note"]) for r in rs if r["note"])))
-            for m, rs in by_member.items())
+        return tuple(
+            Member(
+                iri=m,
+                name=rs[0]["memberName"] and str(rs[0]["memberName"]),
+                judgements=tuple(dict.fromkeys(str(r["judgement"]) for r in rs if r["judgement"])),
+                sources=tuple(
+                    dict.fromkeys((str(r["source"]), str(r["sourceLabel"] or r["source"])) for r in rs if r["source"])
+                ),
+                notes=tuple(dict.fromkeys(str(r["note"]) for r in rs if r["note"])),
+            )
+            for m, rs in by_member.items()
+        )
 
     def _listings(self, iri: str, as_of: dt.date) -> tuple[Listing, ...]:
         return self.listings([iri], as_of).get(iri, ())
 
     def listings(self, parties: Iterable[str], as_of: dt.date) -> dict[str, tuple[Listing, ...]]:
         """The list entries of each party (``queries/party-listings.rq``), in one query for all."""
-        rows = [{"party": IRI(p), "asOf": as_of} for p in dict.fromkeys(parties)]
+        rows: list[dict[str, Value]] = [{"party": IRI(p), "asOf": as_of} for p in dict.fromkeys(parties)]
         if not rows:
             return {}
         grouped: dict[str, dict[str, list[Row]]] = {}
         for r in self.store.select(self.queries["party-listings"].text, rows):
             grouped.setdefault(str(r["party"]), {}).setdefault(str(r["entry"]), []).append(r)
-        return {party: tuple(sorted((_listing(entry, rs) for entry, rs in entries.items()),
-                                    key=lambda x: (x.list, x.date_added or dt.date.min, x.entry)))
-                for party, entries in grouped.items()}
+        return {
+            party: tuple(
+                sorted(
+                    (_listing(entry, rs) for entry, rs in entries.items()),
+                    key=lambda x: (x.list, x.date_added or dt.date.min, x.entry),
+                )
+            )
+            for party, entries in grouped.items()
+        }
 
     def _stakes(self, query: str, side: str, iri: str, as_of: dt.date) -> tuple[Stake, ...]:
         by_stake: dict[str, list[Row]] = {}
         for r in self.query(query, party=IRI(iri), as_of=as_of).rows:
             by_stake.setdefault(str(r["stake"]), []).append(r)
-        return tuple(Stake(
-            party=str(r[side]), name=r[side + "Name"] and str(r[side + "Name"]),
-            percent=r["percent"], percent_min=r["percentMin"], percent_max=r["percentMax"],
-            kind=r["kind"] and str(r["kind"]), valid_from=r["validFrom"], valid_to=r["validTo"],
-            listed=bool(r[side + "Listed"]), source=r["source"] and str(r["source"]),
-            source_label=r["sourceLabel"] and str(r["sourceLabel"]))
-            for r in (rows[0] for rows in by_stake.values()))
+        return tuple(
+            Stake(
+                party=str(r[side]),
+                name=r[side + "Name"] and str(r[side + "Name"]),
+                percent=r["percent"],
+                percent_min=r["percentMin"],
+                percent_max=r["percentMax"],
+                kind=r["kind"] and str(r["kind"]),
+                valid_from=r["validFrom"],
+                valid_to=r["validTo"],
+                listed=bool(r[side + "Listed"]),
+                source=r["source"] and str(r["source"]),
+                source_label=r["sourceLabel"] and str(r["sourceLabel"]),
+            )
+            for r in (rows[0] for rows in by_stake.values())
+        )
 
     # -- exposure -------------------------------------------------------------------------------
 
@@ -619,8 +555,10 @@ class ExportGraph:
         down = self.query("subsidiaries-chain", party=IRI(ent.iri), as_of=as_of).rows
         parent = None
         if ent.ultimate_parent_iri:
-            hq = self.store.select("SELECT ?code WHERE { ?p eg:headquarteredIn/eg:alpha2 ?code } ORDER BY ?code",
-                                   {"p": IRI(ent.ultimate_parent_iri)})
+            hq = self.store.select(
+                "SELECT ?code WHERE { ?p eg:headquarteredIn/eg:alpha2 ?code } ORDER BY ?code",
+                {"p": IRI(ent.ultimate_parent_iri)},
+            )
             parent = (ent.ultimate_parent_iri, ent.ultimate_parent, tuple(str(r["code"]) for r in hq))
         involved = [ent.iri] + [str(r["owned"]) for r in down]
         standing = self.affiliates(involved, as_of)
@@ -630,8 +568,14 @@ class ExportGraph:
 
     # -- exports ---------------------------------------------------------------------------------
 
-    def graph_view(self, focus: str | None = None, *, depth: int = 2, as_of: dt.date | None = None,
-                   include: str | Sequence[str] | None = None):
+    def graph_view(
+        self,
+        focus: str | None = None,
+        *,
+        depth: int = 2,
+        as_of: dt.date | None = None,
+        include: str | Sequence[str] | None = None,
+    ):
         """The property-graph view that every export renders (``export.View``): the whole graph, or
         the neighbourhood of ``focus`` (a name, alias or IRI) ``depth`` ownership levels up and down.
         ``include``: some of ``export.INCLUDE`` (comma-separated or a list; default all)."""
@@ -640,12 +584,26 @@ class ExportGraph:
         as_of = as_of or dt.date.today()
         kinds = parse_include(include if include is None or isinstance(include, str) else ",".join(include))
         focus_iri = self.resolve(focus) if focus else None
-        return build(self.query("export/nodes", as_of=as_of).rows, self.query("export/edges", as_of=as_of).rows,
-                     self.query("export/citations").rows, as_of=as_of, focus=focus_iri, depth=depth,
-                     include=kinds)
+        return build(
+            self.query("export/nodes", as_of=as_of).rows,
+            self.query("export/edges", as_of=as_of).rows,
+            self.query("export/citations").rows,
+            as_of=as_of,
+            focus=focus_iri,
+            depth=depth,
+            include=kinds,
+        )
 
-    def export(self, fmt: str, out: str | Path | None = None, *, focus: str | None = None, depth: int = 2,
-               as_of: dt.date | None = None, include: str | Sequence[str] | None = None) -> list[Path]:
+    def export(
+        self,
+        fmt: str,
+        out: str | Path | None = None,
+        *,
+        focus: str | None = None,
+        depth: int = 2,
+        as_of: dt.date | None = None,
+        include: str | Sequence[str] | None = None,
+    ) -> list[Path]:
         """Write the view (see ``graph_view``) as ``fmt`` (``export.FORMATS``) into ``out``: a file,
         a directory for neo4j, or standard output for the text formats. Returns the paths written."""
         from .export import check_target, parse_include, write
@@ -659,12 +617,18 @@ class ExportGraph:
         data = None
         if fmt in ("jsonld", "turtle"):
             describe = self.queries["export/describe"].text  # the 50% rule of the date: graph_view computed it
-            data = self.store.construct(describe, [{"resource": IRI(r), "asOf": view.as_of}  # type: ignore[arg-type]
-                                                   for r in view.resources()])
+            data = self.store.construct(
+                describe,
+                [
+                    {"resource": IRI(r), "asOf": view.as_of}  # type: ignore[arg-type]
+                    for r in view.resources()
+                ],
+            )
         return write(view, fmt, out, data)
 
-    def view(self, name_or_iri: str, out: str | Path, *, depth: int = 2, as_of: dt.date | None = None,
-             fmt: str = "html") -> Path:
+    def view(
+        self, name_or_iri: str, out: str | Path, *, depth: int = 2, as_of: dt.date | None = None, fmt: str = "html"
+    ) -> Path:
         """A picture of one organisation's ownership neighbourhood: ``html`` (interactive, one
         self-contained file), ``svg`` or ``png`` (Graphviz). Returns the path written."""
         from .export import atomic, check_target, write
@@ -689,8 +653,16 @@ class ExportGraph:
 
     # -- routes ---------------------------------------------------------------------------------
 
-    def routes(self, *, to: str | None = None, destination: str | None = None, via: str | None = None,
-               as_of: dt.date | None = None, orders=None, max_hops: int | None = None):
+    def routes(
+        self,
+        *,
+        to: str | None = None,
+        destination: str | None = None,
+        via: str | None = None,
+        as_of: dt.date | None = None,
+        orders=None,
+        max_hops: int | None = None,
+    ):
         """Routes through intermediaries (supply relations and orders in the graph, plus ``orders``:
         a CSV or list of dicts as for ``check``) that reach a listed or covered party or a restricted
         destination, or the party ``to``, or a party in ``destination``; ``via`` keeps those passing
@@ -708,14 +680,27 @@ class ExportGraph:
         factors: dict[str, list] = {}
         for r in self.query("routes/risk", as_of=as_of).rows:
             key = str(r["code"] or r["subject"])
-            factors.setdefault(key, []).append(rt.Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]),  # type: ignore[arg-type]
-                                                         key, bool(r["target"])))
+            factors.setdefault(key, []).append(
+                rt.Factor(
+                    str(r["factor"]),
+                    int(r["weight"]),
+                    str(r["detail"]),
+                    key,
+                    bool(r["target"]),
+                )
+            )
         names = {str(r["party"]): str(r["name"]) for r in rows if r["party"] and r["name"]}
         if target and target not in names:
             names[target] = self.entity(target, as_of).name
-        return rt.find(rt.steps_from_rows(rows), factors, names, to=target,
-                       destination=destination and destination.upper(), via=via and via.upper(),
-                       max_hops=max_hops or rt.MAX_HOPS)
+        return rt.find(
+            rt.steps_from_rows(rows),
+            factors,
+            names,
+            to=target,
+            destination=destination and destination.upper(),
+            via=via and via.upper(),
+            max_hops=max_hops or rt.MAX_HOPS,
+        )
 
     # -- screening ------------------------------------------------------------------------------
 
@@ -725,51 +710,87 @@ class ExportGraph:
 
         if self._screen_index is None:
             self._screen_index = Index(
-                Entry(str(r["party"]), str(r["name"]), str(r["matched"]), str(r["kind"]),
-                      tuple(str(r["countries"] or "").split()))
-                for r in self.query("screen/names").rows)
+                Entry(
+                    str(r["party"]),
+                    str(r["name"]),
+                    str(r["matched"]),
+                    str(r["kind"]),
+                    tuple(str(r["countries"] or "").split()),
+                )
+                for r in self.query("screen/names").rows
+            )
         return self._screen_index
 
-    def screen(self, names, *, threshold: int | None = None, as_of: dt.date | None = None,
-               limit: int = 10):
+    def screen(self, names, *, threshold: int | None = None, as_of: dt.date | None = None, limit: int = 10):
         """Screen names against every name and alias in the graph (see ``screen``): a names CSV,
         one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``screen.Input``.
         Each match carries the party's list entries and where it stands under the 50% rule on
         ``as_of`` (default today)."""
-        from .screen import DEFAULT_THRESHOLD, Match, Screening, read_inputs
+        from .screen import DEFAULT_THRESHOLD, read_inputs
 
         as_of = as_of or dt.date.today()
         codes = self._country_codes()
         inputs = read_inputs(names, codes)
-        hits = self.screen_index().match([i.name for i in inputs], [i.country for i in inputs],
-                                         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-                                         limit=limit)
+        hits = self.screen_index().match(
+            [i.name for i in inputs],
+            [i.country for i in inputs],
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            limit=limit,
+        )
         parties = {h.party for hs in hits for h in hs}
         lists = self.listings(parties, as_of)
         standing = self.affiliates(parties, as_of)
-        return [Screening(i, tuple(Match(h.party, h.name, h.matched_name, h.matched_kind, h.score, tuple(h.why),
-                                         h.countries, lists.get(h.party, ()), standing[h.party]) for h in hs))
-                for i, hs in zip(inputs, hits, strict=True)]
+        return [
+            Screening(
+                i,
+                tuple(
+                    Match(
+                        h.party,
+                        h.name,
+                        h.matched_name,
+                        h.matched_kind,
+                        h.score,
+                        tuple(h.why),
+                        h.countries,
+                        lists.get(h.party, ()),
+                        standing[h.party],
+                    )
+                    for h in hs
+                ),
+            )
+            for i, hs in zip(inputs, hits, strict=True)
+        ]
 
     def affiliates(self, parties: Iterable[str], as_of: dt.date):
         """Where each party stands under the Affiliates (50%) rule on the date
         (``queries/affiliates-status.rq`` over the materialised rule)."""
-        from .screen import AffiliatesStatus
-
         parties = list(dict.fromkeys(parties))
         self.coverage.ensure([as_of])
         rule = {str(r["ruleId"]): str(r["status"]) for r in self.query("rules-in-force", as_of=as_of).rows}
         rule_status = rule.get("affiliates-2025-09", "unknown")
-        found = {str(r["party"]): r for r in self.store.select(
-            self.queries["affiliates-status"].text, [{"party": IRI(p), "asOf": as_of} for p in parties])} \
-            if parties else {}
+        found = (
+            {
+                str(r["party"]): r
+                for r in self.store.select(
+                    self.queries["affiliates-status"].text, [{"party": IRI(p), "asOf": as_of} for p in parties]
+                )
+            }
+            if parties
+            else {}
+        )
         out = {}
         for p in parties:
             r = found.get(p)
             status = str(r["status"]) if r else "not covered"
-            out[p] = AffiliatesStatus(status, status in ("listed", "covered"), rule_status,
-                                      str(r["reach"]) if r else "not covered", r and str(r["explanation"]),
-                                      r and r["aggregatePercent"], r and r["aggregatePercentMax"])
+            out[p] = AffiliatesStatus(
+                status,
+                status in ("listed", "covered"),
+                rule_status,
+                str(r["reach"]) if r else "not covered",
+                str(r["explanation"]) if r else None,
+                r["aggregatePercent"] if r else None,
+                r["aggregatePercentMax"] if r else None,
+            )
         return out
 
     def item(self, name_or_iri: str) -> Item:
@@ -785,27 +806,49 @@ class ExportGraph:
         row = self.store.select(
             "SELECT ?name ?tpp ?pd ?area ?dc ?bw WHERE { ?i eg:name ?name OPTIONAL { ?i eg:tpp ?tpp } "
             "OPTIONAL { ?i eg:performanceDensity ?pd } OPTIONAL { ?i eg:dieArea ?area } "
-            "OPTIONAL { ?i eg:datacenterDesigned ?dc } OPTIONAL { ?i eg:interconnectBandwidth ?bw } }", {"i": IRI(iri)})
+            "OPTIONAL { ?i eg:datacenterDesigned ?dc } OPTIONAL { ?i eg:interconnectBandwidth ?bw } }",
+            {"i": IRI(iri)},
+        )
         if not row:
             raise NotFoundError(f"no item <{iri}>")
         r = row[0]
-        flows = self.store.select("SELECT ?p ?tops ?bits WHERE { ?i eg:throughput ?f . ?f eg:precision ?p ; "
-                                  "eg:denseTops ?tops ; eg:bitLength ?bits } ORDER BY DESC(?tops * ?bits)",
-                                  {"i": IRI(iri)})
-        eccns = self.store.select("SELECT ?code WHERE { ?i eg:eccn/skos:notation ?code } ORDER BY ?code",
-                                  {"i": IRI(iri)})
-        rules = self.store.select("SELECT ?id WHERE { ?r eg:appliesToItem ?i ; eg:ruleId ?id } ORDER BY ?id",
-                                  {"i": IRI(iri)})
+        flows = self.store.select(
+            "SELECT ?p ?tops ?bits WHERE { ?i eg:throughput ?f . ?f eg:precision ?p ; "
+            "eg:denseTops ?tops ; eg:bitLength ?bits } ORDER BY DESC(?tops * ?bits)",
+            {"i": IRI(iri)},
+        )
+        eccns = self.store.select(
+            "SELECT ?code WHERE { ?i eg:eccn/skos:notation ?code } ORDER BY ?code", {"i": IRI(iri)}
+        )
+        rules = self.store.select(
+            "SELECT ?id WHERE { ?r eg:appliesToItem ?i ; eg:ruleId ?id } ORDER BY ?id", {"i": IRI(iri)}
+        )
         keys = ("tppMin", "tppBelow", "pdMin", "pdBelow", "interconnectMin", "requiresDatacenter")
         return Item(
-            iri=iri, name=str(r["name"]), tpp=r["tpp"], performance_density=r["pd"], die_area=r["area"],
-            datacenter=r["dc"], throughput=tuple((str(f["p"]), f["tops"], f["bits"]) for f in flows),
+            iri=iri,
+            name=str(r["name"]),
+            tpp=r["tpp"],
+            performance_density=r["pd"],
+            die_area=r["area"],
+            datacenter=r["dc"],
+            throughput=tuple((str(f["p"]), f["tops"], f["bits"]) for f in flows),
             eccns=tuple(str(e["code"]) for e in eccns),
-            criteria=tuple(Criterion(str(c["eccn"]), str(c["label"]), bool(c["holds"]), bool(c["unverified"]),
-                                     {k: c[k] for k in keys if c[k] is not None}, c["validFrom"], c["validTo"],
-                                     bool(c["mayHold"]))
-                           for c in self.query("item-classification", item=IRI(iri)).rows),
-            named_by_rules=tuple(str(x["id"]) for x in rules), interconnect=r["bw"])
+            criteria=tuple(
+                Criterion(
+                    str(c["eccn"]),
+                    str(c["label"]),
+                    bool(c["holds"]),
+                    bool(c["unverified"]),
+                    {k: c[k] for k in keys if c[k] is not None},
+                    c["validFrom"],
+                    c["validTo"],
+                    bool(c["mayHold"]),
+                )
+                for c in self.query("item-classification", item=IRI(iri)).rows
+            ),
+            named_by_rules=tuple(str(x["id"]) for x in rules),
+            interconnect=r["bw"],
+        )
 
     def info(self) -> dict[str, int | str]:
         from . import __version__
@@ -820,11 +863,14 @@ class ExportGraph:
         """How current the graph is: per list, its entries and the newest day one was added or
         removed (``queries/info-currency-lists.rq``); per restriction and per issuing body, the
         newest rule or guidance with its date and citation (``queries/info-currency-rules.rq``)."""
+
         def plain(row: dict) -> dict:
             return {k: (None if v in (None, "") else v if isinstance(v, int) else str(v)) for k, v in row.items()}
 
-        return {"lists": [plain(r) for r in self.query("info-currency-lists").rows],
-                "rules": [plain(r) for r in self.query("info-currency-rules").rows]}
+        return {
+            "lists": [plain(r) for r in self.query("info-currency-lists").rows],
+            "rules": [plain(r) for r in self.query("info-currency-rules").rows],
+        }
 
     def validate(self, engine: str = "turbo"):
         """Check the loaded graph against the SHACL shapes in ``shapes/``."""
@@ -833,33 +879,32 @@ class ExportGraph:
         return validate(as_rdflib(self.store.dump()), engine=engine)
 
 
-def _datetimes(pd, values: list):
-    """Dates (``None`` for missing) as a ``datetime64`` Series; dates outside pandas' nanosecond range
-    (year 1, 9999) in seconds."""
-    try:
-        return pd.to_datetime(pd.Series(values, dtype=object))
-    except (pd.errors.OutOfBoundsDatetime, OverflowError):
-        import numpy as np
-
-        return pd.Series(np.array([np.datetime64("NaT") if v is None else np.datetime64(v.isoformat(), "s")
-                                   for v in values], dtype="datetime64[s]"))
-
-
 def _listing(entry: str, rows: list[Row]) -> Listing:
     first = rows[0]
-    cites = {str(r["citation"]): Citation(
-        label=str(r["citationLabel"] or r["citation"]), iri=str(r["citation"]),
-        published=r["published"], rule=r["rule"] and str(r["rule"]),
-        rule_title=r["ruleTitle"] and str(r["ruleTitle"]), effective=r["effective"])
-        for r in rows if r["citation"]}
+    cites = {
+        str(r["citation"]): Citation(
+            label=str(r["citationLabel"] or r["citation"]),
+            iri=str(r["citation"]),
+            published=r["published"],
+            rule=r["rule"] and str(r["rule"]),
+            rule_title=r["ruleTitle"] and str(r["ruleTitle"]),
+            effective=r["effective"],
+        )
+        for r in rows
+        if r["citation"]
+    }
     return Listing(
-        list=str(first["list"]), list_name=first["listName"] and str(first["listName"]),
-        entry=entry, date_added=first["dateAdded"], date_removed=first["dateRemoved"],  # type: ignore[arg-type]
+        list=str(first["list"]),
+        list_name=first["listName"] and str(first["listName"]),
+        entry=entry,
+        date_added=first["dateAdded"],
+        date_removed=first["dateRemoved"],
         in_force=bool(first["inForce"]),
         license_requirement=first["licenseRequirement"] and str(first["licenseRequirement"]),
         review_policy=first["reviewPolicy"] and str(first["reviewPolicy"]),
-        footnotes=tuple(sorted({int(r["footnote"]) for r in rows if r["footnote"] is not None})),  # type: ignore[arg-type]
+        footnotes=tuple(sorted({int(r["footnote"]) for r in rows if r["footnote"] is not None})),
         citations=tuple(sorted(cites.values(), key=lambda c: (c.published or dt.date.min, c.label))),
         confidence=first["confidence"] and str(first["confidence"]).rsplit("#", 1)[-1],
         record=first.get("record") and str(first["record"]),
-        record_name=first.get("recordName") and str(first["recordName"]))
+        record_name=first.get("recordName") and str(first["recordName"]),
+    )

@@ -32,11 +32,18 @@ def rule_pages() -> list[nsfreg.RulePages]:
         if path.exists():
             store.load(path.read_bytes(), "text/turtle", name=str(path))
     q = catalogue()["rule-pages"]
-    return [nsfreg.RulePages(URIRef(r["rule"]), int(r["volume"]),
-                             None if r["first"] is None else int(r["first"]),
-                             None if r["last"] is None else int(r["last"]),
-                             r["published"], r["effective"], r["reviewPolicy"] and str(r["reviewPolicy"]))
-            for r in store.select(q.text)]
+    return [
+        nsfreg.RulePages(
+            URIRef(r["rule"]),
+            int(r["volume"]),
+            None if r["first"] is None else int(r["first"]),
+            None if r["last"] is None else int(r["last"]),
+            r["published"],
+            r["effective"],
+            r["reviewPolicy"] and str(r["reviewPolicy"]),
+        )
+        for r in store.select(q.text)
+    ]
 
 
 def write_turtle(triples: Iterable[Triple], target: Path) -> int:
@@ -69,5 +76,6 @@ def build(data_dir: Path, out_dir: Path = paths.GENERATED, progress=print) -> di
     for short, (_, file_name, _) in nsfreg.LISTS.items():
         progress(f"{short} <- {lists_dir / file_name}")
         counts[f"{short}.ttl"] = write_turtle(
-            nsfreg.read(short, lists_dir / file_name, index, pages), out_dir / f"{short}.ttl")
+            nsfreg.read(short, lists_dir / file_name, index, pages), out_dir / f"{short}.ttl"
+        )
     return counts

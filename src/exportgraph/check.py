@@ -1,4 +1,4 @@
-"""Checking orders against the export restrictions of ``shapes/restrictions.ttl``.
+"""Checking orders against the export restrictions of ``shapes/restrictions/`` (one file per rule id).
 
 This module reads orders (CSV or RDF), resolves their parties, items, countries and end uses
 against the graph, and turns SHACL results into verdicts. The rules are in the shapes and in
@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -29,98 +29,29 @@ from . import ids, paths
 from .dates import parse_date
 from .errors import AmbiguousError, InputError
 from .limits import checkpoint
+from .model import Footnote, InForce, LicenseException, Reason, Verdict
 from .namespaces import DCTERMS, EG, RDF, RDFS, SH
 from .sources.common import csv_rows
-from .store import Store
+from .store import Row, Store
 from .store.embedded import IRI
 
 ORDERS_GRAPH = "https://w3id.org/exportgraph/id/graph/orders"
-COLUMNS = ["order_id", "date", "item", "quantity", "seller", "buyer", "consignee", "end_user",
-           "intermediaries", "destination", "end_use"]
+COLUMNS = [
+    "order_id",
+    "date",
+    "item",
+    "quantity",
+    "seller",
+    "buyer",
+    "consignee",
+    "end_user",
+    "intermediaries",
+    "destination",
+    "end_use",
+]
 SEPARATOR = "␞"
 ENGINES = ("store", "turbo", "pyshacl")
 LICENSE_REQUIRED, NO_LICENSE_REQUIRED, NEEDS_REVIEW = "license_required", "no_license_required", "needs_review"
-
-
-@dataclass(frozen=True)
-class LicenseException:
-    """A licence exception an officer must consider for a reason: ``available`` (the paragraph
-    allows it, on its conditions), ``excluded`` (the paragraph rules it out) or ``ended``."""
-
-    exception: str
-    status: str
-    cfr: str
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Footnote:
-    """An Entity List footnote, spelled out (15 CFR 734.9(e), Supp. No. 4 to part 744)."""
-
-    footnote: int
-    meaning: str
-    cfr: str
-
-
-@dataclass(frozen=True)
-class InForce:
-    """The period in force of the rule a reason rests on, as recorded in the graph."""
-
-    rule: str
-    citation: str | None
-    start: dt.date | None
-    end: dt.date | None  # the last day, where the rule ended or was rescinded
-    suspended: tuple[tuple[dt.date, dt.date], ...] = ()
-
-
-@dataclass(frozen=True)
-class Reason:
-    rule: str
-    effect: str  # license_required or needs_review
-    message: str
-    citation: str
-    review_policy: str | None
-    path: tuple[str, ...]
-    value: str | None = None  # the party, item or country that triggers the rule
-    basis: tuple[str, ...] = ()  # the graph's rule nodes the reason rests on
-    cfr: str | None = None  # the CFR paragraph(s)
-    review_policy_cfr: str | None = None  # where the review policy is stated
-    license_exceptions: tuple[LicenseException, ...] = ()
-    footnotes: tuple[Footnote, ...] = ()
-    in_force: tuple[InForce, ...] = ()
-    notes: tuple[str, ...] = ()  # further points to consider (red flags, general licences, guidance)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    order_id: str
-    date: dt.date
-    verdict: str
-    rules: tuple[str, ...]
-    reasons: tuple[Reason, ...] = field(default=())
-
-    def to_dict(self) -> dict:
-        out = asdict(self)
-        out["date"] = self.date.isoformat()
-        out["rules"] = list(self.rules)
-        out["reasons"] = [reason_dict(r) for r in self.reasons]
-        return out
-
-
-def reason_dict(r: Reason) -> dict:
-    """A reason as JSON: the keys of ``Reason``, dates as ISO text, tuples as lists."""
-    return {
-        "rule": r.rule, "effect": r.effect, "message": r.message, "citation": r.citation,
-        "review_policy": r.review_policy, "path": list(r.path), "value": r.value, "basis": list(r.basis),
-        "cfr": r.cfr, "review_policy_cfr": r.review_policy_cfr,
-        "license_exceptions": [asdict(x) for x in r.license_exceptions],
-        "footnotes": [asdict(x) for x in r.footnotes],
-        "in_force": [{"rule": x.rule, "citation": x.citation, "from": x.start and x.start.isoformat(),
-                      "to": x.end and x.end.isoformat(),
-                      "suspended": [{"from": a.isoformat(), "to": b.isoformat()} for a, b in x.suspended]}
-                     for x in r.in_force],
-        "notes": list(r.notes),
-    }
 
 
 @dataclass(frozen=True)
@@ -136,6 +67,7 @@ class Result:
 
 # -- the shapes ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Shape:
     iri: str
@@ -149,25 +81,35 @@ class Shape:
 
 @cache
 def shapes_graph() -> Graph:
-    return Graph().parse(paths.SHAPES / "restrictions.ttl", format="turtle")
+    g = Graph()
+    for path in paths.restriction_files():
+        g.parse(path, format="turtle")
+    return g
 
 
 @cache
 def shapes() -> tuple[Shape, ...]:
     g = shapes_graph()
     out = []
-    for node in sorted(g.subjects(RDF.type, SH.NodeShape)):
+    for node in sorted(g.subjects(RDF.type, SH.NodeShape), key=str):
         if (node, SH.deactivated, None) in g and str(g.value(node, SH.deactivated)) == "true":
             continue
         for c in g.objects(node, SH.sparql):
             decl = g.value(c, SH.prefixes)
-            prefixes = "".join(f"PREFIX {g.value(d, SH.prefix)}: <{g.value(d, SH.namespace)}>\n"
-                               for d in g.objects(decl, SH.declare))
-            out.append(Shape(
-                iri=str(node), rule=str(g.value(node, DCTERMS.identifier)),
-                severity=str(g.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1],
-                target=str(g.value(node, SH.targetClass)), select=str(g.value(c, SH.select)),
-                message=str(g.value(c, SH.message)), prefixes=prefixes))
+            prefixes = "".join(
+                f"PREFIX {g.value(d, SH.prefix)}: <{g.value(d, SH.namespace)}>\n" for d in g.objects(decl, SH.declare)
+            )
+            out.append(
+                Shape(
+                    iri=str(node),
+                    rule=str(g.value(node, DCTERMS.identifier)),
+                    severity=str(g.value(node, SH.severity) or SH.Violation).rsplit("#", 1)[-1],
+                    target=str(g.value(node, SH.targetClass)),
+                    select=str(g.value(c, SH.select)),
+                    message=str(g.value(c, SH.message)),
+                    prefixes=prefixes,
+                )
+            )
     return tuple(out)
 
 
@@ -187,7 +129,7 @@ def _bulk_query(shape: Shape) -> str:
     if m is None:
         raise InputError(f"shape {shape.iri}: its SELECT has no WHERE clause")
     target = f" ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{shape.target}> . "
-    return shape.prefixes + text[:m.end()] + target + text[m.end():]
+    return shape.prefixes + text[: m.end()] + target + text[m.end() :]
 
 
 def run_store(store: Store) -> list[Result]:
@@ -195,11 +137,15 @@ def run_store(store: Store) -> list[Result]:
     for shape in shapes():
         checkpoint()  # a time limit (the server's) stops a check between shapes
         for row in store.select(_bulk_query(shape)):
-            message = _PLACEHOLDER.sub(lambda m, r=row: "" if r.get(m.group(1)) is None
-                                       else str(r[m.group(1)]), shape.message)
+
+            def fill(m: re.Match[str], r: Row = row) -> str:
+                return "" if r.get(m.group(1)) is None else str(r[m.group(1)])
+
+            message = _PLACEHOLDER.sub(fill, shape.message)
             value = row.get("value")
-            out.append(Result(shape.iri, str(row["this"]), None if value is None else str(value),
-                              shape.severity, message))
+            out.append(
+                Result(shape.iri, str(row["this"]), None if value is None else str(value), shape.severity, message)
+            )
     return out
 
 
@@ -208,22 +154,38 @@ def run_shacl(data: bytes, engine: str) -> list[Result]:
     if engine == "turbo":
         from pyshacl_turbo import validate as run
 
-        conforms, report, _ = run(data, data_graph_format="nt", shacl_graph=shapes_graph(),
-                                  inference="none", advanced=True, allow_warnings=True)
+        conforms, report, _ = run(
+            data,
+            data_graph_format="nt",
+            shacl_graph=shapes_graph(),
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
     else:
         from pyshacl import validate as run
 
-        conforms, report, _ = run(Graph().parse(data=data, format="nt"), shacl_graph=shapes_graph(),
-                                  inference="none", advanced=True, allow_warnings=True)
+        conforms, report, _ = run(
+            Graph().parse(data=data, format="nt"),
+            shacl_graph=shapes_graph(),
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
     if not isinstance(report, Graph):  # the engine could not run a shape: never read that as "no results"
         raise RuntimeError(f"{engine} could not validate the orders: {report}")
     out = []
     for r in report.subjects(SH.resultSeverity, None):
         value = report.value(r, SH.value)
-        out.append(Result(str(report.value(r, SH.sourceShape)), str(report.value(r, SH.focusNode)),
-                          None if value is None else str(value),
-                          str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
-                          str(report.value(r, SH.resultMessage) or "")))
+        out.append(
+            Result(
+                str(report.value(r, SH.sourceShape)),
+                str(report.value(r, SH.focusNode)),
+                None if value is None else str(value),
+                str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1],
+                str(report.value(r, SH.resultMessage) or ""),
+            )
+        )
     return out
 
 
@@ -234,9 +196,16 @@ def verdicts(orders: list[tuple[str, str, dt.date]], results: Iterable[Result]) 
     for r in results:
         message, citation, policy, path, basis = (r.message.split(SEPARATOR) + ["", "", "", "", ""])[:5]
         effect = LICENSE_REQUIRED if r.severity == "Violation" else NEEDS_REVIEW
-        reason = Reason(rule_of.get(r.shape, r.shape), effect, message.strip(), citation.strip(),
-                        policy.strip() or None, tuple(s.strip() for s in path.split(" -> ") if s.strip()),
-                        r.value, (basis.strip(),) if basis.strip() else ())
+        reason = Reason(
+            rule_of.get(r.shape, r.shape),
+            effect,
+            message.strip(),
+            citation.strip(),
+            policy.strip() or None,
+            tuple(s.strip() for s in path.split(" -> ") if s.strip()),
+            r.value,
+            (basis.strip(),) if basis.strip() else (),
+        )
         grouped.setdefault(r.focus, {}).setdefault((reason.rule, reason.effect, reason.message), []).append(reason)
     # One reason per rule and message: a fact with several citations (an entry cited twice, an end
     # use with three CFR sections) yields one result per citation; they are joined here, sorted.
@@ -246,35 +215,50 @@ def verdicts(orders: list[tuple[str, str, dt.date]], results: Iterable[Result]) 
             same.sort(key=lambda x: (x.citation, x.path))
             cites = ", ".join(dict.fromkeys(c for x in same for c in [x.citation] if c))
             bases = tuple(sorted({b for x in same for b in x.basis}))
-            by_focus.setdefault(focus, []).append(Reason(same[0].rule, same[0].effect, same[0].message, cites,
-                                                         same[0].review_policy, same[0].path, same[0].value,
-                                                         bases))
+            by_focus.setdefault(focus, []).append(
+                Reason(
+                    same[0].rule,
+                    same[0].effect,
+                    same[0].message,
+                    cites,
+                    same[0].review_policy,
+                    same[0].path,
+                    same[0].value,
+                    bases,
+                )
+            )
     out = []
     for iri, order_id, day in orders:
-        reasons = sorted(by_focus.get(iri, []),
-                         key=lambda x: (x.effect != LICENSE_REQUIRED, x.rule, x.message, x.citation))
+        reasons = sorted(
+            by_focus.get(iri, []), key=lambda x: (x.effect != LICENSE_REQUIRED, x.rule, x.message, x.citation)
+        )
         effects = {x.effect for x in reasons}
-        verdict = (LICENSE_REQUIRED if LICENSE_REQUIRED in effects
-                   else NEEDS_REVIEW if effects else NO_LICENSE_REQUIRED)
+        verdict = LICENSE_REQUIRED if LICENSE_REQUIRED in effects else NEEDS_REVIEW if effects else NO_LICENSE_REQUIRED
         out.append(Verdict(order_id, day, verdict, tuple(sorted({x.rule for x in reasons})), tuple(reasons)))
     return out
 
 
 # -- reading orders -----------------------------------------------------------------------------
 
+
 def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of an orders CSV with their line numbers; a malformed file is an ``InputError``."""
     header, lines = csv_rows(path)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise InputError("orders CSV lacks the columns " + ", ".join(missing) + "; expected "
-                         + ",".join(COLUMNS), source=str(path), line=1)
-    rows, seen = [], {}
+        raise InputError(
+            "orders CSV lacks the columns " + ", ".join(missing) + "; expected " + ",".join(COLUMNS),
+            source=str(path),
+            line=1,
+        )
+    rows: list[tuple[int, dict[str, str]]] = []
+    seen: dict[str, int] = {}
     for line, row in lines:
         oid = row["order_id"] or f"line-{line}"
         if oid in seen:
-            raise InputError(f"order id {oid!r} repeats the one on line {seen[oid]}",
-                             source=str(path), line=line, column="order_id")
+            raise InputError(
+                f"order id {oid!r} repeats the one on line {seen[oid]}", source=str(path), line=line, column="order_id"
+            )
         seen[oid] = line
         row["order_id"] = oid
         rows.append((line, row))
@@ -303,16 +287,23 @@ class Resolver:
     def __init__(self, store: Store, resolve_name: Callable[[str], str | None]) -> None:
         self.store = store
         self.resolve_name = resolve_name
-        self.countries = {str(r["code"]): str(r["c"]) for r in store.select(
-            "SELECT ?c ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")}
-        self.end_uses = {str(r["code"]): str(r["u"]) for r in store.select(
-            "SELECT ?u ?code WHERE { ?u a eg:EndUse ; skos:notation ?code }")}
-        self.eccns = {_key(str(r["code"])): str(r["e"]) for r in store.select(
-            "SELECT ?e ?code WHERE { ?e a eg:ECCN ; skos:notation ?code }")}
+        self.countries = {
+            str(r["code"]): str(r["c"])
+            for r in store.select("SELECT ?c ?code WHERE { ?c a eg:Country ; eg:alpha2 ?code }")
+        }
+        self.end_uses = {
+            str(r["code"]): str(r["u"])
+            for r in store.select("SELECT ?u ?code WHERE { ?u a eg:EndUse ; skos:notation ?code }")
+        }
+        self.eccns = {
+            _key(str(r["code"])): str(r["e"])
+            for r in store.select("SELECT ?e ?code WHERE { ?e a eg:ECCN ; skos:notation ?code }")
+        }
         self.items: dict[str, set[str]] = {}
         self.item_names: dict[str, str] = {}
-        for r in store.select("SELECT ?i ?n ?label WHERE { ?i a/rdfs:subClassOf* eg:Item ; eg:name ?label ; "
-                              "eg:name|eg:alias ?n }"):
+        for r in store.select(
+            "SELECT ?i ?n ?label WHERE { ?i a/rdfs:subClassOf* eg:Item ; eg:name ?label ; eg:name|eg:alias ?n }"
+        ):
             self.items.setdefault(_key(str(r["n"])), set()).add(str(r["i"]))
             self.item_names[str(r["i"])] = str(r["label"])
         self.parties: dict[str, str | list[str] | None] = {}
@@ -321,24 +312,34 @@ class Resolver:
         todo = sorted({r for r in refs if r and r not in self.parties})
         for chunk in _chunks(todo, 2000):
             # a user's party merged into its cluster's party (queries/derive/00-clusters.ru) is that party
-            found = {str(r["p"]): str(r["c"] or r["p"]) for r in self.store.select(
-                "SELECT DISTINCT ?p ?c WHERE { { ?p a ?type } UNION { ?p eg:mergedInto ?c } }",
-                [{"p": IRI(str(ids.user_party(x)))} for x in chunk])}
+            found = {
+                str(r["p"]): str(r["c"] or r["p"])
+                for r in self.store.select(
+                    "SELECT DISTINCT ?p ?c WHERE { { ?p a ?type } UNION { ?p eg:mergedInto ?c } }",
+                    [{"p": IRI(str(ids.user_party(x)))} for x in chunk],
+                )
+            }
             for x in chunk:
                 if str(ids.user_party(x)) in found:
                     self.parties[x] = found[str(ids.user_party(x))]
         todo = [x for x in todo if x not in self.parties]
         for chunk in _chunks(todo, 2000):
             rows: dict[str, list[dict]] = {}
-            for r in self.store.select("SELECT ?query ?party ?p ?listed WHERE { ?party ?p ?query . "
-                                       "FILTER(?p IN (eg:name, eg:alias)) ?party a/rdfs:subClassOf* eg:Party "
-                                       "BIND(EXISTS { ?e eg:party ?party ; eg:onList ?l } AS ?listed) }",
-                                       [{"query": x} for x in chunk]):
+            for r in self.store.select(
+                "SELECT ?query ?party ?p ?listed WHERE { ?party ?p ?query . "
+                "FILTER(?p IN (eg:name, eg:alias)) ?party a/rdfs:subClassOf* eg:Party "
+                "BIND(EXISTS { ?e eg:party ?party ; eg:onList ?l } AS ?listed) }",
+                [{"query": x} for x in chunk],
+            ):
                 rows.setdefault(str(r["query"]), []).append(
-                    {"party": str(r["party"]), "kind": "name" if str(r["p"]) == str(EG.name) else "alias",
-                     "listed": r["listed"]})
-            for x, found in rows.items():
-                found_parties = sorted({r["party"] for r in prefer_names(found)})
+                    {
+                        "party": str(r["party"]),
+                        "kind": "name" if str(r["p"]) == str(EG.name) else "alias",
+                        "listed": r["listed"],
+                    }
+                )
+            for x, hits in rows.items():
+                found_parties = sorted({r["party"] for r in prefer_names(hits)})
                 self.parties[x] = found_parties if len(found_parties) > 1 else found_parties[0]
 
     def party(self, ref: str) -> tuple[str | None, str | None]:
@@ -362,8 +363,7 @@ class Resolver:
             return None, None, "no item given"
         if key in self.eccns:
             return None, self.eccns[key], None
-        for test in (lambda k: k == key, lambda k: k.endswith(key), lambda k: k.startswith(key),
-                     lambda k: key in k):
+        for test in (lambda k: k == key, lambda k: k.endswith(key), lambda k: k.startswith(key), lambda k: key in k):
             found = set().union(*(v for k, v in self.items.items() if test(k)))
             if len(found) == 1:
                 return next(iter(found)), None, None
@@ -375,7 +375,7 @@ class Resolver:
 
 def _chunks(seq: list[str], n: int) -> Iterable[list[str]]:
     for i in range(0, len(seq), n):
-        yield seq[i:i + n]
+        yield seq[i : i + n]
 
 
 def _lit(text: str) -> str:
@@ -386,8 +386,9 @@ def _date_lit(day: dt.date) -> str:
     return f'"{day.isoformat()}T00:00:00"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
 
 
-def orders_to_ntriples(rows: list[tuple[int, dict[str, str]]], resolver: Resolver, default_day: dt.date,
-                       source: str) -> tuple[bytes, list[tuple[str, str, dt.date]]]:
+def orders_to_ntriples(
+    rows: list[tuple[int, dict[str, str]]], resolver: Resolver, default_day: dt.date, source: str
+) -> tuple[bytes, list[tuple[str, str, dt.date]]]:
     """The orders as N-Triples in the ontology's terms, and (IRI, order id, date) per order.
 
     Whatever cannot be resolved becomes an ``eg:inputProblem`` of its order, never a silent gap.
@@ -459,15 +460,17 @@ def orders_to_ntriples(rows: list[tuple[int, dict[str, str]]], resolver: Resolve
         if dest in resolver.countries:
             add(node, EG.destination, f"<{resolver.countries[dest]}>")
         else:
-            problems.append(f"unknown destination country code {row['destination']!r}" if dest
-                            else "no destination given")
+            problems.append(
+                f"unknown destination country code {row['destination']!r}" if dest else "no destination given"
+            )
         if row["end_use"]:
             use = resolver.end_uses.get(row["end_use"].lower())
             if use:
                 add(node, EG.declaredEndUse, f"<{use}>")
             else:
-                problems.append(f"unknown end use {row['end_use']!r}; expected one of "
-                                + ", ".join(sorted(resolver.end_uses)))
+                problems.append(
+                    f"unknown end use {row['end_use']!r}; expected one of " + ", ".join(sorted(resolver.end_uses))
+                )
         for p in problems:
             add(node, EG.inputProblem, _lit(p))
     return ("\n".join(lines) + "\n").encode("utf-8"), orders
@@ -486,6 +489,7 @@ def _leg_parts(text: str) -> tuple[str, str | None]:
 
 
 # -- scenarios ----------------------------------------------------------------------------------
+
 
 def scenario_update(path: Path) -> str:
     """A scenario file as one SPARQL update. A ``.ru`` file is used as it is. A Turtle file
@@ -514,6 +518,7 @@ def scenario_update(path: Path) -> str:
 
 # -- what a reason rests on -----------------------------------------------------------------------
 
+
 def _day(value) -> dt.date | None:
     if value is None:
         return None
@@ -531,8 +536,7 @@ def _ranked(rows: list[dict]) -> list[dict]:
 _FOOTNOTE_UNKNOWN = "not recorded in the graph: read the footnote under Supp. No. 4 to part 744"
 
 
-def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]],
-            found: list[Verdict]) -> list[Verdict]:
+def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]], found: list[Verdict]) -> list[Verdict]:
     """Each reason completed with what an officer files: the CFR paragraph, the review policy for
     the destination and date, the licence exceptions allowed or excluded, the Entity List footnotes
     spelled out, and the period in force of the rule it rests on. All of it is read from the graph
@@ -541,8 +545,10 @@ def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]],
     wanted = {(iri_of[v.order_id], r.rule, b) for v in found for r in v.reasons for b in (r.basis or ("",))}
     provisions: dict[tuple[str, str], list[dict]] = {}
     if wanted:
-        for row in store.select(queries["check/reason-provisions"].text,
-                                [{"order": IRI(o), "ruleId": rid, "basis": b} for o, rid, b in sorted(wanted)]):
+        for row in store.select(
+            queries["check/reason-provisions"].text,
+            [{"order": IRI(o), "ruleId": rid, "basis": b} for o, rid, b in sorted(wanted)],
+        ):
             provisions.setdefault((str(row["order"]), str(row["ruleId"])), []).append(row)
     chosen = {k: _ranked(v) for k, v in provisions.items()}
     names = sorted({str(p["provision"]) for rows in chosen.values() for p in rows})
@@ -550,10 +556,16 @@ def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]],
     if names:
         for row in store.select(queries["check/reason-exceptions"].text, [{"provision": IRI(n)} for n in names]):
             exceptions.setdefault(str(row["provision"]), []).append(
-                LicenseException(str(row["exception"]), str(row["status"]), str(row["cfr"]),
-                                 row["note"] and str(row["note"])))
-    listed = {(iri_of[v.order_id], r.value, r.rule) for v in found for r in v.reasons
-              if r.rule in ("entity-list", "affiliates-50") and r.value}
+                LicenseException(
+                    str(row["exception"]), str(row["status"]), str(row["cfr"]), row["note"] and str(row["note"])
+                )
+            )
+    listed = {
+        (iri_of[v.order_id], r.value, r.rule)
+        for v in found
+        for r in v.reasons
+        if r.rule in ("entity-list", "affiliates-50") and r.value
+    }
     entries: dict[tuple[str, str, str], list[dict]] = {}
     for rid, name in (("entity-list", "check/reason-listings"), ("affiliates-50", "check/reason-owner-listings")):
         todo = sorted((o, p) for o, p, r in listed if r == rid)
@@ -571,10 +583,22 @@ def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]],
             first = rows[0]
             rescinded = _day(first["rescinded"])
             periods[rule] = InForce(
-                str(first["ruleId"] or rule.rsplit("/", 1)[-1]), first["citation"] and str(first["citation"]),
-                _day(first["start"]), rescinded and rescinded - dt.timedelta(days=1),
-                tuple(sorted({(_day(r["suspendedFrom"]), _day(r["suspendedTo"])) for r in rows
-                              if r["suspendedFrom"] is not None})))
+                str(first["ruleId"] or rule.rsplit("/", 1)[-1]),
+                first["citation"] and str(first["citation"]),
+                _day(first["start"]),
+                rescinded and rescinded - dt.timedelta(days=1),
+                tuple(
+                    sorted(
+                        {
+                            (start, end)
+                            for r in rows
+                            # a suspension has both ends (the rule shape of data-quality.ttl)
+                            if (start := _day(r["suspendedFrom"])) is not None
+                            and (end := _day(r["suspendedTo"])) is not None
+                        }
+                    )
+                ),
+            )
     out = []
     for v in found:
         order = iri_of[v.order_id]
@@ -585,37 +609,72 @@ def details(store: Store, queries: dict, orders: list[tuple[str, str, dt.date]],
             policy = "; ".join(dict.fromkeys(str(p["policy"]) for p in rows if p["policy"])) or None
             policy_cfr = "; ".join(dict.fromkeys(str(p["policyCfr"]) for p in rows if p["policyCfr"])) or None
             notes = tuple(dict.fromkeys(str(p["note"]) for p in rows if p["note"]))
-            excs = tuple(sorted({x for p in rows for x in exceptions.get(str(p["provision"]), [])},
-                                key=lambda x: (x.status, x.exception)))
+            excs = tuple(
+                sorted(
+                    {x for p in rows for x in exceptions.get(str(p["provision"]), [])},
+                    key=lambda x: (x.status, x.exception),
+                )
+            )
             footnotes: tuple[Footnote, ...] = ()
             in_force = tuple(periods[b] for b in r.basis if b in periods)
             own = entries.get((order, r.value or "", r.rule), [])
             if own:
-                footnotes = tuple(sorted({Footnote(int(e["footnote"]), str(e["meaning"] or _FOOTNOTE_UNKNOWN),
-                                                   str(e["footnoteCfr"] or "Supp. No. 4 to part 744"))
-                                          for e in own if e["footnote"] is not None}, key=lambda f: f.footnote))
+                footnotes = tuple(
+                    sorted(
+                        {
+                            Footnote(
+                                int(e["footnote"]),
+                                str(e["meaning"] or _FOOTNOTE_UNKNOWN),
+                                str(e["footnoteCfr"] or "Supp. No. 4 to part 744"),
+                            )
+                            for e in own
+                            if e["footnote"] is not None
+                        },
+                        key=lambda f: f.footnote,
+                    )
+                )
                 policies = sorted({(str(e["ownerName"] or e["owner"]), str(e["policy"])) for e in own if e["policy"]})
-                unknown = sorted({str(e["ownerName"] or e["owner"]) for e in own if not e["policy"]}
-                                 - {who for who, _ in policies})
+                unknown = sorted(
+                    {str(e["ownerName"] or e["owner"]) for e in own if not e["policy"]} - {who for who, _ in policies}
+                )
                 if unknown:
-                    notes += (f"The review policy of the entry of {', '.join(unknown)} is not recorded in the graph: "
-                              "read it in the entry (Supp. No. 4 to part 744, or the party's own list).",)
+                    notes += (
+                        f"The review policy of the entry of {', '.join(unknown)} is not recorded in the graph: "
+                        "read it in the entry (Supp. No. 4 to part 744, or the party's own list).",
+                    )
                 if r.rule == "affiliates-50" and policies:
                     # the most restrictive owner's policy is the affiliate's: name each owner's
                     policy = "; ".join(f"{p} (as for {who}, whose entry it is)" for who, p in policies)
                 elif policies:
                     policy = "; ".join(dict.fromkeys(p for _, p in policies))
-                added = {}
+                added: dict[str, list] = {}
                 for e in own:
                     if e["rule"] and str(e["rule"]) in periods:
                         added.setdefault(str(e["owner"]), []).append((_day(e["added"]), periods[str(e["rule"])]))
                 for options in added.values():
                     # the rule that added the entry: the one in force from the listing's first day
                     day = options[0][0]
-                    same = [p for a, p in options if p.start == day] or sorted((p for _, p in options),
-                                                                              key=lambda p: p.start or dt.date.min)[:1]
+                    same = [p for a, p in options if p.start == day] or sorted(
+                        (p for _, p in options), key=lambda p: p.start or dt.date.min
+                    )[:1]
                     in_force += tuple(x for x in dict.fromkeys(same) if x not in in_force)
-            reasons.append(Reason(r.rule, r.effect, r.message, r.citation, policy or r.review_policy, r.path,
-                                  r.value, r.basis, cfr, policy_cfr, excs, footnotes, in_force, notes))
+            reasons.append(
+                Reason(
+                    r.rule,
+                    r.effect,
+                    r.message,
+                    r.citation,
+                    policy or r.review_policy,
+                    r.path,
+                    r.value,
+                    r.basis,
+                    cfr,
+                    policy_cfr,
+                    excs,
+                    footnotes,
+                    in_force,
+                    notes,
+                )
+            )
         out.append(Verdict(v.order_id, v.date, v.verdict, v.rules, tuple(reasons)))
     return out

@@ -111,4 +111,4 @@ class Coverage:
         raise RuntimeError(f"the 50% rule did not settle in {MAX_ROUNDS} rounds")
 
     def _count(self) -> int:
-        return int(self.store.select(_COUNT)[0]["n"])  # type: ignore[arg-type]
+        return int(self.store.select(_COUNT)[0]["n"])

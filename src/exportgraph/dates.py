@@ -17,14 +17,14 @@ from rdflib.namespace import XSD
 from .errors import InputError
 
 
-def parse_date(text: str, *, source: str | None = None, line: int | None = None,
-               column: str | None = None) -> dt.date:
+def parse_date(text: str, *, source: str | None = None, line: int | None = None, column: str | None = None) -> dt.date:
     """A ``YYYY-MM-DD`` date, or an ``InputError`` naming where the bad value was."""
     try:
         return dt.date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
-        raise InputError(f"{text!r} is not a date (expected YYYY-MM-DD)", source=source,
-                         line=line, column=column) from None
+        raise InputError(
+            f"{text!r} is not a date (expected YYYY-MM-DD)", source=source, line=line, column=column
+        ) from None
 
 
 def to_literal(day: dt.date) -> Literal:

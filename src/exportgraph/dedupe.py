@@ -28,8 +28,20 @@ from rapidfuzz import fuzz
 from .screen import Normaliser, variants
 from .store.embedded import IRI
 
-REVIEW_COLUMNS = ["pair_id", "score", "left", "left_name", "left_lists", "right", "right_name", "right_lists",
-                  "evidence", "decision", "source", "note"]
+REVIEW_COLUMNS = [
+    "pair_id",
+    "score",
+    "left",
+    "left_name",
+    "left_lists",
+    "right",
+    "right_name",
+    "right_lists",
+    "evidence",
+    "decision",
+    "source",
+    "note",
+]
 DEFAULT_THRESHOLD = 90
 ADDRESS_NAME_SCORE = 50  # a shared address proposes a pair whose names are at least this alike
 ABBR_MARK = "\x00"  # a key that came from an abbreviation in parentheses
@@ -90,12 +102,13 @@ def records(store, which: str | Iterable[str] = "all") -> dict[str, Record]:
     elif which == "all":
         rows = store.select(RECORDS)
     else:
-        wanted = [{"party": IRI(p)} for p in dict.fromkeys(which)]  # type: ignore[arg-type]
+        wanted = [{"party": IRI(p)} for p in dict.fromkeys(which)]
         rows = store.select(RECORDS, wanted) if wanted else []
     out: dict[str, Record] = {}
     for r in rows:
-        rec = out.setdefault(str(r["party"]), Record(str(r["party"]), names=[], ids=set(), addresses=set(),
-                                                      countries=set(), lists=set()))
+        rec = out.setdefault(
+            str(r["party"]), Record(str(r["party"]), names=[], ids=set(), addresses=set(), countries=set(), lists=set())
+        )
         what, value = str(r["what"]), str(r["value"])
         if what == "name":
             rec.name = rec.name or value
@@ -111,7 +124,7 @@ def records(store, which: str | Iterable[str] = "all") -> dict[str, Record]:
         else:
             rec.lists.add(value)  # type: ignore[union-attr]
     for rec in out.values():
-        rec.name = rec.name or (rec.names[0] if rec.names else rec.iri)  # type: ignore[index]
+        rec.name = rec.name or (rec.names[0] if rec.names else rec.iri)
         rec.names = list(dict.fromkeys(rec.names or []))
     return out
 
@@ -131,8 +144,9 @@ def _keys(rec: Record, normalise: Normaliser) -> dict[str, str]:
     return keys
 
 
-def candidates(store, *, threshold: int = DEFAULT_THRESHOLD, only: Iterable[str] | None = None,
-               everyone: bool = False) -> list[Candidate]:
+def candidates(
+    store, *, threshold: int = DEFAULT_THRESHOLD, only: Iterable[str] | None = None, everyone: bool = False
+) -> list[Candidate]:
     """Pairs of records that may be one organisation, best first. By default each pair has a
     listed record on one side (``everyone``: any two records); ``only``: pairs with one of these
     records on one side (an import's new records)."""
@@ -175,8 +189,9 @@ def candidates(store, *, threshold: int = DEFAULT_THRESHOLD, only: Iterable[str]
             for other in by_address.get(a, ()):
                 evidence[other].append("same address")
         words = {w for key in mine if not key.startswith(ABBR_MARK) for w in key.split() if len(w) >= 3}
-        near = set().union(*(by_word[w] for w in words if 0 < len(by_word.get(w, ())) <= COMMON_WORD)) \
-            if words else set()
+        near = (
+            set().union(*(by_word[w] for w in words if 0 < len(by_word.get(w, ())) <= COMMON_WORD)) if words else set()
+        )
         for other in set(evidence) | near:
             pair = frozenset((iri, other))
             if other == iri or pair in excluded or pair in found:
@@ -197,8 +212,12 @@ def candidates(store, *, threshold: int = DEFAULT_THRESHOLD, only: Iterable[str]
                 reasons.append(f"names {score}% alike: {best[0]!r} ~ {best[1]!r}")
             shared = (rec.countries or set()) & (recs[other].countries or set())
             if rec.countries and recs[other].countries and not shared:
-                reasons.append("different countries: " + ", ".join(sorted(rec.countries)) + " / "
-                               + ", ".join(sorted(recs[other].countries or ())))
+                reasons.append(
+                    "different countries: "
+                    + ", ".join(sorted(rec.countries))
+                    + " / "
+                    + ", ".join(sorted(recs[other].countries or ()))
+                )
             left, right = sorted((rec, recs[other]), key=lambda r: r.iri)
             found[pair] = Candidate(left, right, int(score), tuple(reasons))
     return sorted(found.values(), key=lambda c: (-c.score, c.left.iri, c.right.iri))
@@ -211,8 +230,9 @@ def _marks(key: str, places: frozenset[str]) -> tuple[frozenset[str], frozenset[
     return numbers, frozenset(w for w in words if w in places)
 
 
-def _similarity(a: dict[str, str], b: dict[str, str],
-                places: frozenset[str] = frozenset()) -> tuple[int, tuple[str, str] | None]:
+def _similarity(
+    a: dict[str, str], b: dict[str, str], places: frozenset[str] = frozenset()
+) -> tuple[int, tuple[str, str] | None]:
     """The best token-sort similarity between any of two records' normalised names. Two names that
     both hold numbers, or both name places, and hold different ones are not compared: the 14th
     and the 771 Research Institute, SMIC (Tianjin) and SMIC (Shenzhen) are sister organisations."""
@@ -236,7 +256,20 @@ def review_csv(found: list[Candidate]) -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(REVIEW_COLUMNS)
     for c in found:
-        w.writerow([c.pair_id, c.score, c.left.iri, c.left.name, " ".join(sorted(c.left.lists or ())),
-                    c.right.iri, c.right.name, " ".join(sorted(c.right.lists or ())), "; ".join(c.evidence),
-                    "", "", ""])
+        w.writerow(
+            [
+                c.pair_id,
+                c.score,
+                c.left.iri,
+                c.left.name,
+                " ".join(sorted(c.left.lists or ())),
+                c.right.iri,
+                c.right.name,
+                " ".join(sorted(c.right.lists or ())),
+                "; ".join(c.evidence),
+                "",
+                "",
+                "",
+            ]
+        )
     return out.getvalue()

@@ -10,8 +10,9 @@ class ExportGraphError(Exception):
 class InputError(ExportGraphError):
     """Bad input from the user: a file, a row, a date, a name or a query; the message names the place."""
 
-    def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
-                 column: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, source: str | None = None, line: int | None = None, column: str | None = None
+    ) -> None:
         self.source, self.line, self.column = source, line, column
         where = ":".join(str(p) for p in (source, line) if p is not None)
         if column:

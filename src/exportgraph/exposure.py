@@ -12,58 +12,11 @@ This module only arranges the rows the named queries return (``owners-chain``,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from .model import Exposure, Integrated, Link
+
 MAX_PATHS = 10_000  # ownership paths followed per organisation for the integrated figure
-
-
-@dataclass(frozen=True)
-class Link:
-    """One ownership link in a chain, seen from the party at the far end (``party``)."""
-
-    party: str
-    name: str | None
-    depth: int  # 1 = a direct owner (or subsidiary) of the organisation
-    via: str  # the party at the near end: the owned one for owners, the owner for subsidiaries
-    via_name: str | None
-    percent: Decimal | None
-    percent_min: Decimal | None
-    percent_max: Decimal | None
-    kind: str | None
-    stake: str | None
-    listed: bool
-    country: str | None = None  # owners: headquarters; subsidiaries: country
-    listings: tuple = ()  # subsidiaries: their list entries in force (api.Listing)
-    affiliates_rule: object = None  # subsidiaries: their own standing under the 50% rule
-
-    @property
-    def known(self) -> bool:
-        return self.percent is not None or self.percent_min is not None or self.percent_max is not None
-
-
-@dataclass(frozen=True)
-class Integrated:
-    """Ownership held by one listed party, multiplied through every path down to the organisation."""
-
-    owner: str
-    name: str | None
-    percent_min: Decimal  # unknown stakes counted as 0
-    percent_max: Decimal  # unknown stakes counted as 100 (capped at 100)
-    exact: bool  # every stake on every path is known exactly
-    paths: int
-
-
-@dataclass(frozen=True)
-class Exposure:
-    entity: object  # api.Entity
-    listings: tuple
-    owners: tuple[Link, ...]
-    ultimate_parent: dict | None  # {"party", "name", "headquarters"}
-    subsidiaries: tuple[Link, ...]
-    affiliates_rule: object  # screen.AffiliatesStatus
-    covering_stakes: tuple[dict, ...]
-    integrated_ownership: tuple[Integrated, ...]
 
 
 def _bounds(r) -> tuple[Decimal, Decimal, bool]:
@@ -99,29 +52,80 @@ def build(ent, up, down, parent, standing, covering, listings) -> Exposure:
 
     def link(r, far: str, near: str, depth: int, listed: bool, country, **extra) -> Link:
         """``far``/``near``: the column prefixes ("owner", "owned") of the two ends of the row."""
-        return Link(str(r[far]), r[far + "Name"] and str(r[far + "Name"]), depth, str(r[near]),
-                    r[near + "Name"] and str(r[near + "Name"]), r["percent"], r["percentMin"], r["percentMax"],
-                    r["kind"] and str(r["kind"]), r["stake"] and str(r["stake"]), listed, country, **extra)
+        return Link(
+            str(r[far]),
+            r[far + "Name"] and str(r[far + "Name"]),
+            depth,
+            str(r[near]),
+            r[near + "Name"] and str(r[near + "Name"]),
+            r["percent"],
+            r["percentMin"],
+            r["percentMax"],
+            r["kind"] and str(r["kind"]),
+            r["stake"] and str(r["stake"]),
+            listed,
+            country,
+            **extra,
+        )
 
-    owners = sorted((link(r, "owner", "owned", d_up[str(r["owned"])] + 1, bool(r["ownerListed"]),
-                          r["ownerHeadquarters"] and str(r["ownerHeadquarters"]))
-                     for r in up if str(r["owned"]) in d_up),
-                    key=lambda x: (x.depth, x.via_name or "", -(x.percent or x.percent_min or 0), x.name or x.party))
-    subs = sorted((link(r, "owned", "owner", d_down[str(r["owner"])] + 1, bool(r["ownedListed"]),
-                        r["ownedCountry"] and str(r["ownedCountry"]),
-                        listings=tuple(li for li in listings.get(str(r["owned"]), ()) if li.in_force),
-                        affiliates_rule=standing.get(str(r["owned"])))
-                   for r in down if str(r["owner"]) in d_down),
-                  key=lambda x: (x.depth, x.via_name or "", x.name or x.party))
+    owners = sorted(
+        (
+            link(
+                r,
+                "owner",
+                "owned",
+                d_up[str(r["owned"])] + 1,
+                bool(r["ownerListed"]),
+                r["ownerHeadquarters"] and str(r["ownerHeadquarters"]),
+            )
+            for r in up
+            if str(r["owned"]) in d_up
+        ),
+        key=lambda x: (x.depth, x.via_name or "", -(x.percent or x.percent_min or 0), x.name or x.party),
+    )
+    subs = sorted(
+        (
+            link(
+                r,
+                "owned",
+                "owner",
+                d_down[str(r["owner"])] + 1,
+                bool(r["ownedListed"]),
+                r["ownedCountry"] and str(r["ownedCountry"]),
+                listings=tuple(li for li in listings.get(str(r["owned"]), ()) if li.in_force),
+                affiliates_rule=standing.get(str(r["owned"])),
+            )
+            for r in down
+            if str(r["owner"]) in d_down
+        ),
+        key=lambda x: (x.depth, x.via_name or "", x.name or x.party),
+    )
     return Exposure(
-        entity=ent, listings=ent.listings, owners=tuple(owners),
+        entity=ent,
+        listings=ent.listings,
+        owners=tuple(owners),
         ultimate_parent=parent and {"party": parent[0], "name": parent[1], "headquarters": list(parent[2])},
-        subsidiaries=tuple(subs), affiliates_rule=standing[ent.iri],
-        covering_stakes=tuple({"stake": str(r["stake"]), "owner": str(r["owner"]), "name": r["ownerName"],
-                               "owner_status": r["ownerStatus"], "percent": r["percent"],
-                               "percent_min": r["percentMin"], "percent_max": r["percentMax"]} for r in covering),
-        integrated_ownership=_integrated(ent.iri, upward, {str(r["owner"]) for r in up if r["ownerListed"]},
-                                         {str(r["owner"]): r["ownerName"] for r in up}))
+        subsidiaries=tuple(subs),
+        affiliates_rule=standing[ent.iri],
+        covering_stakes=tuple(
+            {
+                "stake": str(r["stake"]),
+                "owner": str(r["owner"]),
+                "name": r["ownerName"],
+                "owner_status": r["ownerStatus"],
+                "percent": r["percent"],
+                "percent_min": r["percentMin"],
+                "percent_max": r["percentMax"],
+            }
+            for r in covering
+        ),
+        integrated_ownership=_integrated(
+            ent.iri,
+            upward,
+            {str(r["owner"]) for r in up if r["ownerListed"]},
+            {str(r["owner"]): r["ownerName"] for r in up},
+        ),
+    )
 
 
 def _integrated(start: str, upward: dict[str, list], listed: set[str], names: dict) -> tuple[Integrated, ...]:
@@ -145,8 +149,10 @@ def _integrated(start: str, upward: dict[str, list], listed: set[str], names: di
             walk(owner, nlow, nhigh, nexact, seen | {owner})
 
     walk(start, Decimal(100), Decimal(100), True, frozenset({start}))
-    out = [Integrated(o, names.get(o) and str(names[o]), _round(a[0]), min(_round(a[1]), Decimal(100)), a[2], a[3])
-           for o, a in acc.items()]
+    out = [
+        Integrated(o, names.get(o) and str(names[o]), _round(a[0]), min(_round(a[1]), Decimal(100)), a[2], a[3])
+        for o, a in acc.items()
+    ]
     return tuple(sorted(out, key=lambda i: (-i.percent_min, -i.percent_max, i.name or i.owner)))
 
 

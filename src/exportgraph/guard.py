@@ -47,8 +47,10 @@ def outbound(text: str, *, update: bool = False, allowed: frozenset[str] = froze
     if not any(w in v.lower() for v in variants for w in words):
         return None
     if len(text) > MAX_CHECKED:
-        return (f"the request mentions SERVICE or LOAD and is over {MAX_CHECKED} characters, too long to check "
-                "where it would connect")
+        return (
+            f"the request mentions SERVICE or LOAD and is over {MAX_CHECKED} characters, too long to check "
+            "where it would connect"
+        )
     from pyparsing import ParseException
     from rdflib.plugins.sparql import parser
 
@@ -56,8 +58,10 @@ def outbound(text: str, *, update: bool = False, allowed: frozenset[str] = froze
         try:
             tree = parser.parseUpdate(v) if update else parser.parseQuery(v)
         except (ParseException, ValueError, TypeError, RecursionError, AttributeError, KeyError) as exc:
-            return ("the request mentions SERVICE or LOAD and could not be read to check where it would "
-                    f"connect: {str(exc)[:200]}")
+            return (
+                "the request mentions SERVICE or LOAD and could not be read to check where it would "
+                f"connect: {str(exc)[:200]}"
+            )
         for n in _walk(tree):
             name = getattr(n, "name", "")
             if name == "ServiceGraphPattern":
@@ -65,9 +69,11 @@ def outbound(text: str, *, update: bool = False, allowed: frozenset[str] = froze
                 iri = str(term) if type(term).__name__ == "URIRef" else None
                 if iri is None or iri not in allowed:
                     where = f"<{iri}>" if iri else "an endpoint given by a variable or a prefixed name"
-                    return (f"federated queries (SERVICE) are refused: this server does not connect to {where}"
-                            + (f"; allowed: {', '.join(sorted(allowed))}" if allowed else
-                               "; start it with --allow-service ENDPOINT to allow one"))
+                    return f"federated queries (SERVICE) are refused: this server does not connect to {where}" + (
+                        f"; allowed: {', '.join(sorted(allowed))}"
+                        if allowed
+                        else "; start it with --allow-service ENDPOINT to allow one"
+                    )
             elif name == "Load":
                 return "LOAD is refused: this server does not fetch documents; send the data in an INSERT DATA"
     return None

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
@@ -123,11 +124,15 @@ def _entity_list(path: Path, summary: Summary, progress: Progress, graph) -> Ite
     from .sources import nsfreg
     from .sources.common import CountryIndex
 
-    index = CountryIndex.from_pairs((str(r["code"]), str(r["name"] or "")) for r in graph.store.select(
-        "SELECT ?code ?name WHERE { ?c a eg:Country ; eg:alpha2 ?code "
-        "OPTIONAL { ?c rdfs:label|skos:altLabel ?name FILTER(LANG(?name) IN (\"\", \"en\")) } }"))
+    index = CountryIndex.from_pairs(
+        (str(r["code"]), str(r["name"] or ""))
+        for r in graph.store.select(
+            "SELECT ?code ?name WHERE { ?c a eg:Country ; eg:alpha2 ?code "
+            'OPTIONAL { ?c rdfs:label|skos:altLabel ?name FILTER(LANG(?name) IN ("", "en")) } }'
+        )
+    )
     for t in nsfreg.read("entity-list", path, index, rule_pages()):
-        if t[1].endswith("#rowKey"):
+        if str(t[1]).endswith("#rowKey"):
             summary.read += 1
             progress.tick()
         yield t
@@ -137,6 +142,7 @@ def _records(module_name: str) -> Reader:
     """A reader over ``sources.<module_name>``, whose ``read(path, codes)`` yields (record,
     triples or the reason the record is skipped), the first item being the dataset's own
     description."""
+
     def reader(path: Path, summary: Summary, progress: Progress, graph) -> Iterator[tuple]:
         from importlib import import_module
 
@@ -149,6 +155,7 @@ def _records(module_name: str) -> Reader:
                 summary.skip(triples)
                 continue
             yield from triples
+
     return reader
 
 
@@ -162,11 +169,18 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterat
     from .sources.usercsv import Reader
 
     prefix = str(user_party("x"))[:-1]
-    known = {str(r["p"]) for r in graph.store.select(
-        "SELECT DISTINCT ?p WHERE { { ?p a ?t } UNION { ?p eg:mergedInto ?c } FILTER(STRSTARTS(STR(?p), ?prefix)) }",
-        {"prefix": prefix})}
-    lists = {str(r["name"]) for r in graph.store.select(
-        "SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")}
+    known = {
+        str(r["p"])
+        for r in graph.store.select(
+            "SELECT DISTINCT ?p WHERE { { ?p a ?t } UNION { ?p eg:mergedInto ?c } "
+            "FILTER(STRSTARTS(STR(?p), ?prefix)) }",
+            {"prefix": prefix},
+        )
+    }
+    lists = {
+        str(r["name"])
+        for r in graph.store.select("SELECT ?name WHERE { ?l a eg:RestrictionList ; eg:shortName ?name }")
+    }
 
     def resolve(ref: str) -> str | None:
         iri = str(user_party(ref))
@@ -179,8 +193,14 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph) -> Iterat
         yield t
 
 
-READERS: dict[str, Reader] = {"entity-list": _entity_list, "csl": _records("csl"), "ftm": _records("ftm"),
-                              "gleif": _records("gleif"), "bods": _records("bods"), "csv": _user_csv}
+READERS: dict[str, Reader] = {
+    "entity-list": _entity_list,
+    "csl": _records("csl"),
+    "ftm": _records("ftm"),
+    "gleif": _records("gleif"),
+    "bods": _records("bods"),
+    "csv": _user_csv,
+}
 REPLACED = {"entity-list", "csl"}  # kinds whose new copy replaces the old one, whatever the file name
 
 
@@ -204,15 +224,20 @@ def store_triple(t: tuple, path: Path) -> ox.Triple:
     UTF-16 surrogate, which JSON can write as ``"\\ud800"``; an IRI with a space) is an
     ``InputError`` naming the file, not a crash."""
     if any(isinstance(x, BNode) for x in t):
-        raise InputError("a blank node: imports take IRIs and literals only (a bulk load renames blank "
-                         "nodes, so a later copy could not replace them)", source=str(path))
+        raise InputError(
+            "a blank node: imports take IRIs and literals only (a bulk load renames blank "
+            "nodes, so a later copy could not replace them)",
+            source=str(path),
+        )
     try:
-        return ox.Triple(*map(_to_ox, t))
+        s, p, o = map(_to_ox, t)
+        return ox.Triple(cast(ox.NamedNode, s), cast(ox.NamedNode, p), o)  # readers write IRIs there
     except ValueError as exc:
         lone = any(0xD800 <= ord(c) <= 0xDFFF for x in t for c in str(x))
         shown = ", ".join(repr(str(x)[:80]) for x in t)
-        raise InputError(f"{'text with a lone UTF-16 surrogate' if lone else exc}, in the triple {shown}",
-                         source=str(path)) from None
+        raise InputError(
+            f"{'text with a lone UTF-16 surrogate' if lone else exc}, in the triple {shown}", source=str(path)
+        ) from None
 
 
 def store_terms(triples: Iterable[tuple], path: Path) -> set[ox.Triple]:
@@ -233,8 +258,7 @@ def _entries(triples: set) -> dict[str, dict]:
             continue
         party = next((o.value for p, o in facts if p == EG + "party"), "")
         name = min((o.value for p, o in by_subject.get(party, ()) if p == EG + "name"), default=party)
-        out[s] = {"party": party, "name": name, "facts": facts,
-                  "party_facts": by_subject.get(party, set())}
+        out[s] = {"party": party, "name": name, "facts": facts, "party_facts": by_subject.get(party, set())}
     return out
 
 
@@ -268,6 +292,7 @@ def diff(old: set, new: set) -> list[EntryChange]:
         out.append(EntryChange(e, after[e]["party"], after[e]["name"], "added"))
     for e in sorted(before.keys() - after.keys()):  # (run() keeps these, removed: not reached from there)
         out.append(EntryChange(e, before[e]["party"], before[e]["name"], "removed"))
+
     def removed(facts: set) -> bool:
         return any(p == DATE_REMOVED.value for p, _ in facts)
 
@@ -281,8 +306,10 @@ def diff(old: set, new: set) -> list[EntryChange]:
         lost |= {("party " + p, o) for p, o in a["party_facts"] - b["party_facts"]}
         gained |= {("party " + p, o) for p, o in b["party_facts"] - a["party_facts"]}
         if lost or gained:
-            details = tuple(sorted(f"- {p.rsplit('#', 1)[-1]} {o.value}" for p, o in lost)
-                            + sorted(f"+ {p.rsplit('#', 1)[-1]} {o.value}" for p, o in gained))
+            details = tuple(
+                sorted(f"- {p.rsplit('#', 1)[-1]} {o.value}" for p, o in lost)
+                + sorted(f"+ {p.rsplit('#', 1)[-1]} {o.value}" for p, o in gained)
+            )
             out.append(EntryChange(e, b["party"], b["name"], "changed", details))
     return out
 
@@ -309,8 +336,9 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
     progress.done()
     old = store.triples(previous) if previous else set()
     if summary.read == 0 and old:
-        raise InputError("the copy holds no records: importing it would take every entry off; "
-                         "refusing", source=str(path))
+        raise InputError(
+            "the copy holds no records: importing it would take every entry off; refusing", source=str(path)
+        )
     # entries the new copy no longer has stay, removed on the copy's date (unless already removed;
     # never before they were added), with what describes them that the new copy lacks: their party
     # (names, aliases, addresses), citations and sources
@@ -338,23 +366,31 @@ def run(graph, kind: str, path: Path, *, as_of: dt.date, check_only: bool = Fals
         # merged records first get back, from the sources, the facts a merge moved (the clusters
         # are merged again when the facts are derived after the commit)
         swap = (QUERIES / "imports" / "clear-clusters.ru").read_text(encoding="utf-8") + " ; "
-        swap += (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
-                f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
-                f"&& STRSTARTS(STR(?g), \"{SOURCES}\")) }} }} ; "
-                f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; ")
+        swap += (
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{previous}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{previous}> "
+            f'&& STRSTARTS(STR(?g), "{SOURCES}")) }} }} ; '
+            f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{previous}> }} }} ; "
+        )
         # what was derived from triples that are now gone must go too: the derived facts that no
         # source asserts are removed here, in the commit, and computed again after it
-        swap += f"DROP SILENT GRAPH <{previous}> ; " + (QUERIES / "imports" / "clear-derived.ru").read_text(
-            encoding="utf-8") + " ; "
-    store.update(swap + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
-                 + _commit(generation, kind, path, summary))
+        swap += (
+            f"DROP SILENT GRAPH <{previous}> ; "
+            + (QUERIES / "imports" / "clear-derived.ru").read_text(encoding="utf-8")
+            + " ; "
+        )
+    store.update(
+        swap
+        + f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{generation}> {{ ?s ?p ?o }} }} ; "
+        + _commit(generation, kind, path, summary)
+    )
     drop_unnamed(store)  # the old generation
     return summary
 
 
 def _import_record(generation: str, kind: str, path: Path, summary: Summary) -> str:
     """The ``eg:Import`` record of an import, as the text of an INSERT DATA's triples."""
-    record = ox.NamedNode(f"{ID}import/{generation[len(SOURCES):]}")
+    record = ox.NamedNode(f"{ID}import/{generation[len(SOURCES) :]}")
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     facts = [
         (RDF_TYPE, ox.NamedNode(EG + "Import")),
@@ -363,8 +399,10 @@ def _import_record(generation: str, kind: str, path: Path, summary: Summary) -> 
         (ox.NamedNode(EG + "fileSha256"), ox.Literal(summary.sha256)),
         (ox.NamedNode(EG + "recordsRead"), ox.Literal(str(summary.read), datatype=integer)),
         (ox.NamedNode(EG + "triplesImported"), ox.Literal(str(summary.triples), datatype=integer)),
-        (ox.NamedNode("http://www.w3.org/ns/prov#startedAtTime"),
-         ox.Literal(dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"), datatype=XSD_DATETIME)),
+        (
+            ox.NamedNode("http://www.w3.org/ns/prov#startedAtTime"),
+            ox.Literal(dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"), datatype=XSD_DATETIME),
+        ),
     ]
     # the text holds only constant IRIs, generation IRIs made of a slug and a time, and terms
     # that pyoxigraph writes in N-Triples syntax (escaped): nothing a file says as it came
@@ -374,9 +412,11 @@ def _import_record(generation: str, kind: str, path: Path, summary: Summary) -> 
 def _commit(generation: str, kind: str, path: Path, summary: Summary) -> str:
     """The update operations that make ``generation`` current: named in ``graph/meta``, the
     import recorded, derived facts marked for recomputation."""
-    return (f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{generation}> }} }} ; "
-            f"INSERT DATA {{ GRAPH <{IMPORTS}> {{ {_import_record(generation, kind, path, summary)} }} }} ; "
-            f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {DERIVED} {TRUE} }} }}")
+    return (
+        f"INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} <{generation}> }} }} ; "
+        f"INSERT DATA {{ GRAPH <{IMPORTS}> {{ {_import_record(generation, kind, path, summary)} }} }} ; "
+        f"DELETE DATA {{ GRAPH <{META}> {{ {STORE_NODE} {DERIVED} {TRUE} }} }}"
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -392,7 +432,7 @@ def _sha256(path: Path) -> str:
 
 def _staging(store, generation: str) -> Path:
     """Where a first copy's triples wait as N-Triples, inside the store's directory."""
-    return Path(store.path) / f"staging-{slug(generation[len(SOURCES):])}.nt"
+    return Path(store.path) / f"staging-{slug(generation[len(SOURCES) :])}.nt"
 
 
 def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progress: Progress) -> Summary:
@@ -422,17 +462,23 @@ def _first_copy(graph, kind: str, key: str, path: Path, summary: Summary, progre
         drop_unnamed(store)
         raise
     summary.triples = store.count(generation)
-    summary.changes = [EntryChange(str(r["e"]), str(r["party"] or ""), str(r["name"] or r["party"] or ""), "added")
-                       for r in store.select(ENTRIES.format(graph=generation))]
-    store.update(_commit(generation, kind, path, summary)
-                 + f" ; INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} <{generation}> }} }}")
+    summary.changes = [
+        EntryChange(str(r["e"]), str(r["party"] or ""), str(r["name"] or r["party"] or ""), "added")
+        for r in store.select(ENTRIES.format(graph=generation))
+    ]
+    store.update(
+        _commit(generation, kind, path, summary)
+        + f" ; INSERT DATA {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} <{generation}> }} }}"
+    )
     apply_pending(store)
     return summary
 
 
 # a first copy's list entries, each with its party and the party's name in the same copy
-ENTRIES = ("SELECT ?e (SAMPLE(?p) AS ?party) (MIN(?n) AS ?name) WHERE {{ GRAPH <{graph}> {{ ?e a eg:ListEntry "
-           "OPTIONAL {{ ?e eg:party ?p OPTIONAL {{ ?p eg:name ?n }} }} }} }} GROUP BY ?e ORDER BY ?e")
+ENTRIES = (
+    "SELECT ?e (SAMPLE(?p) AS ?party) (MIN(?n) AS ?name) WHERE {{ GRAPH <{graph}> {{ ?e a eg:ListEntry "
+    "OPTIONAL {{ ?e eg:party ?p OPTIONAL {{ ?p eg:name ?n }} }} }} }} GROUP BY ?e ORDER BY ?e"
+)
 APPLYING = ox.NamedNode(EG + "applying")
 BATCH = 100_000  # triples removed per transaction when an unnamed generation is dropped
 PROPOSE_MAX = 50_000  # an import of more party records than this proposes no links (run dedupe)
@@ -443,8 +489,9 @@ def propose(store, summary: Summary) -> None:
     person to judge: an import never merges records by itself."""
     from .dedupe import candidates
 
-    rows = store.select(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{summary.generation}> {{ ?p a ?t }} "
-                        "?p a/rdfs:subClassOf* eg:Party }")
+    rows = store.select(
+        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{summary.generation}> {{ ?p a ?t }} ?p a/rdfs:subClassOf* eg:Party }}"
+    )
     summary.new_records = len(rows)
     if 0 < len(rows) <= PROPOSE_MAX:
         summary.proposed = candidates(store, only=[str(r["p"]) for r in rows])
@@ -476,18 +523,22 @@ def marked(store, what: ox.NamedNode) -> bool:
 def drop_unnamed(store) -> None:
     """Remove source generations that ``graph/meta`` does not name: the one an import killed before
     its commit left behind, or the one a commit replaced."""
-    named = {str(r["g"]) for r in store.select(
-        f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} ?g }} }}")}
+    named = {
+        str(r["g"]) for r in store.select(f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {SOURCE_GRAPH} ?g }} }}")
+    }
     for g in store.graphs():
         if g.startswith(SOURCES) and g not in named:
             # in batches: one transaction over a big partial copy would need memory in proportion;
             # nothing names the graph, so a removal cut short is simply taken up again
             while store.ask(f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"):
-                store.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ SELECT ?s ?p ?o WHERE "
-                             f"{{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT {BATCH} }}")
+                store.update(
+                    f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ SELECT ?s ?p ?o WHERE "
+                    f"{{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT {BATCH} }}"
+                )
             store.update(f"DROP SILENT GRAPH <{g}>")
-    pending = {str(r["g"]) for r in store.select(
-        f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} ?g }} }}")}
+    pending = {
+        str(r["g"]) for r in store.select(f"SELECT ?g WHERE {{ GRAPH <{META}> {{ {STORE_NODE} {APPLYING} ?g }} }}")
+    }
     keep = {_staging(store, g).name for g in pending}
     for leftover in Path(store.path).glob("staging-*.nt"):
         if leftover.name not in keep:

@@ -279,5 +279,23 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
 }
 
-__all__ = ["EG", "ID", "SCHEMA", "SH", "GLEIF_BASE", "GLEIF_L1", "GLEIF_L2", "ONTOLOGY_IRI", "PREFIXES",
-           "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = [
+    "EG",
+    "ID",
+    "SCHEMA",
+    "SH",
+    "GLEIF_BASE",
+    "GLEIF_L1",
+    "GLEIF_L2",
+    "ONTOLOGY_IRI",
+    "PREFIXES",
+    "DCTERMS",
+    "FOAF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
+]

@@ -23,14 +23,28 @@ from .errors import InputError
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # the numeric datatypes whose literals the graph reads as numbers (store.embedded.to_python)
 DECIMALS = {XSD + t for t in ("decimal", "double", "float")}
-INTEGERS = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                              "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
-                              "unsignedShort", "unsignedByte")}
+INTEGERS = {
+    XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
-def decimal(text: str, *, source: str | None = None, line: int | None = None,
-            column: str | None = None) -> Decimal:
+def decimal(text: str, *, source: str | None = None, line: int | None = None, column: str | None = None) -> Decimal:
     """``text`` as a finite ``Decimal``; anything else is an ``InputError`` at the place given."""
     try:
         value = Decimal(text.strip())
@@ -41,8 +55,9 @@ def decimal(text: str, *, source: str | None = None, line: int | None = None,
     return value
 
 
-def finite(value: float | int, text: object, *, source: str | None = None, line: int | None = None,
-           column: str | None = None) -> float | int:
+def finite(
+    value: float | int, text: object, *, source: str | None = None, line: int | None = None, column: str | None = None
+) -> float | int:
     """``value`` (a number already parsed, e.g. from JSON) if finite; else an ``InputError``."""
     if isinstance(value, float) and not math.isfinite(value):
         raise InputError(f"{text!r} is not a finite number", source=source, line=line, column=column)
@@ -72,8 +87,12 @@ def check_rdf(data: bytes, media_type: str, source: str) -> None:
             else:
                 continue
             if bad:
-                raise InputError(f"{o.value!r} is not {bad} (subject <{t.subject.value}>)", source=source,
-                                 line=_line_of(data, o.value), column=_short(t.predicate.value))
+                raise InputError(
+                    f"{o.value!r} is not {bad} (subject <{t.subject.value}>)",
+                    source=source,
+                    line=_line_of(data, o.value),
+                    column=_short(t.predicate.value),
+                )
     except (SyntaxError, ValueError, OSError):  # not parseable: the loader says where
         return
 
@@ -93,8 +112,9 @@ def _line_of(data: bytes, lexical: str) -> int | None:
     """The line of the first place the value is written as a literal (Turtle, N-Triples, JSON-LD,
     RDF/XML)."""
     raw = lexical.encode("utf-8", "replace")
-    hits = [i for i in (data.find(b'"' + raw + b'"'), data.find(b"'" + raw + b"'"), data.find(b">" + raw + b"<"))
-            if i >= 0]
+    hits = [
+        i for i in (data.find(b'"' + raw + b'"'), data.find(b"'" + raw + b"'"), data.find(b">" + raw + b"<")) if i >= 0
+    ]
     if not hits and (bare := re.search(rb"(?<![\w.+-])" + re.escape(raw) + rb"(?![\w.])", data)):
         hits = [bare.start()]  # a Turtle number written bare: 1e999
     return data.count(b"\n", 0, min(hits)) + 1 if hits else None
@@ -105,5 +125,5 @@ def _short(iri: str) -> str:
 
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and iri != ns:
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri

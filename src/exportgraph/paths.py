@@ -35,8 +35,13 @@ def graph_files() -> list[Path]:
 
 
 def shape_files() -> list[Path]:
-    """The data-quality shapes (the restriction shapes over orders are ``RESTRICTIONS``)."""
-    return sorted(p for p in SHAPES.glob("*.ttl") if p != RESTRICTIONS)
+    """The data-quality shapes (the restriction shapes over orders are in ``RESTRICTIONS``)."""
+    return sorted(SHAPES.glob("*.ttl"))
 
 
-RESTRICTIONS = SHAPES / "restrictions.ttl"
+RESTRICTIONS = SHAPES / "restrictions"  # one file per rule id, and prefixes.ttl
+
+
+def restriction_files() -> list[Path]:
+    """The export restriction shapes over orders: one file per rule id."""
+    return sorted(RESTRICTIONS.glob("*.ttl"))

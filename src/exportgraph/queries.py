@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
@@ -52,8 +53,9 @@ class NamedQuery:
         declared = {p.name: p for p in self.params}
         unknown = set(values) - set(declared)
         if unknown:
-            raise InputError(f"query {self.name!r} has no parameter {sorted(unknown)[0]!r}; "
-                             f"it takes {sorted(declared) or 'none'}")
+            raise InputError(
+                f"query {self.name!r} has no parameter {sorted(unknown)[0]!r}; it takes {sorted(declared) or 'none'}"
+            )
         out: dict[str, Value] = {}
         for p in self.params:
             if p.name not in values or values[p.name] is None:
@@ -80,7 +82,7 @@ def convert(value: object, kind: str, where: str) -> Value:
         return value if isinstance(value, dt.date) else parse_date(str(value), column=where)
     try:
         if kind == "integer":
-            return int(value)  # type: ignore[arg-type]
+            return int(cast(Any, value))  # a number or its text; anything else is an input error
         if kind == "decimal":
             number = Decimal(str(value))
             if not number.is_finite():  # NaN, Infinity: no bound of a query
@@ -97,8 +99,7 @@ def parse(path: Path, name: str | None = None, *, strict: bool = True) -> NamedQ
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read query: {exc.strerror}", source=str(path)) from None
-    header = "\n".join(line[2:].removeprefix(" ") for line in text.splitlines()
-                       if line.startswith("#+"))
+    header = "\n".join(line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+"))
     try:
         meta = yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
@@ -110,13 +111,28 @@ def parse(path: Path, name: str | None = None, *, strict: bool = True) -> NamedQ
     params = []
     for p in meta.get("params") or []:
         if p.get("type") not in PARAM_TYPES:
-            raise InputError(f"parameter {p.get('name')!r} has type {p.get('type')!r}; "
-                             f"expected one of {PARAM_TYPES}", source=str(path))
-        params.append(Param(p["name"], p["type"], None if p.get("example") is None
-                            else str(p["example"]), bool(p.get("required", True))))
-    return NamedQuery(name or path.stem, path, str(meta["summary"]).strip(), tuple(params),
-                      tuple(meta.get("returns") or ()), meta.get("source"), text,
-                      needs=tuple(meta.get("needs", "").split()))
+            raise InputError(
+                f"parameter {p.get('name')!r} has type {p.get('type')!r}; expected one of {PARAM_TYPES}",
+                source=str(path),
+            )
+        params.append(
+            Param(
+                p["name"],
+                p["type"],
+                None if p.get("example") is None else str(p["example"]),
+                bool(p.get("required", True)),
+            )
+        )
+    return NamedQuery(
+        name or path.stem,
+        path,
+        str(meta["summary"]).strip(),
+        tuple(params),
+        tuple(meta.get("returns") or ()),
+        meta.get("source"),
+        text,
+        needs=tuple(meta.get("needs", "").split()),
+    )
 
 
 def catalogue(folder: Path = QUERIES) -> dict[str, NamedQuery]:

@@ -10,63 +10,10 @@ the risk factors of its intermediaries and of the countries it passes through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .model import Factor, Route, Step
 
 MAX_HOPS = 6
 MAX_ROUTES = 10_000  # routes enumerated before ranking
-
-
-@dataclass(frozen=True)
-class Step:
-    """One hop: from ``source`` to ``target`` as part of a supply relation or an order."""
-
-    source: str
-    target: str
-    kind: str  # supply or order
-    ref: str  # the supply relation or order
-    label: str
-    country: str | None  # where the target receives it (its leg country, the destination, its country)
-    transit: tuple[str, ...] = ()  # countries passed on the way (legs without a party)
-    item: str | None = None
-
-
-@dataclass(frozen=True)
-class Factor:
-    factor: str
-    weight: int
-    detail: str
-    subject: str  # the party or country code it concerns
-    target: bool = False  # a route ends here
-
-
-@dataclass
-class Route:
-    parties: list[str]  # IRIs, start to end
-    names: list[str]
-    steps: list[Step]
-    target_factors: list[Factor]
-    risk_factors: list[Factor] = field(default_factory=list)
-
-    @property
-    def score(self) -> int:
-        return sum(f.weight for f in self.target_factors) + sum(f.weight for f in self.risk_factors)
-
-    @property
-    def countries(self) -> list[str]:
-        out: list[str] = []
-        for s in self.steps:
-            for c in (*s.transit, s.country):
-                if c and c not in out:
-                    out.append(c)
-        return out
-
-    @property
-    def path(self) -> str:
-        parts = [self.names[0]]
-        for s, name in zip(self.steps, self.names[1:], strict=True):
-            via = "".join(f" via {c}" for c in s.transit)
-            parts.append(f"-[{s.label}{via}]-> {name}" + (f" ({s.country})" if s.country else ""))
-        return " ".join(parts)
 
 
 def steps_from_rows(rows) -> list[Step]:
@@ -97,14 +44,31 @@ def steps_from_rows(rows) -> list[Step]:
             transit = []
         first = rs[0]
         for (a, _, _), (b, country, via) in zip(pending, pending[1:], strict=False):
-            out.append(Step(a, b, str(first["kind"]), ref, str(first["label"]), country, via,
-                            first["item"] and str(first["item"])))
+            out.append(
+                Step(
+                    a,
+                    b,
+                    str(first["kind"]),
+                    ref,
+                    str(first["label"]),
+                    country,
+                    via,
+                    first["item"] and str(first["item"]),
+                )
+            )
     return out
 
 
-def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, str], *,
-         to: str | None = None, destination: str | None = None, via: str | None = None,
-         max_hops: int = MAX_HOPS) -> list[Route]:
+def find(
+    steps: list[Step],
+    factors: dict[str, list[Factor]],
+    names: dict[str, str],
+    *,
+    to: str | None = None,
+    destination: str | None = None,
+    via: str | None = None,
+    max_hops: int = MAX_HOPS,
+) -> list[Route]:
     """Routes through at least one intermediary to a target, best first.
 
     Targets: ``to`` (one party), else parties located in ``destination``, else every party or
@@ -120,11 +84,17 @@ def find(steps: list[Step], factors: dict[str, list[Factor]], names: dict[str, s
 
     def target_factors(step: Step) -> list[Factor]:
         if to is not None:
-            return [Factor("the party asked about", 0, "the route reaches it", step.target, True)] \
-                if step.target == to else []
+            return (
+                [Factor("the party asked about", 0, "the route reaches it", step.target, True)]
+                if step.target == to
+                else []
+            )
         if destination is not None:
-            return [Factor("destination", 0, f"the route reaches {destination}", destination, True)] \
-                if step.country == destination else []
+            return (
+                [Factor("destination", 0, f"the route reaches {destination}", destination, True)]
+                if step.country == destination
+                else []
+            )
         found = [f for f in factors.get(step.target, []) if f.target]
         if step.country:
             found += [f for f in factors.get(step.country, []) if f.target]
@@ -172,10 +142,19 @@ def _merge(steps: list[Step]) -> list[Step]:
     groups: dict[tuple, list[Step]] = {}
     for s in steps:
         groups.setdefault((s.source, s.target, s.country, s.transit), []).append(s)
-    return [Step(a, b, "+".join(sorted({s.kind for s in g})), " ".join(sorted({s.ref for s in g})),
-                 ", ".join(sorted({s.label for s in g})), country, transit,
-                 ", ".join(sorted({s.item for s in g if s.item})) or None)
-            for (a, b, country, transit), g in groups.items()]
+    return [
+        Step(
+            a,
+            b,
+            "+".join(sorted({s.kind for s in g})),
+            " ".join(sorted({s.ref for s in g})),
+            ", ".join(sorted({s.label for s in g})),
+            country,
+            transit,
+            ", ".join(sorted({s.item for s in g if s.item})) or None,
+        )
+        for (a, b, country, transit), g in groups.items()
+    ]
 
 
 def _intermediate_countries(r: Route) -> set[str]:

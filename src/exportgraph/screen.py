@@ -47,6 +47,10 @@ from rapidfuzz import fuzz, process
 
 from .errors import InputError
 from .limits import checkpoint
+from .model import AffiliatesStatus as AffiliatesStatus  # re-exported: results live in model
+from .model import Input
+from .model import Match as Match
+from .model import Screening as Screening
 
 DEFAULT_THRESHOLD = 90
 CHUNK = 2_000  # names compared at once; a time limit is checked between chunks
@@ -56,9 +60,14 @@ NEAR = 60  # a name less alike than this is no suggestion ("did you mean")
 SHORT_FORM_SCORE = 95  # a short name or a name without its place, the same as a name as written
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_SCRIPTS = (("Chinese", _CJK), ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
-            ("Greek", re.compile(r"[\u0370-\u03ff]")), ("Arabic", re.compile(r"[\u0600-\u06ff]")),
-            ("Korean", re.compile(r"[\uac00-\ud7af]")), ("Japanese", re.compile(r"[\u3040-\u30ff]")))
+_SCRIPTS = (
+    ("Chinese", _CJK),
+    ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("Greek", re.compile(r"[\u0370-\u03ff]")),
+    ("Arabic", re.compile(r"[\u0600-\u06ff]")),
+    ("Korean", re.compile(r"[\uac00-\ud7af]")),
+    ("Japanese", re.compile(r"[\u3040-\u30ff]")),
+)
 _ACRONYM = re.compile(r"^(.*\S)\s*\(([A-Z][A-Z0-9&-]{2,})\)$")
 COMMON_SHARE = 0.0025
 AS_WRITTEN = ("written", "pinyin", "contracted")  # forms compared by edit similarity; the others only exactly
@@ -109,15 +118,23 @@ class Normaliser:
         self._zh_place_set = frozenset(zh["places"])
         self._zh_bracket = re.compile(r"[(（]\s*(?:" + _alternation(zh["places"]) + r")\s*[)）]")
         syllables = [lazy_pinyin(f) for f in zh["legal_forms"]]  # 有限公司: you xian gong si
-        phrases = set(t["legal_forms"]["phrases"]) | {" ".join(s) for s in syllables if len(s) > 1} | {
-            " ".join("".join(s[i:i + 2]) for i in range(0, len(s), 2)) for s in syllables if len(s) > 2}
+        phrases = (
+            set(t["legal_forms"]["phrases"])
+            | {" ".join(s) for s in syllables if len(s) > 1}
+            | {" ".join("".join(s[i : i + 2]) for i in range(0, len(s), 2)) for s in syllables if len(s) > 2}
+        )
         self._phrases = re.compile(r"(?:^| )(?:" + _alternation(phrases) + r")(?= |$)")
         self._words = frozenset(t["legal_forms"]["words"]) | {"".join(s) for s in syllables}
         self._abbrev = {k: tuple(v.split()) for k, v in t["abbreviations"].items()}
         self._contractions = {tuple(k.split()): v for k, v in t["contractions"].items()}
         places = [lazy_pinyin(p) for p in zh["places"]]
-        self._places = sorted({tuple(s) for s in places} | {("".join(s),) for s in places}
-                              | {tuple(p.split()) for p in t["places"]["latin"]}, key=len, reverse=True)
+        self._places = sorted(
+            {tuple(s) for s in places}
+            | {("".join(s),) for s in places}
+            | {tuple(p.split()) for p in t["places"]["latin"]},
+            key=len,
+            reverse=True,
+        )
 
     def place_words(self) -> frozenset[str]:
         """The places of ``names.toml`` as one normalised word each ("tianjin", "innermongolia")."""
@@ -144,23 +161,29 @@ class Normaliser:
         out = [written]
         if "Chinese" in written.scripts:
             text = self._zh_places.sub(lambda m: f" {m.group(0)} ", self._zh_forms.sub(" ", name))
-            out.append(Key(self._words_of(_CJK.sub(lambda m: " " + pinyin(m.group(0)) + " ", text)),
-                           written.scripts, "pinyin"))
+            out.append(
+                Key(self._words_of(_CJK.sub(lambda m: " " + pinyin(m.group(0)) + " ", text)), written.scripts, "pinyin")
+            )
             for short in self.short_names(name) if short_name else ():
                 out.append(Key((pinyin(short),), written.scripts, "short name", short))
         for phrase, short in self._contractions.items():
             words, n = list(written.words), len(phrase)
-            at = [i for i in range(len(words) - n + 1) if tuple(words[i:i + n]) == phrase]
+            at = [i for i in range(len(words) - n + 1) if tuple(words[i : i + n]) == phrase]
             for i in reversed(at):
-                words[i:i + n] = [short]
+                words[i : i + n] = [short]
             if at:
                 out.append(Key(tuple(words), written.scripts, "contracted", f"{' '.join(phrase)!r} written {short!r}"))
         for k in list(out):
-            n = next((len(p) for p in self._places if k.words[:len(p)] == p), 0)
+            n = next((len(p) for p in self._places if k.words[: len(p)] == p), 0)
             if 0 < n < len(k.words):
                 out.append(Key(k.words[n:], k.scripts, "placeless", " ".join(k.words[:n])))
         seen: set[str] = set()
-        return [k for k in out if k.words and not (k.compact in seen or seen.add(k.compact))]
+        unique = []
+        for k in out:
+            if k.words and k.compact not in seen:
+                seen.add(k.compact)
+                unique.append(k)
+        return unique
 
     def short_names(self, name: str) -> list[str]:
         """The Chinese short names: what is left of the name, step by step, as its legal form and
@@ -173,8 +196,8 @@ class Normaliser:
         steps, todo = [text], [text]
         while todo:  # every way of cutting: 智源人工智能 loses 人工智能 or 智能
             t = todo.pop()
-            cut = [t[:len(t) - len(d)] for d in self._zh_drops if t.endswith(d) and len(t) - len(d) >= 2]
-            cut += [t[len(p):] for p in self._zh_place_set if t.startswith(p) and len(t) - len(p) >= 2]
+            cut = [t[: len(t) - len(d)] for d in self._zh_drops if t.endswith(d) and len(t) - len(d) >= 2]
+            cut += [t[len(p) :] for p in self._zh_place_set if t.startswith(p) and len(t) - len(p) >= 2]
             for c in cut:
                 if c not in steps:
                     steps.append(c)
@@ -182,8 +205,8 @@ class Normaliser:
         out = []
         for step in steps:
             head = step
-            while (end := next((d for d in self._zh_drops if head.endswith(d) and head != d), "")):
-                head = head[:len(head) - len(end)]
+            while end := next((d for d in self._zh_drops if head.endswith(d) and head != d), ""):
+                head = head[: len(head) - len(end)]
             inside = any(w in head for w in (*self._zh_drops, *self._zh_place_set))
             if step != bare and not inside and _CJK.fullmatch(step) and len(pinyin(step)) >= SHORT:
                 out.append(step)
@@ -284,8 +307,11 @@ class Index:
         for form in ("sorted", "compact"):
             strings = [getattr(self.keys[i], form) for i in fuzzy]
             order = np.argsort([len(x) for x in strings], kind="stable")
-            self._by_length[form] = (np.array([len(strings[i]) for i in order]), np.array(fuzzy)[order],
-                                     [strings[i] for i in order])
+            self._by_length[form] = (
+                np.array([len(strings[i]) for i in order]),
+                np.array(fuzzy)[order],
+                [strings[i] for i in order],
+            )
         self._exact: dict[str, list[int]] = {}
         for i, k in enumerate(self.keys):
             self._exact.setdefault(k.compact, []).append(i)
@@ -310,8 +336,9 @@ class Index:
             self._is_common[w] = w in self.common
         long = [w for w in new if len(w) >= 6 and not self._is_common[w]]
         if long and self.common:
-            near = process.cdist(long, sorted(self.common), scorer=fuzz.ratio, score_cutoff=88, dtype=np.uint8,
-                                 workers=-1).max(axis=1)
+            near = process.cdist(
+                long, sorted(self.common), scorer=fuzz.ratio, score_cutoff=88, dtype=np.uint8, workers=-1
+            ).max(axis=1)
             for w, score in zip(long, near.tolist(), strict=True):
                 self._is_common[w] = score > 0
 
@@ -323,16 +350,26 @@ class Index:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def match(self, names: Sequence[str], countries: Sequence[str | None] | None = None, *,
-              threshold: int = DEFAULT_THRESHOLD, limit: int = 10) -> list[list[Hit]]:
+    def match(
+        self,
+        names: Sequence[str],
+        countries: Sequence[str | None] | None = None,
+        *,
+        threshold: int = DEFAULT_THRESHOLD,
+        limit: int = 10,
+    ) -> list[list[Hit]]:
         """For each name, the parties scoring at least ``threshold``, best first, at most ``limit``."""
         if not 0 <= threshold <= 100:
             raise InputError(f"threshold {threshold} is not between 0 and 100")
         countries = list(countries) if countries is not None else [None] * len(names)
         # every variant of an input ("Long Name (ACR)": also "Long Name" and "ACR") in every form but
         # the short name (an input is compared as given, not cut down), as in the index
-        owner = [(i, v, k) for i, n in enumerate(names) for v in variants(n)
-                 for k in self.normalise.forms(v, short_name=False)]
+        owner = [
+            (i, v, k)
+            for i, n in enumerate(names)
+            for v in variants(n)
+            for k in self.normalise.forms(v, short_name=False)
+        ]
         self._learn(w for _, _, k in owner for w in k.words)
         owner = [o for o in owner if o[2].form != "placeless" or self._short_form_ok(o[2])]
         fuzzy = [n for n, (_, _, k) in enumerate(owner) if k.form in AS_WRITTEN]
@@ -384,15 +421,21 @@ class Index:
             groups: dict[int, list[int]] = {}
             for i, k in enumerate(qkeys):
                 groups.setdefault(len(getattr(k, form)), []).append(i)
-            chunks = [(length, ms[s:s + CHUNK]) for length, ms in groups.items() for s in range(0, len(ms), CHUNK)]
+            chunks = [(length, ms[s : s + CHUNK]) for length, ms in groups.items() for s in range(0, len(ms), CHUNK)]
             for length, members in chunks:
                 checkpoint()  # a time limit (the server's) stops a long screening between chunks
                 lo = int(np.searchsorted(lengths, length * lo_f - 1, "left"))
                 hi = int(np.searchsorted(lengths, length * hi_f + 1, "right"))
                 if lo >= hi:
                     continue
-                m = process.cdist([getattr(qkeys[i], form) for i in members], strings[lo:hi], scorer=fuzz.ratio,
-                                  score_cutoff=threshold, dtype=np.uint8, workers=-1)
+                m = process.cdist(
+                    [getattr(qkeys[i], form) for i in members],
+                    strings[lo:hi],
+                    scorer=fuzz.ratio,
+                    score_cutoff=threshold,
+                    dtype=np.uint8,
+                    workers=-1,
+                )
                 rows, cols = np.nonzero(m)
                 for r, c, v in zip(rows.tolist(), cols.tolist(), m[rows, cols].tolist(), strict=True):
                     got, key = out[members[r]], int(order[lo + c])
@@ -400,19 +443,24 @@ class Index:
                         got[key] = v
         return out
 
-    def _hits(self, raw: str, q: Key, country: str | None, found: dict[int, int], threshold: int,
-              limit: int) -> list[Hit]:
+    def _hits(
+        self, raw: str, q: Key, country: str | None, found: dict[int, int], threshold: int, limit: int
+    ) -> list[Hit]:
         if not q.words:
             return []
         as_written = q.form in AS_WRITTEN
         # a short form meets only a name as written, and only the same one; a name as written meets
         # short forms that way, and names as written by edit similarity (exactly when short)
-        cols = {c: SHORT_FORM_SCORE for c in self._exact.get(q.compact, [])
-                if (self.keys[c].form in AS_WRITTEN) != as_written}
+        cols = {
+            c: SHORT_FORM_SCORE
+            for c in self._exact.get(q.compact, [])
+            if (self.keys[c].form in AS_WRITTEN) != as_written
+        }
         if as_written:
             short = len(q.compact) < SHORT
-            cols |= {c: 100 for c in self._exact.get(q.compact, []) if self.keys[c].form in AS_WRITTEN} \
-                if short else found
+            cols |= (
+                {c: 100 for c in self._exact.get(q.compact, []) if self.keys[c].form in AS_WRITTEN} if short else found
+            )
         qcore = self.core(q)
         best: dict[str, tuple[int, int, Entry, int | None]] = {}  # party -> (score, key, entry, core)
         for c, score in cols.items():
@@ -444,21 +492,23 @@ class Index:
         if qcore is not None and kcore is not None:
             return round(max(fuzz.ratio(qcore.sorted, kcore.sorted), fuzz.ratio(qcore.compact, kcore.compact)))
         one, other = (qcore, key) if qcore is not None else (kcore, q)
-        return round(sum(max(fuzz.ratio(w, o) for o in other.words) for w in one.words) / len(one.words))
+        assert one is not None
+        return round(sum(max(float(fuzz.ratio(w, o)) for o in other.words) for w in one.words) / len(one.words))
 
     def _key_core(self, c: int) -> Key | None:
         if c not in self._cores:
             self._cores[c] = self.core(self.keys[c])
         return self._cores[c]
 
-    def _explain(self, raw: str, q: Key, key: Key, e: Entry, score: int, core: int | None,
-                 country: str | None) -> Hit:
+    def _explain(self, raw: str, q: Key, key: Key, e: Entry, score: int, core: int | None, country: str | None) -> Hit:
         why = []
         if raw.strip().casefold() == e.matched.strip().casefold():
             why.append(f"same {e.kind} as listed")
         elif key.form == "short name":
-            why.append(f"the short name of the {e.kind} {e.matched!r} is {key.note} ({key.compact!r}): the "
-                       "name without its legal form and its group, place and trade words")
+            why.append(
+                f"the short name of the {e.kind} {e.matched!r} is {key.note} ({key.compact!r}): the "
+                "name without its legal form and its group, place and trade words"
+            )
         elif key.form == "placeless":
             why.append(f"same words as the {e.kind} without the place it starts with ({key.note!r})")
         elif q.form == "placeless":
@@ -473,8 +523,10 @@ class Index:
             why.append(f"similar spelling to the {e.kind} ({' '.join(q.words)!r} vs {' '.join(key.words)!r})")
         if core is not None and core < 100:
             qc, kc = self.core(q), self.core(key)
-            why.append(f"distinctive words ({' '.join(qc.words) if qc else 'none'!r} vs "
-                       f"{' '.join(kc.words) if kc else 'none'!r}) score {core}/100")
+            why.append(
+                f"distinctive words ({' '.join(qc.words) if qc else 'none'!r} vs "
+                f"{' '.join(kc.words) if kc else 'none'!r}) score {core}/100"
+            )
         scripts = sorted(set(q.scripts) | set(key.scripts))
         if scripts:
             plain = " in plain pinyin" if "pinyin" in (q.form, key.form) else ""
@@ -489,14 +541,6 @@ def _disagrees(country: str | None, e: Entry) -> bool:
 
 
 # -- inputs and results ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Input:
-    """One name to screen, with the optional country (ISO alpha-2) and the caller's id."""
-
-    name: str
-    country: str | None = None
-    id: str | None = None
 
 
 def read_inputs(names: str | Path | Iterable[str | dict | Input], countries: set[str]) -> list[Input]:
@@ -526,39 +570,11 @@ def read_inputs(names: str | Path | Iterable[str | dict | Input], countries: set
             raise InputError("empty name", source=where, line=line, column="name")
         country = (row.get("country") or "").strip().upper() or None
         if country and country not in countries:
-            raise InputError(f"unknown country code {country!r} (expected ISO 3166 alpha-2)",
-                             source=where, line=line, column="country")
+            raise InputError(
+                f"unknown country code {country!r} (expected ISO 3166 alpha-2)",
+                source=where,
+                line=line,
+                column="country",
+            )
         out.append(Input(name, country, (row.get("id") or "").strip() or None))
     return out
-
-
-@dataclass(frozen=True)
-class AffiliatesStatus:
-    """Where a party stands under the Affiliates (50%) rule on a date."""
-
-    status: str  # listed, covered, possibly covered or not covered
-    covered: bool  # listed or covered
-    rule_status: str  # the rule itself on the date: in force, suspended, not yet effective, ...
-    reach: str = "not covered"  # listed, direct, indirect, aggregate, possibly or not covered
-    explanation: str | None = None
-    aggregate_percent: object = None
-    aggregate_percent_max: object = None
-
-
-@dataclass(frozen=True)
-class Match:
-    party: str
-    name: str
-    matched_name: str
-    matched_kind: str
-    score: int
-    why: tuple[str, ...]
-    countries: tuple[str, ...]
-    lists: tuple  # of api.Listing
-    affiliates_rule: AffiliatesStatus
-
-
-@dataclass(frozen=True)
-class Screening:
-    input: Input
-    matches: tuple[Match, ...]

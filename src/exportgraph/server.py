@@ -65,6 +65,7 @@ from urllib.parse import parse_qs, urlsplit
 from . import limits
 from .errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
 from .guard import outbound
+from .present import exposure_json, plain, screening_json
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_BYTES = 50_000_000
@@ -204,8 +205,18 @@ class Backend:
         verb = "serve" if self.writable else "serve-read-only"
         log = tempfile.TemporaryFile()  # not a pipe: a chatty process must never block on a full one
         self.proc = spawn(
-            [oxigraph_binary(), verb, "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=log)
+            [
+                oxigraph_binary(),
+                verb,
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         self.generation += 1
         deadline = time.monotonic() + BACKEND_START
         while time.monotonic() < deadline:
@@ -287,8 +298,9 @@ class Pool:
             with self.lock:
                 b.restarting = False
 
-    def forward(self, method: str, path: str, body: bytes | None, headers: dict[str, str],
-                deadline: float) -> tuple[int, dict[str, str], bytes]:
+    def forward(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str], deadline: float
+    ) -> tuple[int, dict[str, str], bytes]:
         """Send the request to a backend and stop it at the deadline: the whole exchange, not each
         read, must end by then. A query (never an update) is sent once more to another process
         when the one it was on went away because of another query."""
@@ -320,8 +332,13 @@ class Pool:
                     size += len(chunk)
                     if size > self.max_bytes:
                         b.drop_connection()
-                        return 413, text, (f"the result is larger than the server's cap of {self.max_bytes} bytes; "
-                                           "add a LIMIT").encode()
+                        return (
+                            413,
+                            text,
+                            (
+                                f"the result is larger than the server's cap of {self.max_bytes} bytes; add a LIMIT"
+                            ).encode(),
+                        )
                 out = {k: v for k, v in resp.getheaders() if k.lower() == "content-type"}
                 return resp.status, out, b"".join(chunks)
             except TimeoutError:
@@ -342,11 +359,23 @@ class Pool:
 class App:
     """The endpoint's state: the graph for jobs, the Oxigraph pool for SPARQL, the settings."""
 
-    def __init__(self, graph, pool: Pool, *, timeout: float, allow_update: bool, token: str | None,
-                 location: Path, owns_location: bool, job_timeout: float = DEFAULT_JOB_TIMEOUT,
-                 allow_service: frozenset[str] = frozenset(), cors: str | None = None,
-                 max_connections: int = MAX_CONNECTIONS, max_orders: int = MAX_ORDERS,
-                 max_names: int = MAX_NAMES) -> None:
+    def __init__(
+        self,
+        graph,
+        pool: Pool,
+        *,
+        timeout: float,
+        allow_update: bool,
+        token: str | None,
+        location: Path,
+        owns_location: bool,
+        job_timeout: float = DEFAULT_JOB_TIMEOUT,
+        allow_service: frozenset[str] = frozenset(),
+        cors: str | None = None,
+        max_connections: int = MAX_CONNECTIONS,
+        max_orders: int = MAX_ORDERS,
+        max_names: int = MAX_NAMES,
+    ) -> None:
         self.graph, self.pool, self.timeout = graph, pool, timeout
         self.allow_update, self.token = allow_update, token
         self.location, self.owns_location = location, owns_location
@@ -367,8 +396,9 @@ def build_store(graph, location: Path) -> None:
     with tempfile.NamedTemporaryFile(suffix=".nq", dir=location.parent) as fh:
         graph.store.write_nquads(fh)
         fh.flush()
-        done = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", fh.name],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [oxigraph_binary(), "load", "--location", str(location), "--file", fh.name], capture_output=True, text=True
+        )
     if done.returncode != 0:
         raise ExportGraphError(f"loading the graph into {location} failed: {done.stderr.strip()[:500]}")
 
@@ -387,17 +417,31 @@ def is_exportgraph_store(location: Path) -> bool:
     except OSError as exc:
         raise InputError(f"cannot open the store in {location}: {exc}") from None
     try:  # its bookkeeping graph, there from the first open on (even one cut short)
-        return any(isinstance(g, ox.NamedNode) and (g.value == META or g.value.startswith(SOURCES))
-                   for g in store.named_graphs())
+        return any(
+            isinstance(g, ox.NamedNode) and (g.value == META or g.value.startswith(SOURCES))
+            for g in store.named_graphs()
+        )
     finally:
         del store
 
 
-def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
-             max_bytes: int = DEFAULT_MAX_BYTES, allow_update: bool = False, token: str | None = None,
-             graph=None, job_timeout: float = DEFAULT_JOB_TIMEOUT, allow_service=(), cors: str | None = None,
-             max_connections: int = MAX_CONNECTIONS, max_orders: int = MAX_ORDERS,
-             max_names: int = MAX_NAMES) -> App:
+def make_app(
+    data=(),
+    *,
+    store_dir: str | Path | None = None,
+    workers: int = 2,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_update: bool = False,
+    token: str | None = None,
+    graph=None,
+    job_timeout: float = DEFAULT_JOB_TIMEOUT,
+    allow_service=(),
+    cors: str | None = None,
+    max_connections: int = MAX_CONNECTIONS,
+    max_orders: int = MAX_ORDERS,
+    max_names: int = MAX_NAMES,
+) -> App:
     """Open the graph, build or reuse the Oxigraph directory, start the pool."""
     from .api import ExportGraph
 
@@ -405,8 +449,10 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
         raise InputError("--allow-update needs --token (clients send Authorization: Bearer TOKEN)")
     limits_given = (timeout, max_bytes, workers, job_timeout, max_connections, max_orders, max_names)
     if not all(math.isfinite(x) and x > 0 for x in limits_given):
-        raise InputError("--timeout, --job-timeout, --max-bytes, --workers, --max-connections, --max-orders "
-                         "and --max-names must be positive")
+        raise InputError(
+            "--timeout, --job-timeout, --max-bytes, --workers, --max-connections, --max-orders "
+            "and --max-names must be positive"
+        )
     for url in allow_service:
         if not re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", url):
             raise InputError(f"--allow-service {url!r} is not an http(s) IRI")
@@ -417,8 +463,10 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
         # a store that `--store` verbs and `import` write: the jobs answer on it, and the SPARQL
         # engines get what its queries see (not its per-source copies) in a database of their own
         if allow_update:
-            raise InputError(f"{store_dir} is a store that `import` writes: change it with `exportgraph "
-                             "import`; --allow-update would only change a temporary copy")
+            raise InputError(
+                f"{store_dir} is a store that `import` writes: change it with `exportgraph "
+                "import`; --allow-update would only change a temporary copy"
+            )
         graph, store_dir = ExportGraph.open(data, store=store_dir), None
     graph = graph or ExportGraph.open(data)
     owns = store_dir is None
@@ -427,6 +475,7 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
         (base / OWNER_FILE).write_text(str(os.getpid()))
         location = base / "db"
     else:
+        assert store_dir is not None
         location = Path(store_dir)
     try:
         if not (location / "CURRENT").exists():
@@ -437,9 +486,21 @@ def make_app(data=(), *, store_dir: str | Path | None = None, workers: int = 2, 
         if owns:
             shutil.rmtree(location.parent, ignore_errors=True)
         raise
-    return App(graph, pool, timeout=timeout, allow_update=allow_update, token=token, location=location,
-               owns_location=owns, job_timeout=job_timeout, allow_service=frozenset(allow_service), cors=cors,
-               max_connections=max_connections, max_orders=max_orders, max_names=max_names)
+    return App(
+        graph,
+        pool,
+        timeout=timeout,
+        allow_update=allow_update,
+        token=token,
+        location=location,
+        owns_location=owns,
+        job_timeout=job_timeout,
+        allow_service=frozenset(allow_service),
+        cors=cors,
+        max_connections=max_connections,
+        max_orders=max_orders,
+        max_names=max_names,
+    )
 
 
 class Watchdog:
@@ -488,12 +549,17 @@ class Server(ThreadingHTTPServer):
 
     def process_request(self, request, client_address) -> None:
         if not self.slots.acquire(blocking=False):
-            body = (f"the server is serving its maximum of {self.app.max_connections} connections; "
-                    "try again shortly\n").encode()
+            body = (
+                f"the server is serving its maximum of {self.app.max_connections} connections; try again shortly\n"
+            ).encode()
             try:
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
-                                + str(len(body)).encode() + b"\r\n\r\n" + body)
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+                    + str(len(body)).encode()
+                    + b"\r\n\r\n"
+                    + body
+                )
             except OSError:
                 pass
             self.shutdown_request(request)
@@ -533,6 +599,7 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # else a keep-alive client waits ~40 ms for each delayed ACK
     timeout = 60  # seconds a client may take to send a request; a stalled one does not hold a thread
     app: App
+    server: Server
     body: bytes = b""
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
@@ -564,8 +631,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json",
-              extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str = "application/json", extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -614,8 +682,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return self._error(*problem)
         if any(not 33 <= ord(c) <= 126 for c in self.path):
-            return self._error(400, "the request target has a byte that is not printable ASCII; "
-                                    "percent-encode it (RFC 3986)")
+            return self._error(
+                400, "the request target has a byte that is not printable ASCII; percent-encode it (RFC 3986)"
+            )
         try:
             self._dispatch()
         except (NotFoundError, AmbiguousError) as exc:
@@ -705,8 +774,9 @@ class Handler(BaseHTTPRequestHandler):
             status, out, data = self.app.pool.forward("POST", "/query", body, headers, self._deadline())
         elif "query" in form:  # sent on as a form: a long query never meets the engine's header limit
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            status, out, data = self.app.pool.forward("POST", "/query", query_string.encode("ascii"), headers,
-                                                      self._deadline())
+            status, out, data = self.app.pool.forward(
+                "POST", "/query", query_string.encode("ascii"), headers, self._deadline()
+            )
         else:
             return self._send(200, SERVICE_DESCRIPTION.encode(), "text/turtle; charset=utf-8")
         self._send(status, data, out.get("Content-Type", out.get("content-type", "text/plain")))
@@ -716,14 +786,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def _update(self, body: bytes, ctype: str, query_string: str, form: dict[str, list[str]]) -> None:
         if not self.app.allow_update:
-            return self._error(403, "SPARQL Update is disabled on this server; start it with --allow-update "
-                                    "and --token to allow it")
+            return self._error(
+                403, "SPARQL Update is disabled on this server; start it with --allow-update and --token to allow it"
+            )
         if not hmac.compare_digest(self.headers.get("Authorization", "").encode(), f"Bearer {self.app.token}".encode()):
             return self._error(401, "SPARQL Update needs Authorization: Bearer TOKEN")
         if self.command != "POST":
             return self._error(405, "SPARQL Update must be POSTed")
-        texts = ([body.decode("utf-8", errors="replace")] if ctype == "application/sparql-update"
-                 else form.get("update", []))
+        texts = (
+            [body.decode("utf-8", errors="replace")] if ctype == "application/sparql-update" else form.get("update", [])
+        )
         for text in texts:
             refused = outbound(text, update=True, allowed=self.app.allow_service)
             if refused:
@@ -751,14 +823,23 @@ class Handler(BaseHTTPRequestHandler):
         return limits.deadline(self.app.job_timeout)
 
     def _queries(self) -> None:
-        self._json([{"name": n, "summary": q.summary, "source": q.source, "returns": list(q.returns),
-                     "params": [{"name": p.name, "type": p.type, "example": p.example, "required": p.required}
-                                for p in q.params], "text": q.text}
-                    for n, q in sorted(self.app.graph.queries.items())])
+        self._json(
+            [
+                {
+                    "name": n,
+                    "summary": q.summary,
+                    "source": q.source,
+                    "returns": list(q.returns),
+                    "params": [
+                        {"name": p.name, "type": p.type, "example": p.example, "required": p.required} for p in q.params
+                    ],
+                    "text": q.text,
+                }
+                for n, q in sorted(self.app.graph.queries.items())
+            ]
+        )
 
     def _named(self, name: str, params: dict[str, str]) -> None:
-        from .cli import _plain
-
         if name not in self.app.graph.queries:
             raise NotFoundError(f"no query named {name!r}")
         if "as_of" in params:  # the spelling of every other call; the query's own name is asOf
@@ -767,8 +848,9 @@ class Handler(BaseHTTPRequestHandler):
             params["asOf"] = params.pop("as_of")
         with self._job():
             result = self.app.graph.run_query(name, params)
-        self._json({"columns": list(result.columns),
-                    "rows": [{k: _plain(v) for k, v in r.items()} for r in result.rows]})
+        self._json(
+            {"columns": list(result.columns), "rows": [{k: plain(v) for k, v in r.items()} for r in result.rows]}
+        )
 
     def _as_of(self, params: dict[str, str]) -> dt.date | None:
         from .dates import parse_date
@@ -804,8 +886,10 @@ class Handler(BaseHTTPRequestHandler):
             def __enter__(self):
                 left = limits.remaining()
                 if not app.orders.acquire(timeout=max(0.0, left) if left is not None else -1):
-                    raise limits.TimeLimit(f"another check held the graph of orders past the time limit of "
-                                           f"{app.job_timeout:g} s; try again")
+                    raise limits.TimeLimit(
+                        f"another check held the graph of orders past the time limit of "
+                        f"{app.job_timeout:g} s; try again"
+                    )
 
             def __exit__(self, *exc):
                 app.orders.release()
@@ -813,8 +897,6 @@ class Handler(BaseHTTPRequestHandler):
         return Held()
 
     def _screen(self, params: dict[str, str]) -> None:
-        from .cli import _screening
-
         names = _names_json(self._body(), self.app.max_names)
         try:
             threshold = int(params["threshold"]) if params.get("threshold") else None
@@ -822,11 +904,9 @@ class Handler(BaseHTTPRequestHandler):
             raise InputError(f"threshold {params['threshold']!r} is not a whole number") from None
         with self._job():
             results = self.app.graph.screen(names, threshold=threshold, as_of=self._as_of(params))
-        self._json([_screening(r) for r in results])
+        self._json([screening_json(r) for r in results])
 
     def _exposure(self, params: dict[str, str]) -> None:
-        from .cli import exposure_json
-
         if not params.get("name"):
             raise InputError("GET /exposure?name=NAME_OR_IRI[&as_of=YYYY-MM-DD]")
         with self._job():
@@ -839,8 +919,15 @@ class TooMany(ExportGraphError):
 
 
 MAX_JSON_DEPTH = 8  # the jobs take a list of objects of scalars: anything deeper is refused before parsing
-_JSON_TYPES = {str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null",
-               list: "a list", dict: "an object"}
+_JSON_TYPES = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+    list: "a list",
+    dict: "an object",
+}
 
 
 def _json_depth_ok(body: bytes) -> bool:
@@ -882,8 +969,9 @@ def _orders_json(body: bytes, cap: int) -> list[dict[str, str]]:
     """A JSON list of orders: objects whose values are strings or numbers (as the CSV's cells)."""
     value = _json_list(body, "orders")
     if len(value) > cap:
-        raise TooMany(f"{len(value)} orders in one request; this server checks at most {cap} (--max-orders): "
-                      "send them in parts")
+        raise TooMany(
+            f"{len(value)} orders in one request; this server checks at most {cap} (--max-orders): send them in parts"
+        )
     out = []
     for i, item in enumerate(value):
         if not isinstance(item, dict):
@@ -901,8 +989,9 @@ def _names_json(body: bytes, cap: int) -> list:
     """A JSON list of names: strings, or objects with string ``name``, ``country`` and ``id``."""
     value = _json_list(body, "names")
     if len(value) > cap:
-        raise TooMany(f"{len(value)} names in one request; this server screens at most {cap} (--max-names): "
-                      "send them in parts")
+        raise TooMany(
+            f"{len(value)} names in one request; this server screens at most {cap} (--max-names): send them in parts"
+        )
     for i, item in enumerate(value):
         if isinstance(item, dict):
             for k, v in item.items():
@@ -923,12 +1012,17 @@ def _count_csv_rows(body: bytes, cap: int) -> None:
     except (UnicodeDecodeError, csv.Error):
         return  # the reader that checks reports it, with the line
     if rows - 1 > cap:
-        raise TooMany(f"{rows - 1} orders in one request; this server checks at most {cap} (--max-orders): "
-                      "send them in parts")
+        raise TooMany(
+            f"{rows - 1} orders in one request; this server checks at most {cap} (--max-orders): send them in parts"
+        )
 
 
-_PARAM_SCHEMA = {"iri": {"type": "string", "format": "iri"}, "date": {"type": "string", "format": "date"},
-                 "integer": {"type": "integer"}, "decimal": {"type": "number"}}
+_PARAM_SCHEMA = {
+    "iri": {"type": "string", "format": "iri"},
+    "date": {"type": "string", "format": "date"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+}
 
 
 def openapi(app: App) -> dict:
@@ -938,64 +1032,159 @@ def openapi(app: App) -> dict:
     text = {"text/plain": {"schema": {"type": "string"}}}
 
     def answers(ok: str, *extra: int) -> dict:
-        out = {"200": {"description": ok}, "400": {"description": "bad input; the message names the place",
-                                                    "content": text}}
-        notes = {404: "no such party or query", 413: "more items than the server's cap (the cap is in the message)",
-                 503: f"stopped at the time limit ({app.job_timeout:g} s for jobs, {app.timeout:g} s for SPARQL)"}
+        out = {
+            "200": {"description": ok},
+            "400": {"description": "bad input; the message names the place", "content": text},
+        }
+        notes = {
+            404: "no such party or query",
+            413: "more items than the server's cap (the cap is in the message)",
+            503: f"stopped at the time limit ({app.job_timeout:g} s for jobs, {app.timeout:g} s for SPARQL)",
+        }
         for code in extra:
             out[str(code)] = {"description": notes[code], "content": text}
         return out
 
-    as_of = {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"},
-             "description": "the day the answer is for (default: today, or each order's date)"}
+    as_of = {
+        "name": "as_of",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string", "format": "date"},
+        "description": "the day the answer is for (default: today, or each order's date)",
+    }
     paths: dict = {
-        "/check": {"post": {
-            "summary": "verdicts for orders (the CLI's `check --format json`)", "parameters": [as_of],
-            "requestBody": {"required": True, "content": {
-                "text/csv": {"schema": {"type": "string", "description": "the check columns (README)"}},
-                "application/json": {"schema": {"type": "array", "maxItems": app.max_orders,
-                                                "items": {"type": "object", "additionalProperties": {
-                                                    "type": ["string", "number", "null"]}}}}}},
-            "responses": answers("a list of verdicts", 413, 503)}},
-        "/screen": {"post": {
-            "summary": "names screened against every name and alias (the CLI's `screen --format json`)",
-            "parameters": [as_of, {"name": "threshold", "in": "query", "required": False,
-                                   "schema": {"type": "integer", "minimum": 0, "maximum": 100}}],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "array", "maxItems": app.max_names, "items": {"oneOf": [
-                    {"type": "string"}, {"type": "object", "properties": {
-                        "name": {"type": "string"}, "country": {"type": "string"}, "id": {"type": "string"}}}]}}}}},
-            "responses": answers("a list of screenings", 413, 503)}},
-        "/exposure": {"get": {
-            "summary": "an organisation's owners, subsidiaries and standing under the 50% rule",
-            "parameters": [{"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}, as_of],
-            "responses": answers("the exposure (the CLI's `exposure --format json`)", 404, 503)}},
-        "/queries": {"get": {"summary": "the named queries with their parameters and text",
-                             "responses": {"200": {"description": "a list of queries"}}}},
-        "/sparql": {"get": {"summary": "SPARQL 1.1 Protocol (read-only; SERVICE refused)",
-                            "parameters": [{"name": "query", "in": "query", "required": False,
-                                            "schema": {"type": "string"}}],
-                            "responses": answers("results in the negotiated format", 413, 503)},
-                    "post": {"summary": "SPARQL 1.1 Protocol: a query as application/sparql-query or a form",
-                             "responses": answers("results in the negotiated format", 413, 503)}},
-        "/store": {"get": {"summary": "SPARQL 1.1 Graph Store Protocol, read-only",
-                           "parameters": [{"name": "default", "in": "query", "required": False,
-                                           "allowEmptyValue": True, "schema": {"type": "string"}},
-                                          {"name": "graph", "in": "query", "required": False,
-                                           "schema": {"type": "string", "format": "iri"}}],
-                           "responses": answers("the graph in the negotiated RDF format", 413, 503)}},
+        "/check": {
+            "post": {
+                "summary": "verdicts for orders (the CLI's `check --format json`)",
+                "parameters": [as_of],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "text/csv": {"schema": {"type": "string", "description": "the check columns (README)"}},
+                        "application/json": {
+                            "schema": {
+                                "type": "array",
+                                "maxItems": app.max_orders,
+                                "items": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": ["string", "number", "null"]},
+                                },
+                            }
+                        },
+                    },
+                },
+                "responses": answers("a list of verdicts", 413, 503),
+            }
+        },
+        "/screen": {
+            "post": {
+                "summary": "names screened against every name and alias (the CLI's `screen --format json`)",
+                "parameters": [
+                    as_of,
+                    {
+                        "name": "threshold",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 0, "maximum": 100},
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "array",
+                                "maxItems": app.max_names,
+                                "items": {
+                                    "oneOf": [
+                                        {"type": "string"},
+                                        {
+                                            "type": "object",
+                                            "properties": {
+                                                "name": {"type": "string"},
+                                                "country": {"type": "string"},
+                                                "id": {"type": "string"},
+                                            },
+                                        },
+                                    ]
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": answers("a list of screenings", 413, 503),
+            }
+        },
+        "/exposure": {
+            "get": {
+                "summary": "an organisation's owners, subsidiaries and standing under the 50% rule",
+                "parameters": [{"name": "name", "in": "query", "required": True, "schema": {"type": "string"}}, as_of],
+                "responses": answers("the exposure (the CLI's `exposure --format json`)", 404, 503),
+            }
+        },
+        "/queries": {
+            "get": {
+                "summary": "the named queries with their parameters and text",
+                "responses": {"200": {"description": "a list of queries"}},
+            }
+        },
+        "/sparql": {
+            "get": {
+                "summary": "SPARQL 1.1 Protocol (read-only; SERVICE refused)",
+                "parameters": [{"name": "query", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": answers("results in the negotiated format", 413, 503),
+            },
+            "post": {
+                "summary": "SPARQL 1.1 Protocol: a query as application/sparql-query or a form",
+                "responses": answers("results in the negotiated format", 413, 503),
+            },
+        },
+        "/store": {
+            "get": {
+                "summary": "SPARQL 1.1 Graph Store Protocol, read-only",
+                "parameters": [
+                    {
+                        "name": "default",
+                        "in": "query",
+                        "required": False,
+                        "allowEmptyValue": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "graph", "in": "query", "required": False, "schema": {"type": "string", "format": "iri"}},
+                ],
+                "responses": answers("the graph in the negotiated RDF format", 413, 503),
+            }
+        },
     }
     for name, q in sorted(app.graph.queries.items()):
-        paths[f"/queries/{name}"] = {"get": {
-            "summary": q.summary, "operationId": "query-" + re.sub(r"[^A-Za-z0-9]+", "-", name),
-            "parameters": [{"name": p.name, "in": "query", "required": p.required,
-                            "schema": {**_PARAM_SCHEMA.get(p.type, {"type": "string"}),
-                                       **({"examples": [p.example]} if p.example else {})}} for p in q.params],
-            "responses": answers("columns and rows", 404, 503)}}
-    return {"openapi": "3.1.0",
-            "info": {"title": "exportgraph", "version": __version__,
-                     "description": "Jobs and named queries over a knowledge graph of AI-chip export controls."},
-            "paths": paths}
+        paths[f"/queries/{name}"] = {
+            "get": {
+                "summary": q.summary,
+                "operationId": "query-" + re.sub(r"[^A-Za-z0-9]+", "-", name),
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "in": "query",
+                        "required": p.required,
+                        "schema": {
+                            **_PARAM_SCHEMA.get(p.type, {"type": "string"}),
+                            **({"examples": [p.example]} if p.example else {}),
+                        },
+                    }
+                    for p in q.params
+                ],
+                "responses": answers("columns and rows", 404, 503),
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "exportgraph",
+            "version": __version__,
+            "description": "Jobs and named queries over a knowledge graph of AI-chip export controls.",
+        },
+        "paths": paths,
+    }
 
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .

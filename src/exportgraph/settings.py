@@ -15,3 +15,52 @@ def shared_data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _get(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def store_dir() -> str | None:
+    """The persistent store the CLI opens when no ``--store`` is given (``EXPORTGRAPH_STORE``)."""
+    return _get("EXPORTGRAPH_STORE")
+
+
+def endpoint() -> str | None:
+    """The remote SPARQL store the CLI works on when no ``--endpoint`` is given (``EXPORTGRAPH_ENDPOINT``)."""
+    return _get("EXPORTGRAPH_ENDPOINT")
+
+
+def update_endpoint() -> str | None:
+    """Its SPARQL Update URL (``EXPORTGRAPH_UPDATE_ENDPOINT``)."""
+    return _get("EXPORTGRAPH_UPDATE_ENDPOINT")
+
+
+def graph() -> str | None:
+    """The named graph written on a remote store (``EXPORTGRAPH_GRAPH``)."""
+    return _get("EXPORTGRAPH_GRAPH")
+
+
+def token() -> str | None:
+    """The bearer token ``serve --allow-update`` requires (``EXPORTGRAPH_TOKEN``)."""
+    return _get("EXPORTGRAPH_TOKEN")
+
+
+def endpoint_credentials() -> tuple[str, str, bool] | None:
+    """The remote store's user, password and whether to use digest authentication
+    (``EXPORTGRAPH_ENDPOINT_USER``, ``EXPORTGRAPH_ENDPOINT_PASSWORD``, ``EXPORTGRAPH_ENDPOINT_AUTH``:
+    ``basic``, the default, or ``digest``); ``None`` without a user."""
+    user = _get("EXPORTGRAPH_ENDPOINT_USER")
+    if user is None:
+        return None
+    return (
+        user,
+        os.environ.get("EXPORTGRAPH_ENDPOINT_PASSWORD", ""),
+        os.environ.get("EXPORTGRAPH_ENDPOINT_AUTH", "basic").lower() == "digest",
+    )
+
+
+def columns_given() -> bool:
+    """Whether ``COLUMNS`` names a table width (the terminal's width is used otherwise)."""
+    return os.environ.get("COLUMNS", "").strip().isdigit()

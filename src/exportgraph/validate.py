@@ -45,20 +45,27 @@ def validate(data: Graph, shapes: Graph | None = None, engine: str = "turbo") ->
     else:
         from pyshacl import validate as run
     shapes = shapes if shapes is not None else shapes_graph()
-    conforms, results, _ = run(data, shacl_graph=shapes, inference="none", advanced=True,
-                               allow_warnings=True)
+    conforms, results, _ = run(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
     violations = []
     for r in results.subjects(SH.resultSeverity, None):
+
         def one(p, _r=r):
             v = results.value(_r, p)
             return None if v is None else str(v)
+
         source_shape = results.value(r, SH.sourceShape)
         # A property shape is a blank node: report the node shape that holds it.
         owner = shapes.value(None, SH.property, source_shape) if source_shape is not None else None
-        violations.append(Violation(
-            shape=str(owner if owner is not None else source_shape), focus=one(SH.focusNode) or "",
-            path=one(SH.resultPath), value=one(SH.value), message=one(SH.resultMessage) or "",
-            severity=(one(SH.resultSeverity) or "").rsplit("#", 1)[-1]))
+        violations.append(
+            Violation(
+                shape=str(owner if owner is not None else source_shape),
+                focus=one(SH.focusNode) or "",
+                path=one(SH.resultPath),
+                value=one(SH.value),
+                message=one(SH.resultMessage) or "",
+                severity=(one(SH.resultSeverity) or "").rsplit("#", 1)[-1],
+            )
+        )
     return Report(bool(conforms), tuple(sorted(violations, key=lambda v: (v.shape, v.focus))))
 
 

@@ -21,8 +21,12 @@ from exportgraph import ExportGraph, check
 CASES = Path(__file__).parent / "cases"
 KINDS = ("parties", "ownership", "listings")
 # where each kind of CSV names parties
-PARTY_COLUMNS = {"parties": ("id",), "ownership": ("owner", "owned"), "listings": ("party",),
-                 "orders": ("seller", "buyer", "consignee", "end_user")}
+PARTY_COLUMNS = {
+    "parties": ("id",),
+    "ownership": ("owner", "owned"),
+    "listings": ("party",),
+    "orders": ("seller", "buyer", "consignee", "end_user"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,20 @@ def expectations() -> list[Expected]:
     out = []
     for group in groups():
         for row in read_rows(CASES / group / "expected.csv")[1]:
-            out.append(Expected(group, row["order_id"], _split(row["verdict"], "|"), _split(row["rules"], ";"),
-                                _split(row["may_fire"], ";"), row["cfr"], row["fr"], row["why"], row["unclear"],
-                                _split(row.get("review_policy", ""), "|")))
+            out.append(
+                Expected(
+                    group,
+                    row["order_id"],
+                    _split(row["verdict"], "|"),
+                    _split(row["rules"], ";"),
+                    _split(row["may_fire"], ";"),
+                    row["cfr"],
+                    row["fr"],
+                    row["why"],
+                    row["unclear"],
+                    _split(row.get("review_policy", ""), "|"),
+                )
+            )
     return out
 
 
@@ -94,8 +109,9 @@ def prefixed(group: str, out: Path) -> tuple[list[Path], Path]:
             for col in PARTY_COLUMNS[kind]:
                 row[col] = rename(row.get(col) or "")
             if kind == "orders":
-                row["intermediaries"] = ";".join(_leg(x, rename) for x in (row["intermediaries"] or "").split(";")
-                                                 if x.strip())
+                row["intermediaries"] = ";".join(
+                    _leg(x, rename) for x in (row["intermediaries"] or "").split(";") if x.strip()
+                )
         target = out / f"{group}-{kind}.csv"
         _write(target, header, rows)
         if kind != "orders":
@@ -189,5 +205,7 @@ if __name__ == "__main__":
         got = run(Path(tmp), engine=sys.argv[1] if len(sys.argv) > 1 else "store")
         text = report(got)
         print(text or "all right")
-        print(f"{sum(1 for e in expectations() if not judge(e, got.get(e.order_id)))}/{len(expectations())} right "
-              f"in {(dt.datetime.now() - started).total_seconds():.1f} s")
+        print(
+            f"{sum(1 for e in expectations() if not judge(e, got.get(e.order_id)))}/{len(expectations())} right "
+            f"in {(dt.datetime.now() - started).total_seconds():.1f} s"
+        )

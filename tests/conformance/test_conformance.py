@@ -28,8 +28,9 @@ def test_verdict_is_the_regulation_s(e: suite.Expected, verdicts):
     v = verdicts.get(e.order_id)
     wrong = suite.judge(e, v)
     reasons = "\n".join(f"  {r.rule} ({r.effect}): {r.message}" for r in (v.reasons if v else ()))
-    assert not wrong, (f"{e.group}/{e.order_id}: {'; '.join(wrong)}\n  decided by {e.cfr}; {e.fr}\n"
-                       f"  why: {e.why}\n  got:\n{reasons}")
+    assert not wrong, (
+        f"{e.group}/{e.order_id}: {'; '.join(wrong)}\n  decided by {e.cfr}; {e.fr}\n  why: {e.why}\n  got:\n{reasons}"
+    )
 
 
 def test_the_cases_are_well_formed():
@@ -58,10 +59,15 @@ def test_the_cases_are_well_formed():
 # fires from each of three groups: enough to show the SHACL engines read the same facts (pyshacl is slow)
 def _sample() -> list[str]:
     shared = [e for e in EXPECTED if not suite.isolated(e.group)]
-    picked = {next(e.order_id for e in shared if rule in e.rules)
-              for rule in check.rule_ids() if any(rule in e.rules for e in shared)}
-    picked |= {next(e.order_id for e in shared if e.group == g and e.verdicts == {check.NO_LICENSE_REQUIRED})
-               for g in ("clean", "e2-hq", "aff-fictional")}
+    picked = {
+        next(e.order_id for e in shared if rule in e.rules)
+        for rule in check.rule_ids()
+        if any(rule in e.rules for e in shared)
+    }
+    picked |= {
+        next(e.order_id for e in shared if e.group == g and e.verdicts == {check.NO_LICENSE_REQUIRED})
+        for g in ("clean", "e2-hq", "aff-fictional")
+    }
     return sorted(picked)
 
 

@@ -17,12 +17,20 @@ from . import cytoscape, dot, gexf, graphml, neo4j, rdf
 from .view import DEFAULT_INCLUDE, INCLUDE, View, build, parse_include
 
 FORMATS = ("graphml", "gexf", "cytoscape", "dot", "svg", "png", "jsonld", "turtle", "neo4j")
-SUFFIX = {"graphml": ".graphml", "gexf": ".gexf", "cytoscape": ".cyjs", "dot": ".dot", "svg": ".svg",
-          "png": ".png", "jsonld": ".jsonld", "turtle": ".ttl", "neo4j": ""}
+SUFFIX = {
+    "graphml": ".graphml",
+    "gexf": ".gexf",
+    "cytoscape": ".cyjs",
+    "dot": ".dot",
+    "svg": ".svg",
+    "png": ".png",
+    "jsonld": ".jsonld",
+    "turtle": ".ttl",
+    "neo4j": "",
+}
 _TEXT = {"graphml": graphml.write, "gexf": gexf.write, "cytoscape": cytoscape.write, "dot": dot.write}
 
-__all__ = ["DEFAULT_INCLUDE", "FORMATS", "INCLUDE", "View", "atomic", "build", "check_target", "parse_include",
-           "write"]
+__all__ = ["DEFAULT_INCLUDE", "FORMATS", "INCLUDE", "View", "atomic", "build", "check_target", "parse_include", "write"]
 
 
 def write(view: View, fmt: str, out: str | Path | None, rdf_data: bytes | None = None) -> list[Path]:

@@ -16,10 +16,14 @@ def elements(view: View) -> dict:
         "target_cytoscapejs_version": "~3",
         "data": {"name": _describe(view), "as_of": view.as_of.isoformat(), "focus": view.focus},
         "elements": {
-            "nodes": [{"group": "nodes", "data": {"id": n.id, **{k: v for k, v in n.attrs.items()}}}
-                      for n in view.nodes.values()],
-            "edges": [{"group": "edges", "data": {"id": e.id, "source": e.source, "target": e.target, **e.attrs}}
-                      for e in view.edges],
+            "nodes": [
+                {"group": "nodes", "data": {"id": n.id, **{k: v for k, v in n.attrs.items()}}}
+                for n in view.nodes.values()
+            ],
+            "edges": [
+                {"group": "edges", "data": {"id": e.id, "source": e.source, "target": e.target, **e.attrs}}
+                for e in view.edges
+            ],
         },
     }
 

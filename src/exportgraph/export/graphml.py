@@ -34,16 +34,17 @@ def _value(value: object) -> str:
 
 
 def write(view: View, out: IO[str]) -> None:
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    out.write(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+    )
     for scope, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
         for name, kind in attrs.items():
             out.write(f'  <key id="{scope[0]}_{name}" for="{scope}" attr.name="{name}" attr.type="{_TYPES[kind]}"/>\n')
-    out.write(f'  <graph id="exportgraph" edgedefault="directed">\n'
-              f'    <desc>{escape(_describe(view))}</desc>\n')
+    out.write(f'  <graph id="exportgraph" edgedefault="directed">\n    <desc>{escape(_describe(view))}</desc>\n')
     for node in view.nodes.values():
         out.write(f"    <node id={quoteattr(node.id)}>")
         out.write("".join(f'<data key="n_{k}">{_value(v)}</data>' for k, v in node.attrs.items()))

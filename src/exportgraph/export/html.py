@@ -3,11 +3,20 @@ layers (owners above, subsidiaries below), as the data that ``picture.render_htm
 
 from __future__ import annotations
 
+import functools
+
 from .view import OWNERSHIP, View
 
-LIST_NAMES = {"entity-list": "Entity List", "meu-list": "MEU List", "unverified-list": "Unverified List",
-              "mieu-list": "MIEU List", "sdn": "SDN List", "dod-1260h": "DoD 1260H List",
-              "mofcom-uel": "MOFCOM Unreliable Entity List", "mofcom-ecl": "MOFCOM Export Control List"}
+LIST_NAMES = {
+    "entity-list": "Entity List",
+    "meu-list": "MEU List",
+    "unverified-list": "Unverified List",
+    "mieu-list": "MIEU List",
+    "sdn": "SDN List",
+    "dod-1260h": "DoD 1260H List",
+    "mofcom-uel": "MOFCOM Unreliable Entity List",
+    "mofcom-ecl": "MOFCOM Export Control List",
+}
 
 
 def layout(view: View) -> dict[str, tuple[float, float]]:
@@ -40,13 +49,14 @@ def layout(view: View) -> dict[str, tuple[float, float]]:
     for s, t in edges:
         neighbours.setdefault(s, []).append(t)
         neighbours.setdefault(t, []).append(s)
+
     def centre(n: str, towards: int) -> float:
         near = [pos[m] for m in neighbours.get(n, ()) if layer[m] == layer[n] - towards]
         return sum(near) / len(near) if near else pos[n]
 
     for direction in (1, -1, 1):
         for level in sorted(rows, reverse=direction < 0):
-            rows[level].sort(key=lambda n, d=direction: centre(n, d))
+            rows[level].sort(key=functools.partial(centre, towards=direction))
             pos.update({n: float(i) for i, n in enumerate(rows[level])})
     return {n: (pos[n] - (len(rows[layer[n]]) - 1) / 2, float(layer[n])) for n in layer}
 
@@ -66,23 +76,46 @@ def picture(view: View, title: str) -> dict:
             facts.append(["country", str(a["country"])])
         for entry in entries.get(n, []):
             ea = entry.attrs
-            facts.append([LIST_NAMES.get(str(ea.get("list")), str(ea.get("list"))),
-                          f"added {ea.get('date_added', 'date unknown')}"
-                          + (f", removed {ea['date_removed']}" if ea.get("date_removed") else "")])
+            facts.append(
+                [
+                    LIST_NAMES.get(str(ea.get("list")), str(ea.get("list"))),
+                    f"added {ea.get('date_added', 'date unknown')}"
+                    + (f", removed {ea['date_removed']}" if ea.get("date_removed") else ""),
+                ]
+            )
         if a.get("coverage"):
             facts.append(["50% rule", str(a["coverage"])])
         # the page adds the ultimate parent and the IRI itself
         cites = [*view.citations.get(n, [])]
         cites += [c for entry in entries.get(n, []) for c in view.citations.get(entry.id, [])]
-        nodes.append({
-            "id": n, "label": str(a["label"]), "x": x, "y": y, "kind": a["kind"], "type": a.get("type", ""),
-            "countries": str(a.get("country", "")).split(), "status": a.get("coverage", ""),
-            "lists": str(a.get("lists", "")).split(), "ultimate_parent_name": a.get("ultimate_parent_name", ""),
-            "facts": facts, "citations": [{"label": lbl, "url": url} for lbl, url in dict.fromkeys(cites)],
-        })
-    edges = [{"id": e.id, "source": e.source, "target": e.target, "type": e.attrs["type"],
-              "label": e.attrs.get("label", ""), "valid_from": e.attrs.get("valid_from", ""),
-              "valid_to": e.attrs.get("valid_to", ""),
-              "citations": [{"label": lbl, "url": url} for lbl, url in view.citations.get(str(e.attrs.get("iri")), [])]}
-             for e in view.edges if e.attrs["type"] in OWNERSHIP and e.source in places and e.target in places]
+        nodes.append(
+            {
+                "id": n,
+                "label": str(a["label"]),
+                "x": x,
+                "y": y,
+                "kind": a["kind"],
+                "type": a.get("type", ""),
+                "countries": str(a.get("country", "")).split(),
+                "status": a.get("coverage", ""),
+                "lists": str(a.get("lists", "")).split(),
+                "ultimate_parent_name": a.get("ultimate_parent_name", ""),
+                "facts": facts,
+                "citations": [{"label": lbl, "url": url} for lbl, url in dict.fromkeys(cites)],
+            }
+        )
+    edges = [
+        {
+            "id": e.id,
+            "source": e.source,
+            "target": e.target,
+            "type": e.attrs["type"],
+            "label": e.attrs.get("label", ""),
+            "valid_from": e.attrs.get("valid_from", ""),
+            "valid_to": e.attrs.get("valid_to", ""),
+            "citations": [{"label": lbl, "url": url} for lbl, url in view.citations.get(str(e.attrs.get("iri")), [])],
+        }
+        for e in view.edges
+        if e.attrs["type"] in OWNERSHIP and e.source in places and e.target in places
+    ]
     return {"title": title, "focus": view.focus, "as_of": view.as_of.isoformat(), "nodes": nodes, "edges": edges}

@@ -29,14 +29,38 @@ OWNERSHIP = ("stake", "subsidiary")
 
 # Attribute names and types, shared by every format (GraphML and GEXF declare them; Neo4j types them).
 NODE_ATTRS: dict[str, type] = {
-    "label": str, "kind": str, "type": str, "iri": str, "country": str, "listed": bool, "lists": str,
-    "coverage": str, "covered": bool, "ultimate_parent": str, "ultimate_parent_name": str,
-    "alpha2": str, "eccn": str, "tpp": float, "list": str, "party": str, "date_added": str,
-    "date_removed": str, "in_force": bool, "citations": str,
+    "label": str,
+    "kind": str,
+    "type": str,
+    "iri": str,
+    "country": str,
+    "listed": bool,
+    "lists": str,
+    "coverage": str,
+    "covered": bool,
+    "ultimate_parent": str,
+    "ultimate_parent_name": str,
+    "alpha2": str,
+    "eccn": str,
+    "tpp": float,
+    "list": str,
+    "party": str,
+    "date_added": str,
+    "date_removed": str,
+    "in_force": bool,
+    "citations": str,
 }
 EDGE_ATTRS: dict[str, type] = {
-    "type": str, "label": str, "iri": str, "percent": float, "percent_min": float, "percent_max": float,
-    "stake_kind": str, "valid_from": str, "valid_to": str, "citations": str,
+    "type": str,
+    "label": str,
+    "iri": str,
+    "percent": float,
+    "percent_min": float,
+    "percent_max": float,
+    "stake_kind": str,
+    "valid_from": str,
+    "valid_to": str,
+    "citations": str,
 }
 
 
@@ -100,24 +124,35 @@ def _node(row: dict) -> Node:
     kind = str(row["kind"])
     lists = str(row["lists"]) if row.get("lists") else ""
     attrs: dict[str, object] = {
-        "label": str(row.get("name") or row["node"]), "kind": kind, "type": _text(row.get("type")),
+        "label": str(row.get("name") or row["node"]),
+        "kind": kind,
+        "type": _text(row.get("type")),
         "iri": str(row["node"]),
     }
     if kind in ("organisation", "person"):
         coverage = str(row.get("coverage") or "")
         # listed: on any list on the date; coverage: standing under the 50% rule (Entity List and
         # MEU List parties and what they own); covered: the rule's restrictions apply (as exposure says)
-        attrs.update(country=_text(row.get("countries")), listed=bool(lists), lists=lists or None,
-                     coverage=coverage or None, covered=coverage in ("listed", "covered"),
-                     ultimate_parent=_text(row.get("ultimateParent")))
+        attrs.update(
+            country=_text(row.get("countries")),
+            listed=bool(lists),
+            lists=lists or None,
+            coverage=coverage or None,
+            covered=coverage in ("listed", "covered"),
+            ultimate_parent=_text(row.get("ultimateParent")),
+        )
     elif kind == "country":
         attrs.update(alpha2=_text(row.get("alpha2")))
     elif kind == "item":
         attrs.update(eccn=_text(row.get("eccn")), tpp=_number(row.get("tpp")))
     elif kind == "list-entry":
-        attrs.update(list=_text(row.get("list")), party=_text(row.get("party")),
-                     date_added=_text(row.get("dateAdded")), date_removed=_text(row.get("dateRemoved")),
-                     in_force=bool(row.get("inForce")))
+        attrs.update(
+            list=_text(row.get("list")),
+            party=_text(row.get("party")),
+            date_added=_text(row.get("dateAdded")),
+            date_removed=_text(row.get("dateRemoved")),
+            in_force=bool(row.get("inForce")),
+        )
     return Node(str(row["node"]), {k: v for k, v in attrs.items() if v is not None})
 
 
@@ -136,16 +171,29 @@ def _edge(row: dict, seen: dict[str, int]) -> Edge:
     seen[base] = seen.get(base, 0) + 1
     edge_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
     attrs: dict[str, object] = {
-        "type": kind, "label": _text(row.get("label")), "iri": iri,
-        "percent": _number(row.get("percent")), "percent_min": _number(row.get("percentMin")),
-        "percent_max": _number(row.get("percentMax")), "stake_kind": _text(row.get("stakeKind")),
-        "valid_from": _text(row.get("validFrom")), "valid_to": _text(row.get("validTo")),
+        "type": kind,
+        "label": _text(row.get("label")),
+        "iri": iri,
+        "percent": _number(row.get("percent")),
+        "percent_min": _number(row.get("percentMin")),
+        "percent_max": _number(row.get("percentMax")),
+        "stake_kind": _text(row.get("stakeKind")),
+        "valid_from": _text(row.get("validFrom")),
+        "valid_to": _text(row.get("validTo")),
     }
     return Edge(edge_id, source, target, {k: v for k, v in attrs.items() if v is not None})
 
 
-def build(node_rows: list[dict], edge_rows: list[dict], citation_rows: list[dict], *, as_of: dt.date,
-          focus: str | None = None, depth: int = 2, include: tuple[str, ...] = DEFAULT_INCLUDE) -> View:
+def build(
+    node_rows: list[dict],
+    edge_rows: list[dict],
+    citation_rows: list[dict],
+    *,
+    as_of: dt.date,
+    focus: str | None = None,
+    depth: int = 2,
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+) -> View:
     """The view from the three queries' rows: the whole graph, or the neighbourhood of ``focus``
     (owners up to ``depth`` levels up, subsidiaries down, then what ``include`` attaches to them)."""
     if depth < 0:
@@ -171,11 +219,11 @@ def build(node_rows: list[dict], edge_rows: list[dict], citation_rows: list[dict
         for name, step in (("owners", owners_of), ("subsidiaries", owned_by)):
             if name not in include:
                 continue
-            seen, frontier = {focus}, {focus}  # each direction walks on its own (stakes can form cycles)
+            reached, frontier = {focus}, {focus}  # each direction walks on its own (stakes can form cycles)
             for _ in range(depth):
-                frontier = {n for f in frontier for n in step.get(f, ())} - seen
-                seen |= frontier
-            chosen |= seen
+                frontier = {n for f in frontier for n in step.get(f, ())} - reached
+                reached |= frontier
+            chosen |= reached
         parties = set(chosen)
         for e in edges:  # what the included kinds attach to the parties: entries, countries, chips, counterparties
             if e.attrs["type"] not in OWNERSHIP and (e.source in parties or e.target in parties):
@@ -194,7 +242,8 @@ def build(node_rows: list[dict], edge_rows: list[dict], citation_rows: list[dict
     for r in citation_rows:
         if str(r["subject"]) in wanted:
             view.citations.setdefault(str(r["subject"]), []).append((str(r["label"]), str(r.get("url") or "")))
-    for item in [*view.nodes.values(), *view.edges]:
+    items: list[Node | Edge] = [*view.nodes.values(), *view.edges]
+    for item in items:
         key = item.id if isinstance(item, Node) else item.attrs.get("iri")
         cites = view.citations.get(str(key), []) if key else []
         if cites:

@@ -60,14 +60,17 @@ from ..namespaces import DCTERMS, EG, RDF, RDFS
 from .common import Triple, dataset_triples, json_events, row_source
 
 DATASET = "bods-import"
-STATEMENT_KINDS = {"entityStatement": "entity", "personStatement": "person",
-                   "ownershipOrControlStatement": "relationship"}
+STATEMENT_KINDS = {
+    "entityStatement": "entity",
+    "personStatement": "person",
+    "ownershipOrControlStatement": "relationship",
+}
 ENTITY_TYPES = {"registeredEntity": EG.Company, "state": EG.GovernmentBody, "stateBody": EG.GovernmentBody}
 VOTING = {"votingRights", "voting-rights"}
 UNKNOWN_INTEREST = {"", "unknownInterest", "unpublishedInterest"}
 SHARE_KEYS = ("exact", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
-_JSON_TYPES = {str: "a string", dict: "an object", list: "a list"}
+_JSON_TYPES: dict[type, str] = {str: "a string", dict: "an object", list: "a list"}
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,17 @@ class Where:
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
     """(statement, its triples) per statement, or (statement, the reason it is skipped)."""
-    yield {}, list(dataset_triples(DATASET, f"Beneficial Ownership Data Standard statements: {path.name}",
-                                   "https://standard.openownership.org/",
-                                   "Imported with `exportgraph import bods`; each statement is one row keyed by "
-                                   "its statement id."))
+    yield (
+        {},
+        list(
+            dataset_triples(
+                DATASET,
+                f"Beneficial Ownership Data Standard statements: {path.name}",
+                "https://standard.openownership.org/",
+                "Imported with `exportgraph import bods`; each statement is one row keyed by its statement id.",
+            )
+        ),
+    )
     successor, latest = _index(path)
     for where, statement in statements(path):
         yield statement, _triples(where, statement, codes, successor, latest)
@@ -113,8 +123,7 @@ def statements(path: Path) -> Iterator[tuple[Where, dict]]:
         elif head == b"{":
             yield from _lines(path, fh)
         else:
-            raise InputError("not BODS: expected a JSON array of statements or one statement a line",
-                             source=str(path))
+            raise InputError("not BODS: expected a JSON array of statements or one statement a line", source=str(path))
 
 
 def _array(path: Path, fh: IO[bytes]) -> Iterator[tuple[Where, dict]]:
@@ -140,8 +149,7 @@ def _lines(path: Path, fh: IO[bytes]) -> Iterator[tuple[Where, dict]]:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path),
-                             line=line) from None
+            raise InputError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path), line=line) from None
         if not text.strip():
             continue
         n += 1
@@ -270,8 +278,9 @@ def _share(interest: dict, where: Where) -> tuple[float | None, float | None, fl
     return values.get("exact"), low, high
 
 
-def _triples(where: Where, statement: dict, codes: set[str], successor: dict[str, str],
-             latest: dict[str, tuple[str, int]]) -> list[Triple] | str:
+def _triples(
+    where: Where, statement: dict, codes: set[str], successor: dict[str, str], latest: dict[str, tuple[str, int]]
+) -> list[Triple] | str:
     if _is_04(statement):
         sid, kind, key = statement["statementId"], statement["recordType"], statement["recordId"]
         details = statement["recordDetails"]
@@ -279,8 +288,12 @@ def _triples(where: Where, statement: dict, codes: set[str], successor: dict[str
             return "superseded by a later statement of the same record"
         refs: dict[str, str] = {}
     else:
-        sid, kind, key, details = statement["statementID"], statement["statementType"], statement["statementID"], \
-            statement
+        sid, kind, key, details = (
+            statement["statementID"],
+            statement["statementType"],
+            statement["statementID"],
+            statement,
+        )
         if _current(sid, successor) != sid:
             return "replaced by a later statement of the file"
         kind = STATEMENT_KINDS.get(kind, kind)
@@ -295,24 +308,42 @@ def _triples(where: Where, statement: dict, codes: set[str], successor: dict[str
     return f"statement type {kind} is not imported"
 
 
-def _party(where: Where, sid: str, key: str, kind: URIRef, names: list[str], countries: list[str],
-           details: dict, codes: set[str], out: list[Triple]) -> list[Triple]:
+def _party(
+    where: Where,
+    sid: str,
+    key: str,
+    kind: URIRef,
+    names: list[str],
+    countries: list[str],
+    details: dict,
+    codes: set[str],
+    out: list[Triple],
+) -> list[Triple]:
     src = row_source(DATASET, sid, out)
     node = _node(key)
-    out += [(node, RDF.type, kind), (node, EG.name, Literal(names[0])), (node, RDFS.label, Literal(names[0])),
-            (node, DCTERMS.source, src)]
+    out += [
+        (node, RDF.type, kind),
+        (node, EG.name, Literal(names[0])),
+        (node, RDFS.label, Literal(names[0])),
+        (node, DCTERMS.source, src),
+    ]
     out += [(node, EG.alias, Literal(n)) for n in dict.fromkeys(names[1:]) if n != names[0]]
     for code in countries:
         if code.upper().split("-")[0] in codes:
             out.append((node, EG.country, ids.country(code.upper().split("-")[0])))
     for i, address in enumerate(_objects(details, "addresses", where), 1):
-        text = ", ".join(t for t in (_get(address, "address", str, where), _get(address, "postCode", str, where))
-                         if t and t.strip())
+        text = ", ".join(
+            t for t in (_get(address, "address", str, where), _get(address, "postCode", str, where)) if t and t.strip()
+        )
         if not text or address.get("type") == "placeOfBirth":
             continue
         addr = ids.address(f"bods {key}", i)
-        out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address), (addr, EG.addressText, Literal(text)),
-                (addr, DCTERMS.source, src)]
+        out += [
+            (node, EG.hasAddress, addr),
+            (addr, RDF.type, EG.Address),
+            (addr, EG.addressText, Literal(text)),
+            (addr, DCTERMS.source, src),
+        ]
         code = (_get(address, "country", str, where) or "").strip().upper()
         if code in codes:
             out.append((addr, EG.addressCountry, ids.country(code)))
@@ -326,12 +357,22 @@ def _entity(where: Where, sid: str, key: str, details: dict, codes: set[str], ou
     entity_type = details.get("entityType")
     if isinstance(entity_type, dict):  # 0.4: {"type": ..., "subtype": ...}
         entity_type = entity_type.get("type")
-    jurisdiction = _get(details, "incorporatedInJurisdiction", dict, where) or \
-        _get(details, "jurisdiction", dict, where) or {}
+    jurisdiction = (
+        _get(details, "incorporatedInJurisdiction", dict, where) or _get(details, "jurisdiction", dict, where) or {}
+    )
     code = (_get(jurisdiction, "code", str, where) or "").strip()
     kind = ENTITY_TYPES.get(entity_type, EG.Organization) if isinstance(entity_type, str) else EG.Organization
-    out = _party(where, sid, key, kind, [name, *_texts(details, "alternateNames", where)], [code] if code else [],
-                 details, codes, out)
+    out = _party(
+        where,
+        sid,
+        key,
+        kind,
+        [name, *_texts(details, "alternateNames", where)],
+        [code] if code else [],
+        details,
+        codes,
+        out,
+    )
     node = _node(key)
     for identifier in _objects(details, "identifiers", where):
         lei = _get(identifier, "id", str, where)
@@ -339,7 +380,8 @@ def _entity(where: Where, sid: str, key: str, details: dict, codes: set[str], ou
             out.append((node, EG.lei, Literal(lei.strip().upper())))
     founded = _get(details, "foundingDate", str, where)
     if founded and len(founded.strip()) >= 10:  # a year or a month alone is left out rather than made up
-        out.append((node, EG.foundingDate, _day(details, "foundingDate", where)))
+        if (day := _day(details, "foundingDate", where)) is not None:
+            out.append((node, EG.foundingDate, day))
     return out
 
 
@@ -347,8 +389,10 @@ def _person(where: Where, sid: str, key: str, details: dict, codes: set[str], ou
     names = []
     for name in _objects(details, "names", where):
         full = (_get(name, "fullName", str, where) or "").strip() or " ".join(
-            t.strip() for t in (_get(name, "givenName", str, where), _get(name, "familyName", str, where))
-            if t and t.strip())
+            t.strip()
+            for t in (_get(name, "givenName", str, where), _get(name, "familyName", str, where))
+            if t and t.strip()
+        )
         if full:
             names.append(full)
     if not names:
@@ -372,8 +416,9 @@ def _reference(details: dict, key: str, where: Where) -> str | None:
     return None  # 0.2/0.3 "unspecified" (or nothing named); 0.4 an unspecified record
 
 
-def _relationship(where: Where, sid: str, statement: dict, details: dict, successor: dict[str, str],
-                  out: list[Triple]) -> list[Triple] | str:
+def _relationship(
+    where: Where, sid: str, statement: dict, details: dict, successor: dict[str, str], out: list[Triple]
+) -> list[Triple] | str:
     subject, party = _reference(details, "subject", where), _reference(details, "interestedParty", where)
     if party is None:
         return "interested party unspecified"
@@ -381,14 +426,17 @@ def _relationship(where: Where, sid: str, statement: dict, details: dict, succes
         return "subject unspecified"
     owner, owned = _current(party, successor), _current(subject, successor)
     interests = _objects(details, "interests", where)
+
     def indirect(x: dict) -> bool:
         return (x.get("directOrIndirect") or x.get("interestLevel")) == "indirect"
 
     # an indirect interest whose chain the file gives (its component statements or records) is
     # imported link by link; one without its chain is kept as a stake of unknown size and kind,
     # which the 50% rule counts as unknown: a case for review, never a pass
-    chained = any(isinstance(d, dict) and (d.get("componentStatementIDs") or d.get("componentRecords"))
-                  for d in (details, statement))
+    chained = any(
+        isinstance(d, dict) and (d.get("componentStatementIDs") or d.get("componentRecords"))
+        for d in (details, statement)
+    )
     direct = [(i, x) for i, x in enumerate(interests, 1) if not (indirect(x) and chained)]
     if interests and not direct:
         return "only indirect interests, whose chain the file gives link by link"
@@ -399,8 +447,12 @@ def _relationship(where: Where, sid: str, statement: dict, details: dict, succes
         if kind in VOTING and "shareholding" in kinds:
             continue
         stake = URIRef(f"{ids.stake('bods ' + owner, 'bods ' + owned)}/{ids.slug(f'{sid}-{i}')}")
-        out += [(stake, RDF.type, EG.OwnershipStake), (stake, EG.owner, _node(owner)),
-                (stake, EG.owned, _node(owned)), (stake, DCTERMS.source, src)]
+        out += [
+            (stake, RDF.type, EG.OwnershipStake),
+            (stake, EG.owner, _node(owner)),
+            (stake, EG.owned, _node(owned)),
+            (stake, DCTERMS.source, src),
+        ]
         if indirect(interest):  # held through a chain the file does not give: size and kind unknown
             out.append((stake, EG.note, Literal("an indirect interest whose chain the file does not give")))
         elif kind == "shareholding":
@@ -415,8 +467,9 @@ def _relationship(where: Where, sid: str, statement: dict, details: dict, succes
         if exact is not None:
             out.append((stake, EG.percent, _decimal(exact)))
         else:
-            out += [(stake, pred, _decimal(v)) for pred, v in ((EG.percentMin, low), (EG.percentMax, high))
-                    if v is not None]
+            out += [
+                (stake, pred, _decimal(v)) for pred, v in ((EG.percentMin, low), (EG.percentMax, high)) if v is not None
+            ]
         start = _day(interest, "startDate", where)
         end = _day(interest, "endDate", where, last=True)
         if end is None and closed:

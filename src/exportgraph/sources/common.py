@@ -70,8 +70,12 @@ class CountryIndex:
                 if not code:
                     continue
                 self.codes.add(code)
-                for col in ("CLDR display name", "official_name_en", "UNTERM English Short",
-                            "ISO4217-currency_country_name"):
+                for col in (
+                    "CLDR display name",
+                    "official_name_en",
+                    "UNTERM English Short",
+                    "ISO4217-currency_country_name",
+                ):
                     if row.get(col):
                         self.by_name.setdefault(row[col].strip().lower(), code)
         for name, code in COUNTRY_ALIASES.items():
@@ -90,8 +94,7 @@ class CountryIndex:
             index.by_name.setdefault(name, code)
         return index
 
-    def code(self, text: str, *, source: str | None = None, line: int | None = None,
-             column: str | None = None) -> str:
+    def code(self, text: str, *, source: str | None = None, line: int | None = None, column: str | None = None) -> str:
         t = text.strip()
         if t.upper() in self.codes:
             return t.upper()
@@ -99,7 +102,6 @@ class CountryIndex:
         if found is None:
             raise InputError(f"unknown country {text!r}", source=source, line=line, column=column)
         return found
-
 
 
 def csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -147,11 +149,15 @@ def iter_csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, 
                     if not any(v.strip() for v in values):
                         continue
                     if len(values) != len(header):
-                        raise InputError(f"expected {len(header)} columns, found {len(values)}",
-                                         source=str(path), line=reader.line_num)
+                        raise InputError(
+                            f"expected {len(header)} columns, found {len(values)}",
+                            source=str(path),
+                            line=reader.line_num,
+                        )
                     yield reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}
             except csv.Error as exc:
                 raise InputError(f"not valid CSV: {exc}", source=str(path), line=reader.line_num) from None
+
     return header, rows()
 
 
@@ -175,5 +181,5 @@ def json_events(fh, path: Path, what: str) -> Iterator[tuple]:
             elif event in ("end_map", "end_array"):
                 depth -= 1
             yield event, value
-    return ijson.parse(shallow(ijson.basic_parse(fh, use_float=True)))
 
+    return ijson.parse(shallow(ijson.basic_parse(fh, use_float=True)))

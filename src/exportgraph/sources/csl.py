@@ -32,8 +32,21 @@ KNOWN = {"EL": "entity-list", "MEU": "meu-list", "UVL": "unverified-list", "SDN"
 _ABBREV = re.compile(r"\(([A-Z][A-Z0-9-]*)\)")
 CSV_COLUMNS = ("source", "name", "start_date")  # the least a CSV must have
 MULTI = ("alt_names", "programs", "citizenships", "nationalities")
-SCALARS = ("_id", "id", "entity_number", "type", "source", "name", "federal_register_notice", "start_date",
-           "end_date", "license_requirement", "license_policy", "remarks", "source_list_url")
+SCALARS = (
+    "_id",
+    "id",
+    "entity_number",
+    "type",
+    "source",
+    "name",
+    "federal_register_notice",
+    "start_date",
+    "end_date",
+    "license_requirement",
+    "license_policy",
+    "remarks",
+    "source_list_url",
+)
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict]]:
@@ -67,17 +80,21 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
 def _csv_records(reader: csv.DictReader, path: Path) -> Iterator[tuple[int, dict]]:
     missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise InputError(f"not a Consolidated Screening List CSV: no column {', '.join(missing)}",
-                         source=str(path), line=1)
+        raise InputError(
+            f"not a Consolidated Screening List CSV: no column {', '.join(missing)}", source=str(path), line=1
+        )
     for row in reader:
         if None in row:
-            raise InputError(f"{len(row[None]) + len(reader.fieldnames or [])} columns where the header has "
-                             f"{len(reader.fieldnames or [])}", source=str(path), line=reader.line_num)
+            raise InputError(
+                f"{len(row[None]) + len(reader.fieldnames or [])} columns where the header has "
+                f"{len(reader.fieldnames or [])}",
+                source=str(path),
+                line=reader.line_num,
+            )
         record = {k: (v or "").strip() for k, v in row.items()}
         for k in MULTI:
             record[k] = [x.strip() for x in record.get(k, "").split(";") if x.strip()]
-        record["addresses"] = [{"address": a.strip()} for a in record.get("addresses", "").split(";")
-                               if a.strip()]
+        record["addresses"] = [{"address": a.strip()} for a in record.get("addresses", "").split(";") if a.strip()]
         yield reader.line_num, record
 
 
@@ -89,8 +106,12 @@ def _list_of(record: dict, out: list[Triple], src: URIRef) -> tuple[str, URIRef]
         return KNOWN[abbrev], ids.restriction_list(KNOWN[abbrev])
     short = "csl-" + ids.slug(abbrev)
     node = ids.restriction_list(short)
-    out += [(node, RDF.type, EG.RestrictionList), (node, RDFS.label, Literal(source)),
-            (node, EG.shortName, Literal(short)), (node, DCTERMS.source, src)]
+    out += [
+        (node, RDF.type, EG.RestrictionList),
+        (node, RDFS.label, Literal(source)),
+        (node, EG.shortName, Literal(short)),
+        (node, DCTERMS.source, src),
+    ]
     if record.get("source_list_url"):
         out.append((node, SCHEMA.url, Literal(str(record["source_list_url"]))))
     return short, node
@@ -98,9 +119,17 @@ def _list_of(record: dict, out: list[Triple], src: URIRef) -> tuple[str, URIRef]
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
     """(record, its triples) per record, or (record, the reason it is skipped)."""
-    yield {}, list(dataset_triples(DATASET, f"trade.gov Consolidated Screening List: {path.name}",
-                                   "https://www.trade.gov/consolidated-screening-list",
-                                   "Imported with `exportgraph import csl`; each record is one row."))
+    yield (
+        {},
+        list(
+            dataset_triples(
+                DATASET,
+                f"trade.gov Consolidated Screening List: {path.name}",
+                "https://www.trade.gov/consolidated-screening-list",
+                "Imported with `exportgraph import csl`; each record is one row.",
+            )
+        ),
+    )
     for n, record in _records(path):
         yield record, _triples(record, n, path, codes)
 
@@ -109,14 +138,18 @@ def _check_types(record: dict, path: Path, n: int) -> None:
     """A JSON record's fields as the CSL writes them: text (or a number, or null), lists of text,
     and addresses as objects of those; anything else (a list for a name, a number for the
     aliases) is an ``InputError`` naming the record, not a name made of brackets or a crash."""
+
     def scalar(v) -> bool:
         return v is None or isinstance(v, str | int | float)
 
     for k, v in record.items():
         if k in MULTI and not (v is None or isinstance(v, list) and all(isinstance(x, str) for x in v)):
             raise InputError(f"{k!r} is not a list of text", source=str(path), line=n)
-        if k == "addresses" and not (v is None or isinstance(v, list) and all(
-                isinstance(a, dict) and all(scalar(x) for x in a.values()) for a in v)):
+        if k == "addresses" and not (
+            v is None
+            or isinstance(v, list)
+            and all(isinstance(a, dict) and all(scalar(x) for x in a.values()) for a in v)
+        ):
             raise InputError("'addresses' is not a list of objects of text", source=str(path), line=n)
         if k in SCALARS and not scalar(v):
             raise InputError(f"{k!r} is not text", source=str(path), line=n)
@@ -137,8 +170,12 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
     src = row_source(DATASET, key, out)
     short, list_node = _list_of(record, out, src)
     party = ids.party(name)
-    out += [(party, RDF.type, EG.Person if kind == "individual" else EG.Party), (party, EG.name, Literal(name)),
-            (party, RDFS.label, Literal(name)), (party, DCTERMS.source, src)]
+    out += [
+        (party, RDF.type, EG.Person if kind == "individual" else EG.Party),
+        (party, EG.name, Literal(name)),
+        (party, RDFS.label, Literal(name)),
+        (party, DCTERMS.source, src),
+    ]
     out += [(party, EG.alias, Literal(a)) for a in record.get("alt_names") or [] if a and a != name]
     for i, a in enumerate(record.get("addresses") or [], 1):
         parts = [str(a.get(k) or "").strip() for k in ("address", "city", "state", "postal_code", "country")]
@@ -146,8 +183,12 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
         if not text:
             continue
         addr = ids.address(f"csl {key} {name}", i)
-        out += [(party, EG.hasAddress, addr), (addr, RDF.type, EG.Address), (addr, EG.addressText, Literal(text)),
-                (addr, DCTERMS.source, src)]
+        out += [
+            (party, EG.hasAddress, addr),
+            (addr, RDF.type, EG.Address),
+            (addr, EG.addressText, Literal(text)),
+            (addr, DCTERMS.source, src),
+        ]
         code = str(a.get("country") or "").strip().upper()
         if not code and len(a) == 1:  # the CSV form writes the country last: "street, city, CN"
             tail = text.rsplit(",", 1)[-1].strip()
@@ -157,21 +198,33 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
                 raise InputError(f"unknown country code {code!r} in an address", source=str(path), line=n)
             out += [(addr, EG.addressCountry, ids.country(code)), (party, EG.country, ids.country(code))]
     entry = URIRef(f"{ids.listing(short, name)}/csl-{ids.slug(key)}")
-    out += [(entry, RDF.type, EG.ListEntry), (entry, EG.party, party), (entry, EG.onList, list_node),
-            (entry, RDFS.label, Literal(f"{name} ({short})")), (entry, DCTERMS.source, src)]
+    out += [
+        (entry, RDF.type, EG.ListEntry),
+        (entry, EG.party, party),
+        (entry, EG.onList, list_node),
+        (entry, RDFS.label, Literal(f"{name} ({short})")),
+        (entry, DCTERMS.source, src),
+    ]
     for field, pred in (("start_date", EG.dateAdded), ("end_date", EG.dateRemoved)):
         if record.get(field):
             day = parse_date(str(record[field])[:10], source=str(path), line=n, column=field)
             out.append((entry, pred, to_literal(day)))
     for c in parse_citations(str(record.get("federal_register_notice") or "")):
         cite = ids.fr_citation(c.volume, c.page)
-        out += [(entry, EG.citation, cite), (cite, RDF.type, EG.FederalRegisterCitation),
-                (cite, RDFS.label, Literal(c.label)), (cite, EG.frVolume, Literal(c.volume)),
-                (cite, EG.frPage, Literal(c.page))]
+        out += [
+            (entry, EG.citation, cite),
+            (cite, RDF.type, EG.FederalRegisterCitation),
+            (cite, RDFS.label, Literal(c.label)),
+            (cite, EG.frVolume, Literal(c.volume)),
+            (cite, EG.frPage, Literal(c.page)),
+        ]
     if not any(p == EG.citation for _, p, _ in out):
         out.append((entry, EG.citation, src))  # the record itself is the citation
-    for field, pred in (("license_requirement", EG.licenseRequirement), ("license_policy", EG.reviewPolicy),
-                        ("remarks", EG.note)):
+    for field, pred in (
+        ("license_requirement", EG.licenseRequirement),
+        ("license_policy", EG.reviewPolicy),
+        ("remarks", EG.note),
+    ):
         if record.get(field):
             out.append((entry, pred, Literal(str(record[field]))))
     if short == "entity-list" and record.get("license_requirement"):

@@ -35,11 +35,21 @@ from ..numeric import finite
 from .common import Triple, dataset_triples, row_source
 
 DATASET = "opensanctions-ftm-import"
-ORGS = {"Company": EG.Company, "Organization": EG.Organization, "LegalEntity": EG.Organization,
-        "PublicBody": EG.GovernmentBody, "Person": EG.Person}
+ORGS = {
+    "Company": EG.Company,
+    "Organization": EG.Organization,
+    "LegalEntity": EG.Organization,
+    "PublicBody": EG.GovernmentBody,
+    "Person": EG.Person,
+}
 # a sanction's program or authority, lower case, that names one of the ontology's lists
-LISTS = (("entity list", "entity-list"), ("military end user", "meu-list"), ("military end-user", "meu-list"),
-         ("specially designated nationals", "sdn"), ("sdn", "sdn"))
+LISTS = (
+    ("entity list", "entity-list"),
+    ("military end user", "meu-list"),
+    ("military end-user", "meu-list"),
+    ("specially designated nationals", "sdn"),
+    ("sdn", "sdn"),
+)
 # OpenSanctions' topics that say a government list names the entity itself: designated for
 # sanctions, export controlled (the BIS lists, among others), debarred (excluded by a government or
 # development bank). Not "sanction.linked", "sanction.control" or "export.control.linked": a link
@@ -61,8 +71,12 @@ def _day(text: str, path: Path, line: int, prop: str) -> dt.date | None:
     try:
         return parse_date(text.strip()[:10])
     except InputError:
-        raise InputError(f"{text.strip()!r} is not a date (expected YYYY-MM-DD, a time after it or not)",
-                         source=str(path), line=line, column=prop) from None
+        raise InputError(
+            f"{text.strip()!r} is not a date (expected YYYY-MM-DD, a time after it or not)",
+            source=str(path),
+            line=line,
+            column=prop,
+        ) from None
 
 
 def _date(text: str, path: Path, line: int, prop: str) -> Literal | None:
@@ -84,9 +98,17 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
     """(record, its triples) per line, or (record, the reason it is skipped). The file is read
     twice, as a stream: first every line is checked and the addresses and the sanctions' datasets
     and dates are kept (entities refer to them by id, before or after), then the entities are mapped."""
-    yield {}, list(dataset_triples(DATASET, f"OpenSanctions FollowTheMoney entities: {path.name}",
-                                   "https://www.opensanctions.org/docs/entities/",
-                                   "Imported with `exportgraph import ftm`; each entity is one row keyed by its id."))
+    yield (
+        {},
+        list(
+            dataset_triples(
+                DATASET,
+                f"OpenSanctions FollowTheMoney entities: {path.name}",
+                "https://www.opensanctions.org/docs/entities/",
+                "Imported with `exportgraph import ftm`; each entity is one row keyed by its id.",
+            )
+        ),
+    )
     addresses: dict[str, str] = {}
     sanctions: dict[str, dict[str, dt.date | None]] = {}  # entity id -> dataset -> its earliest start
     for line, record in _entities(path):
@@ -94,8 +116,15 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
         if record["schema"] == "Address":
             addresses[record["id"]] = (props.get("full") or [""])[0]
         elif record["schema"] == "Sanction":
-            start = next((day for prop in ("startDate", "listingDate") for text in (props.get(prop) or [])[:1]
-                          if (day := _day(text, path, line, prop)) is not None), None)
+            start = next(
+                (
+                    day
+                    for prop in ("startDate", "listingDate")
+                    for text in (props.get(prop) or [])[:1]
+                    if (day := _day(text, path, line, prop)) is not None
+                ),
+                None,
+            )
             for entity in props.get("entity") or []:
                 for name in record.get("datasets") or []:
                     known = sanctions.setdefault(entity, {}).get(name)
@@ -122,10 +151,18 @@ def _entities(path: Path) -> Iterator[tuple[int, dict]]:
                 record = json.loads(text)
             except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
                 raise InputError(f"not a JSON object: {exc}", source=str(path), line=line) from None
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str) or not record["id"] \
-                    or not isinstance(record.get("schema"), str) or not isinstance(record.get("properties"), dict):
-                raise InputError("not a FollowTheMoney entity (needs a string id and schema, and properties)",
-                                 source=str(path), line=line)
+            if (
+                not isinstance(record, dict)
+                or not isinstance(record.get("id"), str)
+                or not record["id"]
+                or not isinstance(record.get("schema"), str)
+                or not isinstance(record.get("properties"), dict)
+            ):
+                raise InputError(
+                    "not a FollowTheMoney entity (needs a string id and schema, and properties)",
+                    source=str(path),
+                    line=line,
+                )
             for key, values in record["properties"].items():  # every property is a list of strings
                 if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                     raise InputError(f"property {key!r} is not a list of strings", source=str(path), line=line)
@@ -138,9 +175,16 @@ def _entities(path: Path) -> Iterator[tuple[int, dict]]:
             yield line, record
 
 
-def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: dict[str, str],
-             sanctions: dict[str, dict[str, dt.date | None]]) -> list[Triple] | str:
-    schema, props, out = record["schema"], record.get("properties") or {}, []
+def _triples(
+    record: dict,
+    line: int,
+    path: Path,
+    codes: set[str],
+    addresses: dict[str, str],
+    sanctions: dict[str, dict[str, dt.date | None]],
+) -> list[Triple] | str:
+    schema, props = record["schema"], record.get("properties") or {}
+    out: list[Triple] = []
     src = row_source(DATASET, str(record["id"]), out)
     if schema == "Address":
         return out  # recorded through the entities that refer to it
@@ -149,8 +193,12 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
         if not names:
             return "entity without a name"
         node = _node(record["id"])
-        out += [(node, RDF.type, ORGS[schema]), (node, EG.name, Literal(names[0])),
-                (node, RDFS.label, Literal(names[0])), (node, DCTERMS.source, src)]
+        out += [
+            (node, RDF.type, ORGS[schema]),
+            (node, EG.name, Literal(names[0])),
+            (node, RDFS.label, Literal(names[0])),
+            (node, DCTERMS.source, src),
+        ]
         out += [(node, EG.alias, Literal(n)) for n in names[1:] + (props.get("alias") or []) if n.strip()]
         for code in props.get("country") or props.get("jurisdiction") or props.get("nationality") or []:
             if code.upper() in codes:
@@ -163,8 +211,12 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
         for i, ref in enumerate(props.get("addressEntity") or [], 1):
             if addresses.get(ref):
                 addr = ids.address(f"ftm {record['id']}", i)
-                out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
-                        (addr, EG.addressText, Literal(addresses[ref])), (addr, DCTERMS.source, src)]
+                out += [
+                    (node, EG.hasAddress, addr),
+                    (addr, RDF.type, EG.Address),
+                    (addr, EG.addressText, Literal(addresses[ref])),
+                    (addr, DCTERMS.source, src),
+                ]
         topics = list(dict.fromkeys(t.strip() for t in props.get("topics") or [] if t.strip()))
         out += [(node, DCTERMS.subject, Literal(t)) for t in topics]
         for name in record.get("datasets") or []:
@@ -177,23 +229,29 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
         if not owners or not assets:
             return "ownership without owner or asset"
         stake = URIRef(f"{ids.stake('ftm ' + owners[0], 'ftm ' + assets[0])}/{ids.slug(record['id'])}")
-        out += [(stake, RDF.type, EG.OwnershipStake), (stake, EG.owner, _node(owners[0])),
-                (stake, EG.owned, _node(assets[0])), (stake, DCTERMS.source, src)]
+        out += [
+            (stake, RDF.type, EG.OwnershipStake),
+            (stake, EG.owner, _node(owners[0])),
+            (stake, EG.owned, _node(assets[0])),
+            (stake, DCTERMS.source, src),
+        ]
         for pct in (props.get("percentage") or [])[:1]:
             try:
                 value = float(str(pct).strip().rstrip("%"))
             except ValueError:
-                raise InputError(f"percentage {pct!r} is not a number", source=str(path), line=line,
-                                 column="percentage") from None
+                raise InputError(
+                    f"percentage {pct!r} is not a number", source=str(path), line=line, column="percentage"
+                ) from None
             finite(value, pct, source=str(path), line=line, column="percentage")  # NaN, inf refused
             if not 0 <= value <= 100:
-                raise InputError(f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line,
-                                 column="percentage")
+                raise InputError(
+                    f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line, column="percentage"
+                )
             out.append((stake, EG.percent, Literal(str(value), datatype=XSD.decimal)))
         for prop, pred in (("startDate", EG.validFrom), ("endDate", EG.validTo)):
             for day in (props.get(prop) or [])[:1]:
-                if (value := _date(day, path, line, prop)) is not None:
-                    out.append((stake, pred, value))
+                if (when := _date(day, path, line, prop)) is not None:
+                    out.append((stake, pred, when))
         return out
     if schema == "Sanction":
         entities = props.get("entity") or []
@@ -203,31 +261,50 @@ def _triples(record: dict, line: int, path: Path, codes: set[str], addresses: di
             return "sanction without an entity or on a list the ontology does not have"
         party = _node(entities[0])
         entry = URIRef(f"{ids.listing(short, 'ftm ' + entities[0])}/{ids.slug(record['id'])}")
-        out += [(entry, RDF.type, EG.ListEntry), (entry, EG.party, party),
-                (entry, EG.onList, ids.restriction_list(short)), (entry, EG.citation, src),
-                (entry, DCTERMS.source, src)]
+        out += [
+            (entry, RDF.type, EG.ListEntry),
+            (entry, EG.party, party),
+            (entry, EG.onList, ids.restriction_list(short)),
+            (entry, EG.citation, src),
+            (entry, DCTERMS.source, src),
+        ]
         for prop, pred in (("startDate", EG.dateAdded), ("endDate", EG.dateRemoved)):
             for day in (props.get(prop) or [])[:1]:
-                if (value := _date(day, path, line, prop)) is not None:
-                    out.append((entry, pred, value))
+                if (when := _date(day, path, line, prop)) is not None:
+                    out.append((entry, pred, when))
         return out
     return f"schema {schema} is not imported"
 
 
 def _dataset(name: str) -> list[Triple]:
-    return list(dataset_triples(f"opensanctions {name}", f"OpenSanctions dataset {name}",
-                                f"https://www.opensanctions.org/datasets/{name}/",
-                                "A dataset of OpenSanctions, named in the `datasets` of the FtM entities imported."))
+    return list(
+        dataset_triples(
+            f"opensanctions {name}",
+            f"OpenSanctions dataset {name}",
+            f"https://www.opensanctions.org/datasets/{name}/",
+            "A dataset of OpenSanctions, named in the `datasets` of the FtM entities imported.",
+        )
+    )
 
 
-def _entries(record: dict, party: URIRef, src: URIRef, listed: list[str], by_dataset: dict[str, dt.date | None],
-             path: Path, line: int) -> list[Triple]:
+def _entries(
+    record: dict,
+    party: URIRef,
+    src: URIRef,
+    listed: list[str],
+    by_dataset: dict[str, dt.date | None],
+    path: Path,
+    line: int,
+) -> list[Triple]:
     """An entry on the list of each dataset that names a listed party: those of the sanctions that
     name it, else the entity's own (a merged entity's topics may come from another of them)."""
     names = list(by_dataset) or record.get("datasets") or []
     if not names:
-        raise InputError(f"the topics {', '.join(listed)} say a list names the entity, but no 'datasets' "
-                         "say which", source=str(path), line=line)
+        raise InputError(
+            f"the topics {', '.join(listed)} say a list names the entity, but no 'datasets' say which",
+            source=str(path),
+            line=line,
+        )
     out: list[Triple] = []
     for name in names:
         day, which = _listed_on(record, by_dataset.get(name), path, line)
@@ -235,17 +312,36 @@ def _entries(record: dict, party: URIRef, src: URIRef, listed: list[str], by_dat
         if short == "opensanctions-":
             raise InputError(f"dataset {name!r} has no letter or digit to name its list", source=str(path), line=line)
         lst, entry = ids.restriction_list(short), ids.listing(short, f"ftm {record['id']}")
-        out += [(lst, RDF.type, EG.RestrictionList), (lst, EG.shortName, Literal(short)),
-                (lst, RDFS.label, Literal(f"OpenSanctions {name}")),
-                (lst, SCHEMA.url, Literal(f"https://www.opensanctions.org/datasets/{name}/")),
-                (lst, DCTERMS.source, ids.dataset(f"opensanctions {name}")),
-                (lst, EG.note, Literal("OpenSanctions' copy of a list: screening and entities show it, no licence "
-                                       "verdict reads it.")), *_dataset(name)]
-        out += [(entry, RDF.type, EG.ListEntry), (entry, EG.party, party), (entry, EG.onList, lst),
-                (entry, EG.dateAdded, to_literal(day)), (entry, EG.citation, src), (entry, DCTERMS.source, src),
-                (entry, EG.confidence, EG.Unverified),
-                (entry, EG.note, Literal(f"Listed by OpenSanctions' topics {', '.join(listed)}; the date added is "
-                                         f"{which}, not the day the listing took effect."))]
+        out += [
+            (lst, RDF.type, EG.RestrictionList),
+            (lst, EG.shortName, Literal(short)),
+            (lst, RDFS.label, Literal(f"OpenSanctions {name}")),
+            (lst, SCHEMA.url, Literal(f"https://www.opensanctions.org/datasets/{name}/")),
+            (lst, DCTERMS.source, ids.dataset(f"opensanctions {name}")),
+            (
+                lst,
+                EG.note,
+                Literal("OpenSanctions' copy of a list: screening and entities show it, no licence verdict reads it."),
+            ),
+            *_dataset(name),
+        ]
+        out += [
+            (entry, RDF.type, EG.ListEntry),
+            (entry, EG.party, party),
+            (entry, EG.onList, lst),
+            (entry, EG.dateAdded, to_literal(day)),
+            (entry, EG.citation, src),
+            (entry, DCTERMS.source, src),
+            (entry, EG.confidence, EG.Unverified),
+            (
+                entry,
+                EG.note,
+                Literal(
+                    f"Listed by OpenSanctions' topics {', '.join(listed)}; the date added is "
+                    f"{which}, not the day the listing took effect."
+                ),
+            ),
+        ]
         out += [(entry, DCTERMS.subject, Literal(t)) for t in listed]
     return out
 
@@ -263,5 +359,8 @@ def _listed_on(record: dict, sanction_start: dt.date | None, path: Path, line: i
             return day, "the record's createdAt in OpenSanctions"
     if (day := _day(record.get("first_seen", ""), path, line, "first_seen")) is not None:
         return day, "the day OpenSanctions first saw the entity (first_seen)"
-    raise InputError("the entity is listed but undated: give its first_seen, its createdAt or a Sanction "
-                     "entity with a startDate", source=str(path), line=line)
+    raise InputError(
+        "the entity is listed but undated: give its first_seen, its createdAt or a Sanction entity with a startDate",
+        source=str(path),
+        line=line,
+    )

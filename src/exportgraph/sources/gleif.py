@@ -66,17 +66,35 @@ TYPE, STATUS = "Relationship.RelationshipType", "Relationship.RelationshipStatus
 REGISTRATION = "Registration.RegistrationStatus"
 DIRECT, ULTIMATE = "IS_DIRECTLY_CONSOLIDATED_BY", "IS_ULTIMATELY_CONSOLIDATED_BY"
 _FUND = "fund relationship (managed by, sub-fund of, feeder to): not ownership"
-NOT_HELD = {"IS_INTERNATIONAL_BRANCH_OF": "international branch: part of its head office, not a holding",
-            "IS_FUND-MANAGED_BY": _FUND, "IS_SUBFUND_OF": _FUND, "IS_FEEDER_TO": _FUND}
+NOT_HELD = {
+    "IS_INTERNATIONAL_BRANCH_OF": "international branch: part of its head office, not a holding",
+    "IS_FUND-MANAGED_BY": _FUND,
+    "IS_SUBFUND_OF": _FUND,
+    "IS_FEEDER_TO": _FUND,
+}
 WITHDRAWN = {"ANNULLED", "DUPLICATE"}  # registered in error, or a second LEI of the same entity
-ADDRESS = ("FirstAddressLine", "AddressNumber", "AdditionalAddressLine.1", "AdditionalAddressLine.2",
-           "AdditionalAddressLine.3", "City", "Region", "PostalCode", "Country")
+ADDRESS = (
+    "FirstAddressLine",
+    "AddressNumber",
+    "AdditionalAddressLine.1",
+    "AdditionalAddressLine.2",
+    "AdditionalAddressLine.3",
+    "City",
+    "Region",
+    "PostalCode",
+    "Country",
+)
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _USER_ASSIGNED = re.compile(r"^(AA|Q[M-Z]|X[A-Z]|ZZ)$")  # ISO 3166-1 codes left to users, e.g. XK
 _OTHER_NAME = re.compile(r"^Entity\.(Transliterated)?OtherEntityNames\.(Transliterated)?OtherEntityName\.\d+$")
 # elements the CDF allows more than once, which JSON gives as an object when there is one
-REPEATED = {"OtherEntityName", "TransliteratedOtherEntityName", "AdditionalAddressLine", "RelationshipPeriod",
-            "RelationshipQuantifier"}
+REPEATED = {
+    "OtherEntityName",
+    "TransliteratedOtherEntityName",
+    "AdditionalAddressLine",
+    "RelationshipPeriod",
+    "RelationshipQuantifier",
+}
 _PERIOD = re.compile(r"^Relationship\.RelationshipPeriods\.RelationshipPeriod\.(\d+)\.(\w)(\w*)$")
 _QUANTIFIER = re.compile(r"^Relationship\.RelationshipQuantifiers\.RelationshipQuantifier\.(\d+)\.(\w+)$")
 NOT_GLEIF_JSON = "not GLEIF JSON: expected an object with a records, relations or data list"
@@ -99,10 +117,18 @@ def _error(message: str, path: Path, rec: Record, column: str | None = None) -> 
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
     """(record, its triples) per record, or (record, the reason it is skipped)."""
-    yield {}, list(dataset_triples(
-        DATASET, f"GLEIF LEI data: {path.name}", "https://www.gleif.org/en/lei-data/gleif-golden-copy",
-        "Imported with `exportgraph import gleif`; each LEI record is one row keyed by its LEI, each "
-        "relationship record one keyed by child, relationship type and parent."))
+    yield (
+        {},
+        list(
+            dataset_triples(
+                DATASET,
+                f"GLEIF LEI data: {path.name}",
+                "https://www.gleif.org/en/lei-data/gleif-golden-copy",
+                "Imported with `exportgraph import gleif`; each LEI record is one row keyed by its LEI, each "
+                "relationship record one keyed by child, relationship type and parent.",
+            )
+        ),
+    )
     parents: dict[str, set[str]] = {}  # child -> parents, by the file's active direct consolidations
     ultimate: list[tuple[Record, list[Triple]]] = []
     for rec in _records(path):
@@ -137,11 +163,13 @@ def _reaches(parents: dict[str, set[str]], child: str, target: str) -> bool:
 
 # -- the mapping, one for every form --------------------------------------------------------------
 
+
 def _lei(rec: Record, column: str, path: Path) -> str:
     lei = rec.get(column, "")
     if not _LEI.match(lei) or int("".join(str(int(c, 36)) for c in lei)) % 97 != 1:
-        raise _error(f"{lei!r} is not an LEI (ISO 17442: 20 characters ending in valid check digits)",
-                     path, rec, column)
+        raise _error(
+            f"{lei!r} is not an LEI (ISO 17442: 20 characters ending in valid check digits)", path, rec, column
+        )
     return lei
 
 
@@ -179,13 +207,20 @@ def _entity(rec: Record, path: Path, codes: set[str]) -> list[Triple] | str:
     src = row_source(DATASET, lei, out)
     node = ids.party(f"lei {lei}")
     kind = EG.GovernmentBody if rec.get(CATEGORY, "").upper() == "RESIDENT_GOVERNMENT_ENTITY" else EG.Organization
-    out += [(node, RDF.type, kind), (node, EG.name, Literal(name)), (node, RDFS.label, Literal(name)),
-            (node, EG.lei, Literal(lei)), (node, DCTERMS.source, src)]
+    out += [
+        (node, RDF.type, kind),
+        (node, EG.name, Literal(name)),
+        (node, RDFS.label, Literal(name)),
+        (node, EG.lei, Literal(lei)),
+        (node, DCTERMS.source, src),
+    ]
     others = dict.fromkeys(v for k, v in rec.items() if _OTHER_NAME.match(k) and v and v != name)
     out += [(node, EG.alias, Literal(n)) for n in others]
-    for column, pred in (("Entity.LegalAddress.Country", EG.country),
-                         ("Entity.HeadquartersAddress.Country", EG.headquarteredIn),
-                         ("Entity.LegalJurisdiction", EG.incorporatedIn)):
+    for column, pred in (
+        ("Entity.LegalAddress.Country", EG.country),
+        ("Entity.HeadquartersAddress.Country", EG.headquarteredIn),
+        ("Entity.LegalJurisdiction", EG.incorporatedIn),
+    ):
         code = rec.get(column, "").split("-")[0]  # a jurisdiction may be a subdivision: US-DE
         if (country := _country(code, rec, column, path, codes)) is not None:
             out.append((node, pred, country))
@@ -196,8 +231,12 @@ def _entity(rec: Record, path: Path, codes: set[str]) -> list[Triple] | str:
             continue
         texts.append(text)
         addr = ids.address(f"lei {lei}", len(texts))
-        out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address), (addr, EG.addressText, Literal(text)),
-                (addr, DCTERMS.source, src)]
+        out += [
+            (node, EG.hasAddress, addr),
+            (addr, RDF.type, EG.Address),
+            (addr, EG.addressText, Literal(text)),
+            (addr, DCTERMS.source, src),
+        ]
         country = _country(rec.get(prefix + "Country", ""), rec, prefix + "Country", path, codes)
         if country is not None:
             out.append((addr, EG.addressCountry, country))
@@ -209,8 +248,12 @@ def _entity(rec: Record, path: Path, codes: set[str]) -> list[Triple] | str:
 def _relationship(rec: Record, path: Path) -> list[Triple] | str:
     rtype = rec.get(TYPE, "").upper()
     if rtype not in (DIRECT, ULTIMATE) and rtype not in NOT_HELD:
-        raise _error(f"unknown relationship type {rtype!r} (expected {DIRECT}, {ULTIMATE}, "
-                     + ", ".join(NOT_HELD) + ")", path, rec, TYPE)
+        raise _error(
+            f"unknown relationship type {rtype!r} (expected {DIRECT}, {ULTIMATE}, " + ", ".join(NOT_HELD) + ")",
+            path,
+            rec,
+            TYPE,
+        )
     if any(rec.get(f"Relationship.{n}.NodeIDType", "").upper() not in ("", "LEI") for n in ("StartNode", "EndNode")):
         return "a party named by another identifier than an LEI"
     child, parent = _lei(rec, START, path), _lei(rec, END, path)
@@ -239,11 +282,18 @@ def _relationship(rec: Record, path: Path) -> list[Triple] | str:
         return "inactive relationship without an end date"
     out: list[Triple] = []
     src = row_source(DATASET, f"{child} {rtype} {parent}", out)
-    stake = URIRef(f"{ids.stake('lei ' + parent, 'lei ' + child)}/"
-                   + ("direct" if rtype == DIRECT else "ultimate") + "-consolidation")
-    out += [(stake, RDF.type, EG.OwnershipStake), (stake, EG.owner, ids.party(f"lei {parent}")),
-            (stake, EG.owned, ids.party(f"lei {child}")), (stake, EG.stakeKind, EG.AccountingConsolidation),
-            (stake, DCTERMS.source, src)]
+    stake = URIRef(
+        f"{ids.stake('lei ' + parent, 'lei ' + child)}/"
+        + ("direct" if rtype == DIRECT else "ultimate")
+        + "-consolidation"
+    )
+    out += [
+        (stake, RDF.type, EG.OwnershipStake),
+        (stake, EG.owner, ids.party(f"lei {parent}")),
+        (stake, EG.owned, ids.party(f"lei {child}")),
+        (stake, EG.stakeKind, EG.AccountingConsolidation),
+        (stake, DCTERMS.source, src),
+    ]
     out += [(stake, pred, day) for pred, day in ((EG.validFrom, start), (EG.validTo, end)) if day is not None]
     if (percent := _percent(rec, path)) is not None:
         out.append((stake, EG.percent, Literal(percent, datatype=XSD.decimal)))
@@ -263,12 +313,15 @@ def _percent(rec: Record, path: Path) -> str | None:
             except InvalidOperation:
                 ok = False
             if not ok:
-                raise _error(f"percentage {amount!r} is not a number from 0 to 100", path, rec,
-                             base + "QuantifierAmount")
+                raise _error(
+                    f"percentage {amount!r} is not a number from 0 to 100", path, rec, base + "QuantifierAmount"
+                )
             return format(Decimal(amount).normalize(), "f")  # "5E1", "6_0": written as xsd:decimal reads them
+    return None  # count(1) never ends: not reached
 
 
 # -- the forms, each made into rows of the golden-copy CSV's columns ------------------------------
+
 
 def _records(path: Path) -> Iterator[Record]:
     try:
@@ -278,8 +331,12 @@ def _records(path: Path) -> Iterator[Record]:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
     if head[:1] in (b"{", b"["):
         return _json(path)
-    if path.suffix.lower() in (".ttl", ".turtle") or head[:1] in (b"@", b"#", b"<") \
-            or head[:6].upper() == b"PREFIX" or head[:4].upper() == b"BASE":
+    if (
+        path.suffix.lower() in (".ttl", ".turtle")
+        or head[:1] in (b"@", b"#", b"<")
+        or head[:6].upper() == b"PREFIX"
+        or head[:4].upper() == b"BASE"
+    ):
         return _turtle(path)
     return _csv(path)
 
@@ -287,11 +344,14 @@ def _records(path: Path) -> Iterator[Record]:
 def _csv(path: Path) -> Iterator[Record]:
     header, rows = iter_csv_rows(path)
     if not ({LEI, NAME} <= set(header) or {START, END, TYPE, STATUS} <= set(header)):
-        raise InputError("not a GLEIF golden-copy CSV: expected the Level 1 columns (LEI, "
-                         "Entity.LegalName, ...) or the relationship record columns "
-                         "(Relationship.StartNode.NodeID, Relationship.EndNode.NodeID, "
-                         "Relationship.RelationshipType, Relationship.RelationshipStatus, ...)",
-                         source=str(path), line=1)
+        raise InputError(
+            "not a GLEIF golden-copy CSV: expected the Level 1 columns (LEI, "
+            "Entity.LegalName, ...) or the relationship record columns "
+            "(Relationship.StartNode.NodeID, Relationship.EndNode.NodeID, "
+            "Relationship.RelationshipType, Relationship.RelationshipStatus, ...)",
+            source=str(path),
+            line=1,
+        )
     for line, row in rows:
         yield Record(row, line)
 
@@ -306,8 +366,9 @@ def _json(path: Path) -> Iterator[Record]:
             try:
                 item = next(items, end)
             except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a 4,300-digit number
-                raise InputError(f"not valid JSON (in or after record {n + 1}): {exc}", source=str(path),
-                                 line=n + 1) from None
+                raise InputError(
+                    f"not valid JSON (in or after record {n + 1}): {exc}", source=str(path), line=n + 1
+                ) from None
             if item is end:
                 return
             n += 1
@@ -377,8 +438,12 @@ def _from_json(item: object, n: int, path: Path) -> Record:
         return _from_api(item, n, path)
     body = item.get("RelationshipRecord", item)
     if not isinstance(body, dict) or not ("LEI" in body or "Relationship" in body):
-        raise InputError("neither an LEI record (LEI, Entity, ...) nor a relationship record "
-                         "(RelationshipRecord: Relationship, ...)", source=str(path), line=n)
+        raise InputError(
+            "neither an LEI record (LEI, Entity, ...) nor a relationship record "
+            "(RelationshipRecord: Relationship, ...)",
+            source=str(path),
+            line=n,
+        )
     flat: dict[str, str] = {}
     _flatten(body, "", flat, path, n)
     return Record({_csv_name(k): v for k, v in flat.items()}, n)
@@ -386,6 +451,7 @@ def _from_json(item: object, n: int, path: Path) -> Record:
 
 def _from_api(item: dict, n: int, path: Path) -> Record:
     """A ``lei-records`` or ``relationship-records`` item of the GLEIF API."""
+
     def at(*keys):
         node = item
         for k in keys:
@@ -404,55 +470,125 @@ def _from_api(item: dict, n: int, path: Path) -> Record:
     a, row = ("attributes",), {}
     if item.get("type") == "lei-records":
         e = (*a, "entity")
-        row = {LEI: text(*a, "lei"), NAME: text(*e, "legalName", "name"), CATEGORY: text(*e, "category"),
-               "Entity.LegalJurisdiction": text(*e, "jurisdiction"),
-               "Entity.EntityCreationDate": text(*e, "creationDate"), REGISTRATION: text(*a, "registration", "status")}
-        for api, column in (("otherNames", "Entity.OtherEntityNames.OtherEntityName"),
-                            ("transliteratedOtherNames",
-                             "Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName")):
+        row = {
+            LEI: text(*a, "lei"),
+            NAME: text(*e, "legalName", "name"),
+            CATEGORY: text(*e, "category"),
+            "Entity.LegalJurisdiction": text(*e, "jurisdiction"),
+            "Entity.EntityCreationDate": text(*e, "creationDate"),
+            REGISTRATION: text(*a, "registration", "status"),
+        }
+        for api, column in (
+            ("otherNames", "Entity.OtherEntityNames.OtherEntityName"),
+            ("transliteratedOtherNames", "Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName"),
+        ):
             row |= {f"{column}.{i + 1}": text(*e, api, i, "name") for i in many(*e, api)}
-        for api, column in (("legalAddress", "Entity.LegalAddress."), ("headquartersAddress",
-                                                                        "Entity.HeadquartersAddress.")):
-            row |= {column + ("FirstAddressLine" if i == 0 else f"AdditionalAddressLine.{i}"):
-                    text(*e, api, "addressLines", i) for i in many(*e, api, "addressLines")}
-            row |= {column + part: text(*e, api, key) for key, part in (
-                ("addressNumber", "AddressNumber"), ("city", "City"), ("region", "Region"),
-                ("postalCode", "PostalCode"), ("country", "Country"))}
+        for api, column in (
+            ("legalAddress", "Entity.LegalAddress."),
+            ("headquartersAddress", "Entity.HeadquartersAddress."),
+        ):
+            row |= {
+                column + ("FirstAddressLine" if i == 0 else f"AdditionalAddressLine.{i}"): text(
+                    *e, api, "addressLines", i
+                )
+                for i in many(*e, api, "addressLines")
+            }
+            row |= {
+                column + part: text(*e, api, key)
+                for key, part in (
+                    ("addressNumber", "AddressNumber"),
+                    ("city", "City"),
+                    ("region", "Region"),
+                    ("postalCode", "PostalCode"),
+                    ("country", "Country"),
+                )
+            }
         return Record(row, n)
     if item.get("type") == "relationship-records":
         r = (*a, "relationship")
-        row = {START: text(*r, "startNode", "id"), "Relationship.StartNode.NodeIDType": text(*r, "startNode", "type"),
-               END: text(*r, "endNode", "id"), "Relationship.EndNode.NodeIDType": text(*r, "endNode", "type"),
-               TYPE: text(*r, "type"), STATUS: text(*r, "status"), REGISTRATION: text(*a, "registration", "status")}
+        row = {
+            START: text(*r, "startNode", "id"),
+            "Relationship.StartNode.NodeIDType": text(*r, "startNode", "type"),
+            END: text(*r, "endNode", "id"),
+            "Relationship.EndNode.NodeIDType": text(*r, "endNode", "type"),
+            TYPE: text(*r, "type"),
+            STATUS: text(*r, "status"),
+            REGISTRATION: text(*a, "registration", "status"),
+        }
         for i in many(*r, "periods"):
-            row |= {f"Relationship.Period.{i + 1}.{column}": text(*r, "periods", i, key) for key, column in (
-                ("startDate", "startDate"), ("endDate", "endDate"), ("type", "periodType"))}
+            row |= {
+                f"Relationship.Period.{i + 1}.{column}": text(*r, "periods", i, key)
+                for key, column in (("startDate", "startDate"), ("endDate", "endDate"), ("type", "periodType"))
+            }
         return Record(row, n)
-    raise InputError(f"an API item of type {item.get('type')!r}; expected lei-records or relationship-records",
-                     source=str(path), line=n)
+    raise InputError(
+        f"an API item of type {item.get('type')!r}; expected lei-records or relationship-records",
+        source=str(path),
+        line=n,
+    )
 
 
 # GLEIF's RDF: what each fact of lei-rdf's L1 and L2 ontologies is in the golden-copy CSV's columns
 B, L1, L2 = str(GLEIF_BASE), str(GLEIF_L1), str(GLEIF_L2)
-OTHER_NAMES = (L1 + "hasPreviousLegalName", L1 + "hasOtherEntityNames", L1 + "hasTradingOrOperatingName",
-               L1 + "hasAlternativeLanguageLegalName")
+OTHER_NAMES = (
+    L1 + "hasPreviousLegalName",
+    L1 + "hasOtherEntityNames",
+    L1 + "hasTradingOrOperatingName",
+    L1 + "hasAlternativeLanguageLegalName",
+)
 TRANSLITERATED = (L1 + "hasPreferredASCIITransliteratedLegalName", L1 + "hasAutoASCIITransliteratedLegalName")
-ADDRESSES = {L1 + "hasLegalAddress": "Entity.LegalAddress.",
-             L1 + "hasHeadquartersAddress": "Entity.HeadquartersAddress."}
+ADDRESSES = {
+    L1 + "hasLegalAddress": "Entity.LegalAddress.",
+    L1 + "hasHeadquartersAddress": "Entity.HeadquartersAddress.",
+}
 LINES = (B + "hasAddressLine2", B + "hasAddressLine3", B + "hasAddressLine4", B + "hasAdditionalAddressLine")
-ADDRESS_PARTS = {B + "hasAddressNumber": "AddressNumber", B + "hasCity": "City", B + "hasSubdivision": "Region",
-                 B + "hasRegion": "Region", B + "hasPostalCode": "PostalCode", B + "hasCountry": "Country"}
-RELATIONSHIPS = {L2 + "DirectConsolidation": DIRECT, L2 + "UltimateConsolidation": ULTIMATE,
-                 L2 + "InternationalBranchRelationship": "IS_INTERNATIONAL_BRANCH_OF",
-                 L2 + "FundManagementRelationship": "IS_FUND-MANAGED_BY", L2 + "SubFundRelationship": "IS_SUBFUND_OF",
-                 L2 + "FeederMasterFundRelationship": "IS_FEEDER_TO"}
-GOVERNMENT = {L1 + "ResidentGovernmentEntity", L1 + "CentralGovernment", L1 + "StateGovernment",
-              L1 + "LocalGovernment", L1 + "SocialSecurity"}
+ADDRESS_PARTS = {
+    B + "hasAddressNumber": "AddressNumber",
+    B + "hasCity": "City",
+    B + "hasSubdivision": "Region",
+    B + "hasRegion": "Region",
+    B + "hasPostalCode": "PostalCode",
+    B + "hasCountry": "Country",
+}
+RELATIONSHIPS = {
+    L2 + "DirectConsolidation": DIRECT,
+    L2 + "UltimateConsolidation": ULTIMATE,
+    L2 + "InternationalBranchRelationship": "IS_INTERNATIONAL_BRANCH_OF",
+    L2 + "FundManagementRelationship": "IS_FUND-MANAGED_BY",
+    L2 + "SubFundRelationship": "IS_SUBFUND_OF",
+    L2 + "FeederMasterFundRelationship": "IS_FEEDER_TO",
+}
+GOVERNMENT = {
+    L1 + "ResidentGovernmentEntity",
+    L1 + "CentralGovernment",
+    L1 + "StateGovernment",
+    L1 + "LocalGovernment",
+    L1 + "SocialSecurity",
+}
 RDF_TYPE = str(RDF.type)
-KEPT = {RDF_TYPE, L1 + "hasLegalName", L1 + "LEI", L1 + "identifiesAndRecords", B + "hasRegistrationStatus",
-        B + "hasLegalJurisdiction", B + "hasEntityCreationDate", B + "hasAddressLine1", B + "hasFirstAddressLine",
-        L2 + "hasChild", L2 + "hasParent", L2 + "hasRelationshipStatus", L2 + "hasRelationshipPeriod",
-        B + "hasStart", B + "hasEnd", B + "records", *OTHER_NAMES, *TRANSLITERATED, *ADDRESSES, *LINES, *ADDRESS_PARTS}
+KEPT = {
+    RDF_TYPE,
+    L1 + "hasLegalName",
+    L1 + "LEI",
+    L1 + "identifiesAndRecords",
+    B + "hasRegistrationStatus",
+    B + "hasLegalJurisdiction",
+    B + "hasEntityCreationDate",
+    B + "hasAddressLine1",
+    B + "hasFirstAddressLine",
+    L2 + "hasChild",
+    L2 + "hasParent",
+    L2 + "hasRelationshipStatus",
+    L2 + "hasRelationshipPeriod",
+    B + "hasStart",
+    B + "hasEnd",
+    B + "records",
+    *OTHER_NAMES,
+    *TRANSLITERATED,
+    *ADDRESSES,
+    *LINES,
+    *ADDRESS_PARTS,
+}
 
 
 def _local(term) -> str:
@@ -483,8 +619,10 @@ def _turtle(path: Path) -> Iterator[Record]:
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             if t.predicate.value in KEPT:
                 if isinstance(t.object, ox.Triple) or isinstance(t.subject, ox.Triple):
-                    raise InputError(f"an RDF 1.2 triple term in a GLEIF fact ({t.predicate.value}): not GLEIF's RDF",
-                                     source=str(path))
+                    raise InputError(
+                        f"an RDF 1.2 triple term in a GLEIF fact ({t.predicate.value}): not GLEIF's RDF",
+                        source=str(path),
+                    )
                 facts.setdefault(str(t.subject), {}).setdefault(t.predicate.value, []).append(t.object)
     except SyntaxError as exc:
         raise InputError(f"not valid Turtle: {exc.msg}", source=str(path), line=exc.lineno) from None
@@ -506,15 +644,22 @@ def _turtle(path: Path) -> Iterator[Record]:
     for node in sorted(n for n, f in facts.items() if L1 + "hasLegalName" in f):
         reg = registered.get(node, "")
         lei = one(reg, L1 + "LEI") or re.split(r"[/#]", _where(node))[-1].removeprefix("L-")
-        row = {LEI: lei, NAME: one(node, L1 + "hasLegalName"),
-               "Entity.LegalJurisdiction": one(node, B + "hasLegalJurisdiction"),
-               "Entity.EntityCreationDate": one(node, B + "hasEntityCreationDate"),
-               REGISTRATION: _enum(facts[reg][B + "hasRegistrationStatus"][0], "RegistrationStatus")
-               if B + "hasRegistrationStatus" in facts.get(reg, {}) else "",
-               CATEGORY: "RESIDENT_GOVERNMENT_ENTITY"
-               if GOVERNMENT & {t.value for t in facts[node].get(RDF_TYPE, [])} else ""}
-        for column, preds in (("Entity.OtherEntityNames.OtherEntityName", OTHER_NAMES),
-                              ("Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName", TRANSLITERATED)):
+        row = {
+            LEI: lei,
+            NAME: one(node, L1 + "hasLegalName"),
+            "Entity.LegalJurisdiction": one(node, B + "hasLegalJurisdiction"),
+            "Entity.EntityCreationDate": one(node, B + "hasEntityCreationDate"),
+            REGISTRATION: _enum(facts[reg][B + "hasRegistrationStatus"][0], "RegistrationStatus")
+            if B + "hasRegistrationStatus" in facts.get(reg, {})
+            else "",
+            CATEGORY: "RESIDENT_GOVERNMENT_ENTITY"
+            if GOVERNMENT & {t.value for t in facts[node].get(RDF_TYPE, [])}
+            else "",
+        }
+        for column, preds in (
+            ("Entity.OtherEntityNames.OtherEntityName", OTHER_NAMES),
+            ("Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName", TRANSLITERATED),
+        ):
             names = [v for p in preds for v in all_(node, p)]
             row |= {f"{column}.{i}": v for i, v in enumerate(names, 1)}
         for pred, prefix in ADDRESSES.items():
@@ -534,18 +679,30 @@ def _turtle(path: Path) -> Iterator[Record]:
         for side, pred in ((START, L2 + "hasChild"), (END, L2 + "hasParent")):
             target = str(f[pred][0])
             ends[side] = one(registered.get(target, ""), L1 + "LEI") or _local(f[pred][0]).removeprefix("L-")
-        row = {**ends, TYPE: next((RELATIONSHIPS[k] for k in kinds if k in RELATIONSHIPS),
-                                  re.split(r"[/#]", kinds[0])[-1] if kinds else ""),
-               STATUS: _enum(f[L2 + "hasRelationshipStatus"][0], "RelationshipStatus")
-               if L2 + "hasRelationshipStatus" in f else "",
-               REGISTRATION: _enum(facts[reg][B + "hasRegistrationStatus"][0], "RegistrationStatus")
-               if B + "hasRegistrationStatus" in facts.get(reg, {}) else ""}
+        row = {
+            **ends,
+            TYPE: next(
+                (RELATIONSHIPS[k] for k in kinds if k in RELATIONSHIPS),
+                re.split(r"[/#]", kinds[0])[-1] if kinds else "",
+            ),
+            STATUS: _enum(f[L2 + "hasRelationshipStatus"][0], "RelationshipStatus")
+            if L2 + "hasRelationshipStatus" in f
+            else "",
+            REGISTRATION: _enum(facts[reg][B + "hasRegistrationStatus"][0], "RegistrationStatus")
+            if B + "hasRegistrationStatus" in facts.get(reg, {})
+            else "",
+        }
         for period in f.get(L2 + "hasRelationshipPeriod", [])[:1]:
-            row |= {"Relationship.Period.1.startDate": one(str(period), B + "hasStart"),
-                    "Relationship.Period.1.endDate": one(str(period), B + "hasEnd"),
-                    "Relationship.Period.1.periodType": "RELATIONSHIP_PERIOD"}
+            row |= {
+                "Relationship.Period.1.startDate": one(str(period), B + "hasStart"),
+                "Relationship.Period.1.endDate": one(str(period), B + "hasEnd"),
+                "Relationship.Period.1.periodType": "RELATIONSHIP_PERIOD",
+            }
         found += 1
         yield Record(row, _where(node))
     if not found:
-        raise InputError("no GLEIF legal entities (gleif-L1:hasLegalName) or relationships "
-                         "(gleif-L2:hasChild, gleif-L2:hasParent) in the file", source=str(path))
+        raise InputError(
+            "no GLEIF legal entities (gleif-L1:hasLegalName) or relationships "
+            "(gleif-L2:hasChild, gleif-L2:hasParent) in the file",
+            source=str(path),
+        )

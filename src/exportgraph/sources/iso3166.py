@@ -17,7 +17,8 @@ DATASET = "iso3166-country-codes"
 
 def read(path: Path) -> Iterator[Triple]:
     yield from dataset_triples(
-        DATASET, "ISO 3166 country codes (datasets/country-codes, country-codes.csv)",
+        DATASET,
+        "ISO 3166 country codes (datasets/country-codes, country-codes.csv)",
         "https://github.com/datasets/country-codes",
         "commit caa72d1e0e5af8876c170bb36a9e4d64a01bba88; licence ODC PDDL",
     )

@@ -134,12 +134,21 @@ def license_scope(text: str) -> URIRef:
 
 
 LISTS = {
-    "entity-list": ("nsfreg-bis-entity-list", "bis_entity_list.json",
-                    "BIS Entity List (15 CFR 744 Supp. No. 4), parsed from the eCFR by phagehunter/nsfreg"),
-    "meu-list": ("nsfreg-bis-meu", "bis_meu.json",
-                 "BIS Military End-User List (15 CFR 744 Supp. No. 7), parsed by phagehunter/nsfreg"),
-    "dod-1260h": ("nsfreg-dow-1260h", "dow_1260h.json",
-                  "DoD Section 1260H list (FR notice of 2026-06-10), parsed by phagehunter/nsfreg"),
+    "entity-list": (
+        "nsfreg-bis-entity-list",
+        "bis_entity_list.json",
+        "BIS Entity List (15 CFR 744 Supp. No. 4), parsed from the eCFR by phagehunter/nsfreg",
+    ),
+    "meu-list": (
+        "nsfreg-bis-meu",
+        "bis_meu.json",
+        "BIS Military End-User List (15 CFR 744 Supp. No. 7), parsed by phagehunter/nsfreg",
+    ),
+    "dod-1260h": (
+        "nsfreg-dow-1260h",
+        "dow_1260h.json",
+        "DoD Section 1260H list (FR notice of 2026-06-10), parsed by phagehunter/nsfreg",
+    ),
 }
 
 
@@ -159,8 +168,7 @@ def _address_country(text: str, default: str) -> str:
     return default
 
 
-def read(short_name: str, path: Path, countries: CountryIndex,
-         rule_pages: list[RulePages]) -> Iterator[Triple]:
+def read(short_name: str, path: Path, countries: CountryIndex, rule_pages: list[RulePages]) -> Iterator[Triple]:
     """Triples for one nsfreg list file; ``short_name`` is a key of ``LISTS``.
 
     Each entry of the list becomes one ``eg:ListEntry``; entries that name the same party under
@@ -175,11 +183,17 @@ def read(short_name: str, path: Path, countries: CountryIndex,
     if not isinstance(entries, list):
         raise InputError("not an nsfreg list file: 'entities' is not a list", source=str(path))
     if isinstance(doc.get("count"), int) and doc["count"] != len(entries):
-        raise InputError(f"the file says it holds {doc['count']} entries but holds {len(entries)}: "
-                         "cut short or edited?", source=str(path))
-    yield from dataset_triples(dataset, label, "https://github.com/phagehunter/nsfreg",
-                               f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
-                               f"extracted {doc.get('extracted')}; U.S. Government work (public domain)")
+        raise InputError(
+            f"the file says it holds {doc['count']} entries but holds {len(entries)}: cut short or edited?",
+            source=str(path),
+        )
+    yield from dataset_triples(
+        dataset,
+        label,
+        "https://github.com/phagehunter/nsfreg",
+        f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
+        f"extracted {doc.get('extracted')}; U.S. Government work (public domain)",
+    )
     # A citation written without its date takes the date that other entries give the same page.
     # Where entries disagree on a page's date, the first one written wins, so a page has one date.
     page_dates: dict[tuple[int, int], dt.date] = {}
@@ -193,12 +207,19 @@ def read(short_name: str, path: Path, countries: CountryIndex,
     seen_entries: set[tuple[str, str, int]] = set()
     for i, entry in enumerate(entries):
         where = f"{path}: entities[{i}]"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
-                or not all(isinstance(entry.get(k) or "", str) for k in ("country", "address", "federal_register",
-                                                                         "notes", "effective_date")) \
-                or not isinstance(entry.get("aliases") or [], list):
-            raise InputError("not an nsfreg entry (name, country, address, federal_register, notes are text, "
-                             "aliases a list)", source=where)
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or not all(
+                isinstance(entry.get(k) or "", str)
+                for k in ("country", "address", "federal_register", "notes", "effective_date")
+            )
+            or not isinstance(entry.get("aliases") or [], list)
+        ):
+            raise InputError(
+                "not an nsfreg entry (name, country, address, federal_register, notes are text, aliases a list)",
+                source=where,
+            )
         name = entry["name"].strip()
         if not name:
             raise InputError("entry without a name", source=where)
@@ -215,25 +236,28 @@ def read(short_name: str, path: Path, countries: CountryIndex,
         node = ids.party(name)
         n_addr = seen_parties.get(str(node), 0)
         if not n_addr:
-            out += [(node, RDF.type, EG.Party), (node, EG.name, Literal(name)),
-                    (node, RDFS.label, Literal(name))]
+            out += [(node, RDF.type, EG.Party), (node, EG.name, Literal(name)), (node, RDFS.label, Literal(name))]
         out += [(node, EG.alias, Literal(a)) for a in entry.get("aliases") or [] if a and a != name]
         out += [(node, EG.country, ids.country(code)), (node, DCTERMS.source, src)]
         for text in _split_addresses(entry.get("address")):
             n_addr += 1
             addr = ids.address(name, n_addr)
-            out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
-                    (addr, EG.addressText, Literal(text)),
-                    (addr, EG.addressCountry, ids.country(_address_country(text, code))),
-                    (addr, DCTERMS.source, src)]
+            out += [
+                (node, EG.hasAddress, addr),
+                (addr, RDF.type, EG.Address),
+                (addr, EG.addressText, Literal(text)),
+                (addr, EG.addressCountry, ids.country(_address_country(text, code))),
+                (addr, DCTERMS.source, src),
+            ]
         seen_parties[str(node)] = max(n_addr, 1)
         key = (str(node), code)
         n = sum(1 for k in seen_entries if k[:2] == key) + 1
         seen_entries.add((*key, n))
         listing = f"{ids.listing(short_name, name)}/{code.lower()}" + (f"-{n}" if n > 1 else "")
         yield from out
-        yield from _entry_triples(short_name, URIRef(listing), list_node, node, name, entry, src,
-                                  rule_pages, page_dates)
+        yield from _entry_triples(
+            short_name, URIRef(listing), list_node, node, name, entry, src, rule_pages, page_dates
+        )
 
 
 # how far apart a citation's date and its rule's day of publication may be when a page range decides
@@ -258,6 +282,7 @@ def _rule_for(c: Citation, rule_pages: list[RulePages]) -> tuple[RulePages | Non
     >>> _rule_for(Citation(84, 43495, dt.date(2019, 8, 21)), [r])
     (None, None)
     """
+
     def starts_before(rules: list[RulePages]) -> RulePages | None:
         paged = [r for r in rules if r.first is not None and r.first <= c.page]
         return max(paged, key=lambda r: r.first) if paged else None  # type: ignore[arg-type, return-value]
@@ -272,32 +297,59 @@ def _rule_for(c: Citation, rule_pages: list[RulePages]) -> tuple[RulePages | Non
         if len(unpaged) == 1:
             return unpaged[0], None
         if len(same_day) == 1:
-            return same_day[0], (f"{c.label} is outside the pages of the only rule published on {c.published} "
-                                 "(a misprinted page?); that rule's effective date is used")
+            return same_day[0], (
+                f"{c.label} is outside the pages of the only rule published on {c.published} "
+                "(a misprinted page?); that rule's effective date is used"
+            )
     best = starts_before(volume)
     if best and (best.first == c.page or (best.last is not None and c.page <= best.last)):
         return best, None  # the page a rule starts on, or within its recorded pages
-    if best and best.last is None and c.published and best.published \
-            and dt.timedelta(0) <= best.published - c.published <= _DATE_SLACK:
-        return best, (f"{c.label} is dated {c.published}, before the rule it is taken to belong to was "
-                      f"published ({best.published}): the list dates it by the effective day")
+    if (
+        best
+        and best.last is None
+        and c.published
+        and best.published
+        and dt.timedelta(0) <= best.published - c.published <= _DATE_SLACK
+    ):
+        return best, (
+            f"{c.label} is dated {c.published}, before the rule it is taken to belong to was "
+            f"published ({best.published}): the list dates it by the effective day"
+        )
     return None, None
 
 
-def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URIRef, name: str,
-                   row: dict, src: URIRef, rule_pages: list[RulePages],
-                   page_dates: dict[tuple[int, int], dt.date]) -> Iterator[Triple]:
+def _entry_triples(
+    short_name: str,
+    entry: URIRef,
+    list_node: URIRef,
+    party: URIRef,
+    name: str,
+    row: dict,
+    src: URIRef,
+    rule_pages: list[RulePages],
+    page_dates: dict[tuple[int, int], dt.date],
+) -> Iterator[Triple]:
     out: list[Triple] = [
-        (entry, RDF.type, EG.ListEntry), (entry, EG.party, party), (entry, EG.onList, list_node),
-        (entry, RDFS.label, Literal(f"{name} ({short_name})")), (entry, DCTERMS.source, src)]
-    citations = [Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
-                 for c in parse_citations(row.get("federal_register") or "")]
+        (entry, RDF.type, EG.ListEntry),
+        (entry, EG.party, party),
+        (entry, EG.onList, list_node),
+        (entry, RDFS.label, Literal(f"{name} ({short_name})")),
+        (entry, DCTERMS.source, src),
+    ]
+    citations = [
+        Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
+        for c in parse_citations(row.get("federal_register") or "")
+    ]
     matches = []
     for c in citations:
         cite = ids.fr_citation(c.volume, c.page)
-        out += [(entry, EG.citation, cite), (cite, RDF.type, EG.FederalRegisterCitation),
-                (cite, RDFS.label, Literal(c.label)), (cite, EG.frVolume, Literal(c.volume)),
-                (cite, EG.frPage, Literal(c.page))]
+        out += [
+            (entry, EG.citation, cite),
+            (cite, RDF.type, EG.FederalRegisterCitation),
+            (cite, RDFS.label, Literal(c.label)),
+            (cite, EG.frVolume, Literal(c.volume)),
+            (cite, EG.frPage, Literal(c.page)),
+        ]
         if c.published:
             out.append((cite, EG.published, to_literal(c.published)))
         rule, doubt = _rule_for(c, rule_pages)
@@ -315,10 +367,17 @@ def _entry_triples(short_name: str, entry: URIRef, list_node: URIRef, party: URI
         if doubt:
             out += [(entry, EG.confidence, EG.Derived), (entry, EG.note, Literal(doubt + "."))]
     elif first and first.published:
-        out += [(entry, EG.dateAdded, to_literal(first.published)),
-                (entry, EG.confidence, EG.Derived),
-                (entry, EG.note, Literal(f"Effective date not recorded; the publication date of "
-                                         f"{first.label} is used as the date added."))]
+        out += [
+            (entry, EG.dateAdded, to_literal(first.published)),
+            (entry, EG.confidence, EG.Derived),
+            (
+                entry,
+                EG.note,
+                Literal(
+                    f"Effective date not recorded; the publication date of {first.label} is used as the date added."
+                ),
+            ),
+        ]
     notes = row.get("notes")
     if notes and short_name == "entity-list":
         out.append((entry, EG.licenseRequirement, Literal(license_text(notes))))

@@ -23,18 +23,26 @@ from .common import Triple, iter_csv_rows
 
 HEADERS = {
     "parties": ["id", "name", "country", "aliases", "kind"],
-    "ownership": ["owner", "owned", "percent", "percent_min", "percent_max", "valid_from",
-                  "valid_to", "source"],
+    "ownership": ["owner", "owned", "percent", "percent_min", "percent_max", "valid_from", "valid_to", "source"],
     "listings": ["party", "list", "date_added", "date_removed", "citation"],
     "supply": ["supplier", "customer", "item", "valid_from", "valid_to", "source"],
 }
 # Columns a file may add after the required ones, in any order.
-OPTIONAL = {"parties": ["address", "founded", "headquarters", "incorporated_in"],
-            "ownership": ["reported_as_of", "kind"]}
+OPTIONAL = {
+    "parties": ["address", "founded", "headquarters", "incorporated_in"],
+    "ownership": ["reported_as_of", "kind"],
+}
 STAKE_KINDS = {"": EG.Equity, "equity": EG.Equity, "voting": EG.Voting}
-KINDS = {"": EG.Party, "company": EG.Company, "organisation": EG.Organization,
-         "organization": EG.Organization, "research-institute": EG.ResearchInstitute,
-         "university": EG.University, "government-body": EG.GovernmentBody, "person": EG.Person}
+KINDS = {
+    "": EG.Party,
+    "company": EG.Company,
+    "organisation": EG.Organization,
+    "organization": EG.Organization,
+    "research-institute": EG.ResearchInstitute,
+    "university": EG.University,
+    "government-body": EG.GovernmentBody,
+    "person": EG.Person,
+}
 _FR = re.compile(r"^\s*(\d+)\s*FR\s*(\d+)\s*$")
 
 
@@ -48,14 +56,20 @@ def kind_of(path: Path) -> str:
     if JUDGEMENT_COLUMNS <= set(cols):
         return "judgements"
     for kind, expected in HEADERS.items():
-        extra = cols[len(expected):]
-        if cols[:len(expected)] == expected and len(set(extra)) == len(extra) <= len(
-                set(extra) & set(OPTIONAL.get(kind, ()))):
+        extra = cols[len(expected) :]
+        if cols[: len(expected)] == expected and len(set(extra)) == len(extra) <= len(
+            set(extra) & set(OPTIONAL.get(kind, ()))
+        ):
             return kind
-    raise InputError("unrecognised CSV header " + ",".join(cols) + "; expected one of: "
-                     + " | ".join(",".join(h + [f"[{o}]" for o in OPTIONAL.get(k, ())])
-                                  for k, h in HEADERS.items())
-                     + " | judgements: left,right,decision,source[,note] (any order)", source=str(path), line=1)
+    raise InputError(
+        "unrecognised CSV header "
+        + ",".join(cols)
+        + "; expected one of: "
+        + " | ".join(",".join(h + [f"[{o}]" for o in OPTIONAL.get(k, ())]) for k, h in HEADERS.items())
+        + " | judgements: left,right,decision,source[,note] (any order)",
+        source=str(path),
+        line=1,
+    )
 
 
 class Reader:
@@ -64,8 +78,13 @@ class Reader:
     Party ids from parties files read earlier are known to later ownership and listings files.
     """
 
-    def __init__(self, resolve: Callable[[str], str | None], country_codes: set[str],
-                 list_names: set[str], is_record: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        resolve: Callable[[str], str | None],
+        country_codes: set[str],
+        list_names: set[str],
+        is_record: Callable[[str], bool] | None = None,
+    ) -> None:
         self.resolve = resolve
         self.is_record = is_record or (lambda iri: False)
         self.country_codes = country_codes
@@ -90,12 +109,14 @@ class Reader:
 
     def _row_source(self, path: Path, line: int, out: list[Triple]) -> URIRef:
         node = ids.user_row(path.name, line, "source")
-        out += [(node, RDF.type, EG.DatasetRow), (node, EG.rowKey, Literal(f"line {line}")),
-                (node, RDFS.label, Literal(f"{path.name} line {line}"))]
+        out += [
+            (node, RDF.type, EG.DatasetRow),
+            (node, EG.rowKey, Literal(f"line {line}")),
+            (node, RDFS.label, Literal(f"{path.name} line {line}")),
+        ]
         return node
 
-    def _party(self, ref: str, path: Path, line: int, column: str,
-               new_ids: dict[str, URIRef]) -> URIRef:
+    def _party(self, ref: str, path: Path, line: int, column: str, new_ids: dict[str, URIRef]) -> URIRef:
         if not ref:
             raise InputError("empty party", source=str(path), line=line, column=column)
         found = new_ids.get(ref) or self.party_ids.get(ref)
@@ -103,19 +124,27 @@ class Reader:
             try:
                 iri = self.resolve(ref)
             except AmbiguousError as exc:
-                raise InputError(f"{exc}; give a party id from a parties file", source=str(path), line=line,
-                                 column=column) from None
+                raise InputError(
+                    f"{exc}; give a party id from a parties file", source=str(path), line=line, column=column
+                ) from None
             if iri is None:
-                raise InputError(f"{ref!r} is neither a party id from a parties file nor the name "
-                                 "of an organisation in the graph", source=str(path), line=line,
-                                 column=column)
+                raise InputError(
+                    f"{ref!r} is neither a party id from a parties file nor the name of an organisation in the graph",
+                    source=str(path),
+                    line=line,
+                    column=column,
+                )
             found = URIRef(iri)
         return found
 
     def _country(self, code: str, path: Path, line: int, column: str) -> URIRef:
         if code.upper() not in self.country_codes:
-            raise InputError(f"unknown country code {code!r} (expected ISO 3166-1 alpha-2)",
-                             source=str(path), line=line, column=column)
+            raise InputError(
+                f"unknown country code {code!r} (expected ISO 3166-1 alpha-2)",
+                source=str(path),
+                line=line,
+                column=column,
+            )
         return ids.country(code.upper())
 
     def _parties(self, path, line, row, src, out, new_ids) -> None:
@@ -128,20 +157,31 @@ class Reader:
             raise InputError(f"duplicate id {pid!r}", source=str(path), line=line, column="id")
         kind = KINDS.get(row["kind"].lower())
         if kind is None:
-            raise InputError(f"unknown kind {row['kind']!r}; expected one of "
-                             + ", ".join(k for k in KINDS if k), source=str(path), line=line,
-                             column="kind")
+            raise InputError(
+                f"unknown kind {row['kind']!r}; expected one of " + ", ".join(k for k in KINDS if k),
+                source=str(path),
+                line=line,
+                column="kind",
+            )
         node = ids.user_party(pid)
         new_ids[pid] = node
-        out += [(node, RDF.type, kind), (node, EG.name, Literal(name)),
-                (node, RDFS.label, Literal(name)), (node, DCTERMS.source, src)]
+        out += [
+            (node, RDF.type, kind),
+            (node, EG.name, Literal(name)),
+            (node, RDFS.label, Literal(name)),
+            (node, DCTERMS.source, src),
+        ]
         if row["country"]:
             out.append((node, EG.country, self._country(row["country"], path, line, "country")))
         out += [(node, EG.alias, Literal(a.strip())) for a in row["aliases"].split(";") if a.strip()]
         if row.get("address"):
             addr = ids.user_row(path.name, line, "address")
-            out += [(node, EG.hasAddress, addr), (addr, RDF.type, EG.Address),
-                    (addr, EG.addressText, Literal(row["address"])), (addr, DCTERMS.source, src)]
+            out += [
+                (node, EG.hasAddress, addr),
+                (addr, RDF.type, EG.Address),
+                (addr, EG.addressText, Literal(row["address"])),
+                (addr, DCTERMS.source, src),
+            ]
             if row["country"]:
                 out.append((addr, EG.addressCountry, self._country(row["country"], path, line, "country")))
         if row.get("founded"):
@@ -159,13 +199,21 @@ class Reader:
         node = ids.user_row(path.name, line, "stake")
         kind = (row.get("kind") or "").strip().lower()
         if kind not in STAKE_KINDS:
-            raise InputError(f"unknown stake kind {row['kind']!r}; expected equity or voting (empty: equity)",
-                             source=str(path), line=line, column="kind")
-        out += [(node, RDF.type, EG.OwnershipStake), (node, EG.owner, owner), (node, EG.owned, owned),
-                (node, EG.stakeKind, STAKE_KINDS[kind]), (node, DCTERMS.source, src)]
+            raise InputError(
+                f"unknown stake kind {row['kind']!r}; expected equity or voting (empty: equity)",
+                source=str(path),
+                line=line,
+                column="kind",
+            )
+        out += [
+            (node, RDF.type, EG.OwnershipStake),
+            (node, EG.owner, owner),
+            (node, EG.owned, owned),
+            (node, EG.stakeKind, STAKE_KINDS[kind]),
+            (node, DCTERMS.source, src),
+        ]
         values = {}
-        for col, prop in (("percent", EG.percent), ("percent_min", EG.percentMin),
-                          ("percent_max", EG.percentMax)):
+        for col, prop in (("percent", EG.percent), ("percent_min", EG.percentMin), ("percent_max", EG.percentMax)):
             if row[col]:
                 v = decimal(row[col].rstrip("%"), source=str(path), line=line, column=col)  # NaN, inf refused
                 if not 0 <= v <= 100:
@@ -173,50 +221,66 @@ class Reader:
                 values[col] = v
                 out.append((node, prop, Literal(v)))
         if "percent" in values and ("percent_min" in values or "percent_max" in values):
-            raise InputError("give percent or a min/max range, not both", source=str(path),
-                             line=line, column="percent")
+            raise InputError("give percent or a min/max range, not both", source=str(path), line=line, column="percent")
         if values.get("percent_min", 0) > values.get("percent_max", 100):
-            raise InputError("percent_min is greater than percent_max", source=str(path), line=line,
-                             column="percent_min")
+            raise InputError(
+                "percent_min is greater than percent_max", source=str(path), line=line, column="percent_min"
+            )
         self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
         if row.get("reported_as_of"):
             day = parse_date(row["reported_as_of"], source=str(path), line=line, column="reported_as_of")
             for col, outside in (("valid_from", lambda d: day < d), ("valid_to", lambda d: day > d)):
                 if row[col] and outside(parse_date(row[col], source=str(path), line=line, column=col)):
-                    raise InputError(f"reported_as_of is outside the stake's period ({col} {row[col]})",
-                                     source=str(path), line=line, column="reported_as_of")
+                    raise InputError(
+                        f"reported_as_of is outside the stake's period ({col} {row[col]})",
+                        source=str(path),
+                        line=line,
+                        column="reported_as_of",
+                    )
             out.append((node, EG.reportedAsOf, to_literal(day)))
         self._note_source(src, row["source"], out)
 
     def _listings(self, path, line, row, src, out, new_ids) -> None:
         party = self._party(row["party"], path, line, "party", new_ids)
         if row["list"] not in self.list_names:
-            raise InputError(f"unknown list {row['list']!r}; expected one of "
-                             + ", ".join(sorted(self.list_names)), source=str(path), line=line,
-                             column="list")
+            raise InputError(
+                f"unknown list {row['list']!r}; expected one of " + ", ".join(sorted(self.list_names)),
+                source=str(path),
+                line=line,
+                column="list",
+            )
         if not row["date_added"]:
             raise InputError("empty date_added", source=str(path), line=line, column="date_added")
         node = ids.user_row(path.name, line, "listing")
-        out += [(node, RDF.type, EG.ListEntry), (node, EG.party, party),
-                (node, EG.onList, ids.restriction_list(row["list"])), (node, DCTERMS.source, src)]
-        self._period(node, row, "date_added", "date_removed", EG.dateAdded, EG.dateRemoved, path,
-                     line, out)
+        out += [
+            (node, RDF.type, EG.ListEntry),
+            (node, EG.party, party),
+            (node, EG.onList, ids.restriction_list(row["list"])),
+            (node, DCTERMS.source, src),
+        ]
+        self._period(node, row, "date_added", "date_removed", EG.dateAdded, EG.dateRemoved, path, line, out)
         if not row["citation"]:
             raise InputError("empty citation", source=str(path), line=line, column="citation")
         m = _FR.match(row["citation"])
         cite = ids.fr_citation(int(m[1]), int(m[2])) if m else ids.user_row(path.name, line, "citation")
-        out += [(node, EG.citation, cite), (cite, RDFS.label, Literal(row["citation"])),
-                (cite, RDF.type, EG.FederalRegisterCitation if m else EG.Source)]
+        out += [
+            (node, EG.citation, cite),
+            (cite, RDFS.label, Literal(row["citation"])),
+            (cite, RDF.type, EG.FederalRegisterCitation if m else EG.Source),
+        ]
 
     def _supply(self, path, line, row, src, out, new_ids) -> None:
         supplier = self._party(row["supplier"], path, line, "supplier", new_ids)
         customer = self._party(row["customer"], path, line, "customer", new_ids)
         if supplier == customer:
-            raise InputError("supplier and customer are the same party", source=str(path), line=line,
-                             column="customer")
+            raise InputError("supplier and customer are the same party", source=str(path), line=line, column="customer")
         node = ids.user_row(path.name, line, "supply")
-        out += [(node, RDF.type, EG.SupplyRelation), (node, EG.supplier, supplier), (node, EG.customer, customer),
-                (node, DCTERMS.source, src)]
+        out += [
+            (node, RDF.type, EG.SupplyRelation),
+            (node, EG.supplier, supplier),
+            (node, EG.customer, customer),
+            (node, DCTERMS.source, src),
+        ]
         if row["item"]:
             out.append((node, EG.suppliedItemText, Literal(row["item"])))
         self._period(node, row, "valid_from", "valid_to", EG.validFrom, EG.validTo, path, line, out)
@@ -229,17 +293,29 @@ class Reader:
         if decision in ("", "skip"):
             return
         if decision not in DECISIONS:
-            raise InputError(f"decision {row['decision']!r}: expected accept, reject or skip (or empty)",
-                             source=str(path), line=line, column="decision")
+            raise InputError(
+                f"decision {row['decision']!r}: expected accept, reject or skip (or empty)",
+                source=str(path),
+                line=line,
+                column="decision",
+            )
         left, right = (self._record(row[c], path, line, c, new_ids) for c in ("left", "right"))
         if left == right:
             raise InputError("left and right are the same record", source=str(path), line=line, column="right")
         if not row["source"]:
-            raise InputError("a judgement needs a source: the document or person that says so",
-                             source=str(path), line=line, column="source")
+            raise InputError(
+                "a judgement needs a source: the document or person that says so",
+                source=str(path),
+                line=line,
+                column="source",
+            )
         node = ids.user_row(path.name, line, "judgement")
-        out += [(node, RDF.type, DECISIONS[decision]), (node, EG.record, left), (node, EG.record, right),
-                (node, DCTERMS.source, src)]
+        out += [
+            (node, RDF.type, DECISIONS[decision]),
+            (node, EG.record, left),
+            (node, EG.record, right),
+            (node, DCTERMS.source, src),
+        ]
         for item in row["source"].split():  # a source of the graph (its IRI) is cited as it is
             if item.startswith(str(ids.ID) + "source/"):
                 out.append((node, DCTERMS.source, URIRef(item)))
@@ -252,8 +328,7 @@ class Reader:
         included), or by id or name like any other party reference."""
         if ref.startswith(("http://", "https://")):
             if not self.is_record(ref):
-                raise InputError(f"no party record <{ref}> in the graph", source=str(path), line=line,
-                                 column=column)
+                raise InputError(f"no party record <{ref}> in the graph", source=str(path), line=line, column=column)
             return URIRef(ref)
         return self._party(ref, path, line, column, new_ids)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -25,7 +26,9 @@ class IRI(str):
 
 
 Value = IRI | str | int | float | Decimal | bool | dt.date | None
-Row = dict[str, Value]
+# A result row: each value's type depends on the query that produced it (the query's header says
+# what it returns), so callers convert where they know; the row itself is typed loosely.
+Row = dict[str, Any]
 Bindings = dict[str, Value] | list[dict[str, Value]] | None
 
 
@@ -93,15 +96,17 @@ def with_values(sparql: str, bindings: Bindings) -> str:
     """
     if not bindings:
         return sparql
-    starts = [m.end() for m in _GROUP_START.finditer(sparql)
-              if not sparql[sparql.rfind("\n", 0, m.start()) + 1:m.start()].lstrip().startswith("#")]
+    starts = [
+        m.end()
+        for m in _GROUP_START.finditer(sparql)
+        if not sparql[sparql.rfind("\n", 0, m.start()) + 1 : m.start()].lstrip().startswith("#")
+    ]
     if not starts:
         raise InputError("cannot bind parameters: the query has no WHERE clause")
     rows = bindings if isinstance(bindings, list) else [bindings]
     keys = list(rows[0])
     names = " ".join("?" + k for k in keys)
-    terms = " ".join("(" + " ".join("UNDEF" if r[k] is None else str(to_term(r[k])) for k in keys) + ")"
-                     for r in rows)
+    terms = " ".join("(" + " ".join("UNDEF" if r[k] is None else str(to_term(r[k])) for k in keys) + ")" for r in rows)
     block = f" VALUES ({names}) {{ {terms} }} "
     out, last = [], 0
     for end in starts:
@@ -156,8 +161,11 @@ class EmbeddedStore:
         if not self.path:
             return {"use_default_graph_as_union": True}
         graphs: list = [ox.DefaultGraph()]
-        graphs += [g for g in self._store.named_graphs()
-                   if isinstance(g, ox.NamedNode) and not g.value.startswith(BOOKKEEPING_GRAPHS)]
+        graphs += [
+            g
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and not g.value.startswith(BOOKKEEPING_GRAPHS)
+        ]
         return {"default_graph": graphs}
 
     def _run(self, sparql: str, bindings: Bindings):
@@ -183,7 +191,7 @@ class EmbeddedStore:
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise InputError("expected a CONSTRUCT or DESCRIBE query")
-        return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
 
     def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
         try:
@@ -199,10 +207,13 @@ class EmbeddedStore:
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}")
         if fmt.supports_datasets:
-            return ox.serialize(self._quads(), format=fmt)
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._quads()
-                   if union or not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value not in TRANSIENT_GRAPHS}
-        return ox.serialize(triples, format=fmt)
+            return ox.serialize(self._quads(), format=fmt) or b""
+        triples = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self._quads()
+            if union or not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value not in TRANSIENT_GRAPHS
+        }
+        return ox.serialize(triples, format=fmt) or b""
 
     def write_nquads(self, fh) -> None:
         """Every quad but a persistent store's bookkeeping, as N-Quads, streamed into a binary file."""
@@ -210,13 +221,16 @@ class EmbeddedStore:
 
     def _quads(self):
         """Every quad but a persistent store's bookkeeping (``BOOKKEEPING_GRAPHS``), streamed."""
-        return (q for q in self._store if not isinstance(q.graph_name, ox.NamedNode)
-                or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS))
+        return (
+            q
+            for q in self._store
+            if not isinstance(q.graph_name, ox.NamedNode) or not q.graph_name.value.startswith(BOOKKEEPING_GRAPHS)
+        )
 
     def __len__(self) -> int:
         if not self.path:
             return len(self._store)
-        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])  # type: ignore[arg-type]
+        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
 
     def graphs(self) -> list[str]:
         return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
@@ -238,18 +252,23 @@ class EmbeddedStore:
     def copy_graph(self, graph: str, to: str | None) -> None:
         """Copy a named graph's triples into another graph (or the default graph), streamed."""
         target = ox.NamedNode(to) if to else ox.DefaultGraph()
-        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target)
-                                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        self._store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, target)
+            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        )
 
     def count(self, graph: str) -> int:
         """How many triples a named graph holds."""
         rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        assert isinstance(rows, ox.QuerySolutions)
         return int(next(iter(rows))["n"].value)
 
     def triples(self, graph: str) -> set:
         """The triples of one named graph, as pyoxigraph triples."""
-        return {ox.Triple(q.subject, q.predicate, q.object)
-                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+        return {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        }
 
     def flush(self) -> None:
         if self.path:

@@ -13,12 +13,12 @@ cross the seam exactly as from the embedded store.
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
 
+from .. import settings
 from ..errors import ExportGraphError, InputError
 from ..namespaces import PREFIXES
 from .embedded import Bindings, Row, Value, parse_rdf, to_python, with_values
@@ -38,8 +38,9 @@ def _prologue() -> str:
 class RemoteStore:
     """A SPARQL 1.1 endpoint (and optionally its update endpoint) as an exportgraph ``Store``."""
 
-    def __init__(self, endpoint: str, update_endpoint: str | None = None, *, graph: str | None = None,
-                 timeout: float = 300) -> None:
+    def __init__(
+        self, endpoint: str, update_endpoint: str | None = None, *, graph: str | None = None, timeout: float = 300
+    ) -> None:
         """``graph``: write what belongs in the default graph into this named graph instead, for
         stores whose default graph is the union of the named ones and not writable (Virtuoso)."""
         if not endpoint.startswith(("http://", "https://")):
@@ -55,15 +56,17 @@ class RemoteStore:
         from SPARQLWrapper import POST, SPARQLWrapper
 
         if update and not self.update_endpoint:
-            raise InputError("this needs to write to the store: give --update-endpoint (the server's "
-                             "SPARQL Update URL)")
+            raise InputError(
+                "this needs to write to the store: give --update-endpoint (the server's SPARQL Update URL)"
+            )
         sw = SPARQLWrapper(self.endpoint, updateEndpoint=self.update_endpoint)
         sw.setMethod(POST)
         sw.setTimeout(int(self.timeout))
-        user = os.environ.get("EXPORTGRAPH_ENDPOINT_USER")
-        if user:
-            sw.setCredentials(user, os.environ.get("EXPORTGRAPH_ENDPOINT_PASSWORD", ""))
-            if os.environ.get("EXPORTGRAPH_ENDPOINT_AUTH", "basic").lower() == "digest":
+        credentials = settings.endpoint_credentials()
+        if credentials:
+            user, password, digest = credentials
+            sw.setCredentials(user, password)
+            if digest:
                 from SPARQLWrapper import DIGEST
 
                 sw.setHTTPAuth(DIGEST)
@@ -133,7 +136,7 @@ class RemoteStore:
         lines = [f"{term(q.subject)} {q.predicate} {term(q.object)} ." for q in quads]
         graph = graph or self.graph
         for start in range(0, len(lines), CHUNK):
-            body = "\n".join(lines[start:start + CHUNK])
+            body = "\n".join(lines[start : start + CHUNK])
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}" if graph else f"INSERT DATA {{\n{body}\n}}")
 
     def dump(self, media_type: str = "application/n-triples", *, union: bool = False) -> bytes:
@@ -146,11 +149,11 @@ class RemoteStore:
         return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=fmt) or b""
 
     def __len__(self) -> int:
-        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])  # type: ignore[arg-type]
+        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
 
     def is_empty(self) -> bool:
         """Holds no exportgraph data: no ontology (a server may hold triples of its own)."""
-        return not self.ask("ASK { ?o a owl:Ontology FILTER(STRSTARTS(STR(?o), \"https://w3id.org/exportgraph/\")) }")
+        return not self.ask('ASK { ?o a owl:Ontology FILTER(STRSTARTS(STR(?o), "https://w3id.org/exportgraph/")) }')
 
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
@@ -166,8 +169,7 @@ def _into_graph(sparql: str, graph: str) -> str:
     while depth and end < len(sparql):
         depth += {"{": 1, "}": -1}.get(sparql[end], 0)
         end += 1
-    template = sparql[m.end():end - 1]
+    template = sparql[m.end() : end - 1]
     if re.search(r"\bGRAPH\b", template, re.IGNORECASE):
         return sparql
-    return f"{sparql[:m.end()]} GRAPH <{graph}> {{{template}}} }}{sparql[end:]}"
-
+    return f"{sparql[: m.end()]} GRAPH <{graph}> {{{template}}} }}{sparql[end:]}"
