@@ -19,6 +19,8 @@ import csv
 import random
 from pathlib import Path
 
+from exportgraph.check import COLUMNS
+
 COUNTRIES = ("CN", "HK", "SG", "MY", "AE", "DE", "IN", "TW", "RU", "BR")
 PERCENTS = (10, 25, 30, 40, 50, 51, 60, 75, 100)
 HUBS = ("SG", "MY", "AE", "HK")
@@ -80,21 +82,7 @@ def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dic
     k = min(n, 100_000) if orders is None else orders
     with files["orders"].open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "order_id",
-                "date",
-                "item",
-                "quantity",
-                "seller",
-                "buyer",
-                "consignee",
-                "end_user",
-                "intermediaries",
-                "destination",
-                "end_use",
-            ]
-        )
+        w.writerow(COLUMNS)  # the orders CSV header check reads
         for j in range(k):
             legs = ";".join(f"o{rnd.randrange(n)}@{rnd.choice(HUBS)}" for _ in range(rnd.choice((0, 0, 1, 2))))
             w.writerow(

@@ -172,3 +172,14 @@ def test_curated_stakes_are_clean(bundled):
     assert bundled.hygiene() == []
     report = bundled.validate()
     assert report.conforms, report.violations[:5]
+
+
+def test_the_reach_agrees_with_affiliates_status(graph):
+    # affiliates-unlisted restates affiliates-status.rq's reach expression: the two must agree
+    status = {
+        str(r["party"]): r["reach"]
+        for r in graph.run_query("affiliates-status", {"asOf": "2025-10-01"}).rows
+        if str(r["party"]).startswith(P)
+    }
+    for party, rows in unlisted(graph, "2025-10-01").items():
+        assert {r["reach"] for r in rows} == {status[P + party]}
