@@ -194,3 +194,18 @@ def test_a_decimal_parameter_must_be_finite():
     for value in ("NaN", "Infinity", "-inf"):
         with pytest.raises(InputError, match="is not a finite decimal"):
             convert(value, "decimal", "parameter 'x'")
+
+
+def test_every_query_and_update_of_the_package_has_a_header_with_a_summary():
+    """Updates and the package's own texts say what they do, like the named queries."""
+    from exportgraph import queries as q
+    from exportgraph.paths import QUERIES
+
+    files = sorted(p for p in QUERIES.rglob("*") if p.suffix in (".rq", ".ru"))
+    assert len(files) > 60
+    for path in files:
+        name = path.relative_to(QUERIES).with_suffix("").as_posix()
+        assert q.load(name).summary, path
+    assert not any(n.startswith(q.INTERNAL) for n in q.catalogue())
+    with pytest.raises(LookupError):
+        q.load("internal/no-such-query")

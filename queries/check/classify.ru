@@ -1,8 +1,9 @@
-# The ECCN of each order's item on the order's date (eg:classifiedAs), which the restriction shapes
-# read: that of every criterion the item meets (queries/derive/06-eccn.ru) that is in force on the
-# order's date, or the ECCN the order states (eg:itemEccn) if that ECCN exists on the date (3A090.c
-# from 2024-12-02; one that does not yet is an input problem, for review). An item is classified with
-# the criteria of its date: in 2022-23 the October 2022 test of 3A090, from 2023-11-17 the October 2023 one.
+#+ summary: >-
+#+   The ECCN of each order's item on the order's date (eg:classifiedAs), which the restriction shapes
+#+   read: that of every criterion the item meets (queries/derive/06-eccn.ru) that is in force on the
+#+   order's date, or the ECCN the order states (eg:itemEccn) if that ECCN exists on the date (3A090.c
+#+   from 2024-12-02; one that does not yet is an input problem, for review). An item is classified with
+#+   the criteria of its date: in 2022-23 the October 2022 test of 3A090, from 2023-11-17 the October 2023 one.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:classifiedAs ?eccn } }
 WHERE {
   GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o a eg:Order ; eg:orderDate ?d ; eg:item ?item }

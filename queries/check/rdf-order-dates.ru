@@ -1,6 +1,7 @@
-# Orders given as RDF: an order date written as xsd:date becomes midnight xsd:dateTime (what the
-# shapes compare dates as); a date of any other type is an input problem, for review, not a date
-# that every comparison silently fails on.
+#+ summary: >-
+#+   Orders given as RDF: an order date written as xsd:date becomes midnight xsd:dateTime (what the
+#+   shapes compare dates as); a date of any other type is an input problem, for review, not a date
+#+   that every comparison silently fails on.
 DELETE { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:orderDate ?d } }
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/orders> { ?o eg:orderDate ?day } }
 WHERE {

@@ -1,4 +1,5 @@
-# The 50% rule, step 1: every party on a list the Affiliates rule names, on ?asOf, is listed.
+#+ summary: >-
+#+   The 50% rule, step 1: every party on a list the Affiliates rule names, on ?asOf, is listed.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
   ?cov a eg:AffiliateCoverage ; eg:coveredParty ?p ; eg:coverageStatus eg:Listed ; eg:coverageDepth 0 ;
        rdfs:label ?name ; eg:validFrom ?from ; eg:validTo ?to ; eg:explanation ?explanation } }

@@ -1,5 +1,6 @@
-# The 50% rule, step 2 (repeated until nothing is added): a party is covered when the direct stakes
-# held in it by listed or covered parties add up to 50% or more, each at its lower bound.
+#+ summary: >-
+#+   The 50% rule, step 2 (repeated until nothing is added): a party is covered when the direct stakes
+#+   held in it by listed or covered parties add up to 50% or more, each at its lower bound.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
   ?cov a eg:AffiliateCoverage ; eg:coveredParty ?o ; eg:coverageStatus eg:Covered ; rdfs:label ?name ;
        eg:coverageDepth ?depth ; eg:validFrom ?from ; eg:validTo ?to ; eg:aggregatePercent ?sum ; eg:explanation ?explanation } }

@@ -1,6 +1,7 @@
-# The 50% rule, step 3 (repeated until nothing is added): a party that is not covered is possibly
-# covered when the stakes held in it by listed, covered or possibly covered parties reach 50% with
-# each at its upper bound (an unknown stake counts as 100%): a case for review, never a pass.
+#+ summary: >-
+#+   The 50% rule, step 3 (repeated until nothing is added): a party that is not covered is possibly
+#+   covered when the stakes held in it by listed, covered or possibly covered parties reach 50% with
+#+   each at its upper bound (an unknown stake counts as 100%): a case for review, never a pass.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
   ?cov a eg:AffiliateCoverage ; eg:coveredParty ?o ; eg:coverageStatus eg:PossiblyCovered ; rdfs:label ?name ;
        eg:coverageDepth ?depth ; eg:validFrom ?from ; eg:validTo ?to ; eg:aggregatePercentMax ?sum ; eg:explanation ?explanation } }

@@ -1,5 +1,6 @@
-# The 50% rule, step 4: each covered or possibly covered party's coverage lists the stakes held in
-# it by listed or covered parties (and, for possible coverage, possibly covered ones) on ?asOf.
+#+ summary: >-
+#+   The 50% rule, step 4: each covered or possibly covered party's coverage lists the stakes held in
+#+   it by listed or covered parties (and, for possible coverage, possibly covered ones) on ?asOf.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
   ?cov eg:coveringStake ?s ; eg:coveredThrough ?oc } }
 WHERE {

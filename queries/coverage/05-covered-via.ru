@@ -1,8 +1,9 @@
-# The 50% rule, step 5: the lists a coverage rests on (eg:coveredVia). A listed party's are the lists
-# it is on (of those the Affiliates rule names) on ?asOf; a covered or possibly covered party's are
-# those of the listed parties above it, through the stakes that count (eg:coveredThrough). The
-# affiliate takes the restrictions of its most restrictive owner: the Entity List's where one of
-# them is on it, else the MEU List's (items in Supplement No. 2 to part 744 only).
+#+ summary: >-
+#+   The 50% rule, step 5: the lists a coverage rests on (eg:coveredVia). A listed party's are the lists
+#+   it is on (of those the Affiliates rule names) on ?asOf; a covered or possibly covered party's are
+#+   those of the listed parties above it, through the stakes that count (eg:coveredThrough). The
+#+   affiliate takes the restrictions of its most restrictive owner: the Entity List's where one of
+#+   them is on it, else the MEU List's (items in Supplement No. 2 to part 744 only).
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> { ?cov eg:coveredVia ?list } }
 WHERE {
   GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {

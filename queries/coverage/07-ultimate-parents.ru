@@ -1,8 +1,9 @@
-# Ultimate parents, step 2: the top of each chain of the period's parent links (06-parent-links.ru)
-# is the party's ultimate parent over the period (none where the chain loops). A chain that needs a
-# possible link (eg:mayBeSubsidiaryOf) gives a possible ultimate parent (eg:parentageUncertain
-# true), a case for review. The working graph is dropped afterwards. The headquarters rule
-# (shapes/restrictions/headquarters-d5.ttl) reads these.
+#+ summary: >-
+#+   Ultimate parents, step 2: the top of each chain of the period's parent links (06-parent-links.ru)
+#+   is the party's ultimate parent over the period (none where the chain loops). A chain that needs a
+#+   possible link (eg:mayBeSubsidiaryOf) gives a possible ultimate parent (eg:parentageUncertain
+#+   true), a case for review. The working graph is dropped afterwards. The headquarters rule
+#+   (shapes/restrictions/headquarters-d5.ttl) reads these.
 INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
   ?n a eg:UltimateParentage ; eg:parentageOf ?x ; eg:parentageTop ?top ; eg:validFrom ?from ; eg:validTo ?to } }
 WHERE {

@@ -1,14 +1,15 @@
-# Derive: one party per organisation. Records that eg:SameOrganisation judgements join (directly or
-# through other records) are a cluster. The cluster's canonical record (the first by IRI of those on
-# the Entity List, else of those typed as organisations, else of all) carries every member's facts,
-# and the other records are merged into it. Every verb, query and export then sees one party.
-#
-# A merged record keeps only its source name (eg:recordName), its label, its sources and eg:mergedInto; its other
-# facts move to the canonical party (its eg:name becomes an eg:alias there), and every node that
-# named it (a list entry, a stake, an order) names the canonical party instead, with eg:viaRecord
-# saying which record the fact came from. The judgements themselves (eg:record) are not rewritten.
-# Idempotent: a second run finds nothing to move. On a persistent store an import first restores
-# the records from the sources (queries/imports/clear-clusters.ru), then this runs again.
+#+ summary: >-
+#+   Derive: one party per organisation. Records that eg:SameOrganisation judgements join (directly or
+#+   through other records) are a cluster. The cluster's canonical record (the first by IRI of those on
+#+   the Entity List, else of those typed as organisations, else of all) carries every member's facts,
+#+   and the other records are merged into it. Every verb, query and export then sees one party.
+#+
+#+   A merged record keeps only its source name (eg:recordName), its label, its sources and eg:mergedInto; its other
+#+   facts move to the canonical party (its eg:name becomes an eg:alias there), and every node that
+#+   named it (a list entry, a stake, an order) names the canonical party instead, with eg:viaRecord
+#+   saying which record the fact came from. The judgements themselves (eg:record) are not rewritten.
+#+   Idempotent: a second run finds nothing to move. On a persistent store an import first restores
+#+   the records from the sources (queries/imports/clear-clusters.ru), then this runs again.
 
 DELETE { ?a eg:sameAs ?b } WHERE { ?a eg:sameAs ?b } ;
 

@@ -1,4 +1,5 @@
-# Derive: TPP = the highest dense TOPS x bit length over a circuit's precisions (ECCN 3A090, Technical Note).
+#+ summary: >-
+#+   Derive: TPP = the highest dense TOPS x bit length over a circuit's precisions (ECCN 3A090, Technical Note).
 INSERT { ?chip eg:tpp ?tpp }
 WHERE {
   { SELECT ?chip (MAX(xsd:decimal(?tops) * ?bits) AS ?tpp)

@@ -1,4 +1,5 @@
-# Derive: performance density = TPP / applicable die area in mm² (ECCN 3A090, Technical Note).
+#+ summary: >-
+#+   Derive: performance density = TPP / applicable die area in mm² (ECCN 3A090, Technical Note).
 INSERT { ?chip eg:performanceDensity ?pd }
 WHERE {
   ?chip eg:tpp ?tpp ; eg:dieArea ?area .

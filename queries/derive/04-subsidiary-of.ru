@@ -1,5 +1,6 @@
-# Derive: an organisation is a subsidiary of an owner holding more than 50% of it (exact or the whole range),
-# by an undated stake.
+#+ summary: >-
+#+   Derive: an organisation is a subsidiary of an owner holding more than 50% of it (exact or the whole range),
+#+   by an undated stake.
 INSERT { ?owned eg:subsidiaryOf ?owner }
 WHERE {
   ?s a eg:OwnershipStake ; eg:owner ?owner ; eg:owned ?owned .

@@ -1,5 +1,6 @@
-# Derive: the ultimate parent is the top of the chain of subsidiaryOf links (none where the chain loops).
-# The path starts from a bound party (?x's first parent), which stores such as Virtuoso require.
+#+ summary: >-
+#+   Derive: the ultimate parent is the top of the chain of subsidiaryOf links (none where the chain loops).
+#+   The path starts from a bound party (?x's first parent), which stores such as Virtuoso require.
 INSERT { ?x eg:ultimateParent ?top }
 WHERE {
   ?x eg:subsidiaryOf ?parent .

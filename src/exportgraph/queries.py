@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -135,10 +136,35 @@ def parse(path: Path, name: str | None = None, *, strict: bool = True) -> NamedQ
     )
 
 
+INTERNAL = ("internal/", "imports/")  # the package's own texts: loaded by name, not offered to users
+
+
 def catalogue(folder: Path = QUERIES) -> dict[str, NamedQuery]:
-    """Every named query, keyed by its path below ``queries/`` without ``.rq`` (``hygiene/x``)."""
+    """Every named query, keyed by its path below ``queries/`` without ``.rq`` (``hygiene/x``).
+
+    The package's own texts (``internal/``, ``imports/``) are left out: :func:`load` reads them.
+    """
     out = {}
     for path in sorted(folder.rglob("*.rq")):
         name = path.relative_to(folder).with_suffix("").as_posix()
-        out[name] = parse(path, name)
+        if not name.startswith(INTERNAL):
+            out[name] = parse(path, name)
     return out
+
+
+@cache
+def load(name: str) -> NamedQuery:
+    """One query or update of the package by its name below ``queries/`` (``internal/party-names``).
+
+    A ``.rq`` (query) or ``.ru`` (update); each carries a ``#+`` header with its summary.
+    """
+    for suffix in (".rq", ".ru"):
+        path = QUERIES / f"{name}{suffix}"
+        if path.is_file():
+            return parse(path, name)
+    raise LookupError(f"no query or update named {name!r} under {QUERIES}")
+
+
+def text(name: str) -> str:
+    """The SPARQL text of :func:`load`'s query or update."""
+    return load(name).text
