@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class ExportGraphError(Exception):
     """Base class of every error exportgraph raises on purpose."""
@@ -31,3 +33,17 @@ class AmbiguousError(ExportGraphError):
         self.candidates = candidates
         listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates[:10])
         super().__init__(f"{name!r} matches {len(candidates)} parties: {listed}")
+
+
+class ParameterError(InputError):
+    """A bad value of a parameter of the API. The message names each parameter as ``{name}`` in
+    ``template``: the API spells it as the parameter (``until``), the CLI as its option (``--until``)
+    with ``render``, so neither reads the other's wording."""
+
+    def __init__(self, template: str, *names: str, **values: object) -> None:
+        self.template, self.names, self.values = template, names, values
+        super().__init__(self.render(lambda name: name))
+
+    def render(self, spell: Callable[[str], str]) -> str:
+        """The message with each parameter spelled by ``spell`` (a CLI gives its option's name)."""
+        return self.template.format(**{n: spell(n) for n in self.names}, **self.values)

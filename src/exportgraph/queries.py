@@ -7,8 +7,11 @@ are bound by the store (SEP-0007 substitutions), never formatted into the text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +20,9 @@ import yaml
 
 from .dates import parse_date
 from .errors import InputError
+from .model import QueryResult
 from .paths import QUERIES
+from .store import Store
 from .store.embedded import IRI, Value
 
 PARAM_TYPES = ("iri", "string", "date", "integer", "decimal")
@@ -74,8 +79,6 @@ def _guess_type(text: str) -> str:
 
 
 def convert(value: object, kind: str, where: str) -> Value:
-    import datetime as dt
-    from decimal import Decimal, InvalidOperation
 
     if kind == "iri":
         return IRI(str(value))
@@ -168,3 +171,51 @@ def load(name: str) -> NamedQuery:
 def text(name: str) -> str:
     """The SPARQL text of :func:`load`'s query or update."""
     return load(name).text
+
+
+class Runner:
+    """Runs the named queries on one store: the catalogue, bound parameters, the 50% rule of the
+    query's date materialised first when its header ``needs: coverage``."""
+
+    def __init__(self, store: Store, ensure_coverage: Callable[[list[dt.date]], object]) -> None:
+        self.store = store
+        self._ensure_coverage = ensure_coverage
+        self._catalogue: dict[str, NamedQuery] | None = None
+
+    @property
+    def catalogue(self) -> dict[str, NamedQuery]:
+        if self._catalogue is None:
+            self._catalogue = catalogue()
+        return self._catalogue
+
+    def run(self, name: str, params: Mapping[str, object] | None = None) -> QueryResult:
+        """The named query (or a ``.rq`` file path) with parameters by the names it declares."""
+        if name.endswith(".rq"):
+            q = parse(Path(name), strict=False)
+        elif name in self.catalogue:
+            q = self.catalogue[name]
+        else:
+            raise InputError(f"no query named {name!r}; known: " + ", ".join(sorted(self.catalogue)))
+        bindings = q.bind(dict(params or {}))
+        if "coverage" in q.needs:
+            self._ensure_coverage([cast(dt.date, bindings["asOf"])])
+        rows = self.store.select(q.text, bindings)
+        columns = q.returns or tuple(rows[0]) if rows else q.returns
+        return QueryResult(tuple(columns), rows)
+
+    def __call__(self, name: str, /, **params: object) -> QueryResult:
+        """``run`` with keyword parameters: ``runner("party-facts", party=IRI(...))``."""
+        return self.run(name, params)
+
+    def internal(self, name: str, bindings: dict[str, Value] | None = None) -> list[dict[str, Any]]:
+        """The rows of one of the package's own queries (``queries/internal/<name>.rq``)."""
+        return self.store.select(text(f"internal/{name}"), bindings)
+
+    def hygiene(self) -> list[str]:
+        """Every error string of every ``queries/hygiene/*.rq``; empty means the data is clean."""
+        return [
+            str(r["error"])
+            for name, q in sorted(self.catalogue.items())
+            if name.startswith("hygiene/")
+            for r in self.store.select(q.text)
+        ]

@@ -1,0 +1,119 @@
+"""How a graph comes to be and stays current: loading the ontology, the bundled graph and user
+files; the marks a persistent store keeps (initialised, derived); the derivation updates; imports.
+
+Derived facts and the materialised 50% rule are recomputed here and nowhere else: after data is
+loaded (``load``), after an import changes something (``after_import``) and when a persistent
+store is opened after an import was cut short (``open_persistent``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rdflib import Graph
+
+from . import imports, paths
+from .coverage import Coverage
+from .errors import InputError
+from .numeric import check_rdf
+from .sources.usercsv import Reader, kind_of
+from .store import EmbeddedStore, Store
+
+RDF_MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".trig": "application/trig",
+}
+CSV_ORDER = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}  # what each may name
+
+
+def load_files(store: Store, files: Sequence[Path]) -> None:
+    """Turtle files of the package (the ontology, the bundled graph), each under its path."""
+    for path in files:
+        store.load(path.read_bytes(), "text/turtle", name=str(path))
+
+
+def derive(store: Store, coverage: Coverage) -> None:
+    """Run the derivation updates in ``queries/derive/`` in order (idempotent); forget the
+    materialised 50% rule, which the next check recomputes for the new data. A remote store
+    opened without an update endpoint is read-only: its facts were derived when it was loaded."""
+    if not getattr(store, "writable", True):
+        return
+    for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
+        store.update(path.read_text(encoding="utf-8"))
+    coverage.reset()
+
+
+def open_persistent(store: EmbeddedStore, coverage: Coverage, bundled: bool) -> None:
+    """First open: the ontology and the bundled graph (the Entity List as the first generation
+    of its source graph, which imports replace), derived facts, then the marks that say so.
+    Later opens: remove what a killed import left, and derive again if an import was cut
+    short after its commit."""
+    imports.apply_pending(store)
+    imports.drop_unnamed(store)
+    if not imports.marked(store, imports.INITIALISED):
+        store.update("DROP SILENT ALL")  # a first open cut short starts again
+        load_files(store, paths.ontology_files())
+        for path in paths.graph_files() if bundled else []:  # the Entity List is what imports replace
+            key = "entity-list" if path == paths.GENERATED / "entity-list.ttl" else "bundled-" + path.stem
+            imports.register(store, key, path.read_bytes(), str(path))
+        imports.mark(store, imports.INITIALISED)
+    if not imports.marked(store, imports.DERIVED):
+        derive(store, coverage)
+        imports.mark(store, imports.DERIVED)
+    coverage.reset()  # the 50% rule is recomputed for this session's dates
+    store.flush()
+
+
+def after_import(store: Store, coverage: Coverage, summary: imports.Summary) -> None:
+    """What an import that changed something needs next: derived facts, the mark that says they
+    are current, and the proposed links of new records to listed parties."""
+    imports.say("deriving facts")
+    derive(store, coverage)
+    imports.mark(store, imports.DERIVED)
+    imports.say("looking for records that may be listed parties")
+    imports.propose(store, summary)
+
+
+def check_data_files(data: Iterable[Path], names: dict[str, Path]) -> dict[str, Path]:
+    """Each data file exists, and no two CSVs of one file name are loaded (a CSV's rows are named
+    after its file name: they would merge). Returns the file names with this load's added."""
+    names = dict(names)
+    for path in data:
+        if not path.is_file():
+            raise InputError("no such file", source=str(path))
+        if path.suffix.lower() == ".csv":
+            other = names.setdefault(path.name, path.resolve())
+            if other != path.resolve():
+                raise InputError(f"another data file has the same name ({other}); rename one of them", source=str(path))
+    return names
+
+
+def load_rdf(store: Store, path: Path) -> None:
+    """One user RDF file, by extension; a NaN or infinite number is refused before anything loads."""
+    media = RDF_MEDIA_TYPES.get(path.suffix.lower())
+    if media is None:
+        raise InputError(
+            f"unknown file type {path.suffix!r}; expected .csv or one of " + ", ".join(sorted(RDF_MEDIA_TYPES)),
+            source=str(path),
+        )
+    content = path.read_bytes()
+    check_rdf(content, media, str(path))
+    store.load(content, media, name=str(path))
+
+
+def load_csvs(store: Store, csvs: list[Path], reader: Reader) -> None:
+    """User CSVs (parties, ownership, listings, supply, judgements), in the order that lets each
+    name what the ones before it define."""
+    for path in sorted(csvs, key=lambda p: CSV_ORDER[kind_of(p)]):
+        g = Graph()
+        for t in reader.read(path):
+            g.add(t)
+        store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples", name=str(path))
