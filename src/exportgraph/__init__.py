@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("exportgraph")
-except PackageNotFoundError:  # running from a checkout without installing
-    __version__ = "0.0.0+checkout"
-
-from .api import ExportGraph  # noqa: E402
+from .api import ExportGraph
+from .version import __version__
 
 __all__ = ["ExportGraph", "__version__"]

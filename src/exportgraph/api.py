@@ -14,11 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, imports, items, lifecycle, paths
 from . import check as ck
 from . import exposure as exp
+from . import imports, items, lifecycle, paths
 from . import routes as rt
-from .check import Verdict
 from .coverage import Coverage
 from .errors import InputError, ParameterError
 from .export import View
@@ -37,6 +36,7 @@ from .model import (
     QueryResult,
     Route,
     Screening,
+    Verdict,
 )
 from .numeric import check_rdf
 from .parties import Parties
@@ -45,6 +45,7 @@ from .sources.usercsv import Reader
 from .store import EmbeddedStore, Row, Store
 from .store.embedded import IRI
 from .store.remote import RemoteStore
+from .version import __version__
 
 if TYPE_CHECKING:
     from .screen import Index
@@ -433,7 +434,7 @@ class ExportGraph:
         for r in self.query("routes/risk", as_of=as_of).rows:
             key = str(r["code"] or r["subject"])
             factors.setdefault(key, []).append(
-                rt.Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]), key, bool(r["target"]))
+                Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]), key, bool(r["target"]))
             )
         names = {str(r["party"]): str(r["name"]) for r in rows if r["party"] and r["name"]}
         if target and target not in names:

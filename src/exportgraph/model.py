@@ -71,7 +71,7 @@ class Verdict:
     rules: tuple[str, ...]
     reasons: tuple[Reason, ...] = field(default=())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["date"] = self.date.isoformat()
         out["rules"] = list(self.rules)
@@ -194,7 +194,7 @@ class QueryResult:
     columns: tuple[str, ...]
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> Any:  # a pandas DataFrame; pandas is optional, so not named here
         """The rows as a pandas DataFrame (pandas is optional: ``pip install 'exportgraph[dataframe]'``),
         one column per result column. A column of dates is a ``datetime64`` column (a missing date is
         ``NaT``), so it sorts, filters and compares as dates; other values are as in ``rows``."""
@@ -211,7 +211,7 @@ class QueryResult:
         return frame
 
 
-def _datetimes(pd, values: list):
+def _datetimes(pd: Any, values: list[Any]) -> Any:
     """Dates (``None`` for missing) as a ``datetime64`` Series; dates outside pandas' nanosecond range
     (year 1, 9999) in seconds."""
     try:
@@ -309,10 +309,10 @@ class Exposure:
     entity: Entity
     listings: tuple[Listing, ...]
     owners: tuple[Link, ...]
-    ultimate_parent: dict | None  # {"party", "name", "headquarters"}
+    ultimate_parent: dict[str, Any] | None  # {"party", "name", "headquarters"}
     subsidiaries: tuple[Link, ...]
     affiliates_rule: AffiliatesStatus
-    covering_stakes: tuple[dict, ...]
+    covering_stakes: tuple[dict[str, Any], ...]
     integrated_ownership: tuple[Integrated, ...]
 
 
