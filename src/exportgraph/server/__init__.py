@@ -15,9 +15,11 @@ How it is put together:
   ``--max-bytes`` are refused (413).
 - SPARQL Update is refused (403) unless the server is started with ``--allow-update`` and a
   ``--token``; then one read-write Oxigraph process serves, and an update needs
-  ``Authorization: Bearer TOKEN``. The jobs below keep answering on the graph as it was loaded.
+  ``Authorization: Bearer TOKEN``.
 - ``/queries``, ``/queries/{name}``, ``/check``, ``/screen`` and ``/exposure`` run on the
-  ``ExportGraph`` in this process (one at a time) and return the CLI's JSON.
+  ``ExportGraph`` in this process and return the CLI's JSON. They answer on the facts ``/sparql``
+  serves: once an update has landed (or when a kept database was served as it was found), the next
+  job first copies the database into memory (``App.jobs_graph``); no facts are derived again.
 - ``/`` is a query page; ``/openapi.json`` describes the jobs and the named queries; ``/store`` is the
   read-only SPARQL 1.1 Graph Store Protocol (``GET /store?default``, ``GET /store?graph=IRI``).
 
@@ -28,7 +30,7 @@ over (the README's "Limits" lists the defaults):
   the endpoint (``guard.py`` reads the text with a SPARQL parser).
 - A job runs under the job time limit and stops at its next checkpoint after it (503); orders and
   names per request are capped (413, the cap in the message); jobs do not wait for one another,
-  except two ``/check`` runs, which share the graph of orders.
+  except two ``/check`` runs, which share the graph of orders, and for a copy of the database being taken.
 - The request head and body must arrive within their deadlines; one ``Content-Length`` of ASCII
   digits; at most ``--max-connections`` connections at once (503 beyond); JSON nested too deeply
   or of the wrong types is a 400 naming the item and field.

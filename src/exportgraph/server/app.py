@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from ..api import ExportGraph
 from ..errors import ExportGraphError, InputError
 from ..imports import META, SOURCES
+from ..store import EmbeddedStore
 from .pool import Pool
 from .procs import OWNER_FILE, STORE_PREFIX, oxigraph_binary, remove_stale_stores
 
@@ -57,8 +58,28 @@ class App:
         self.location, self.owns_location = location, owns_location
         self.job_timeout, self.allow_service, self.cors = job_timeout, allow_service, cors
         self.max_connections, self.max_orders, self.max_names = max_connections, max_orders, max_names
-        self.orders = threading.Lock()  # checks share the graph of orders; other jobs wait for nothing
+        self.orders = threading.Lock()  # checks share the graph of orders
         self.head_timeout, self.body_timeout = HEAD_TIMEOUT, BODY_TIMEOUT
+        self.changes = self.loaded = 0  # updates that landed in the database; those the jobs' graph has
+        self.reloading, self.counting = threading.Lock(), threading.Lock()
+
+    def changed(self) -> None:
+        """The database changed (an update landed, or it was served as it was found): the jobs read
+        it again before they next answer, so that they and ``/sparql`` answer on the same facts."""
+        with self.counting:
+            self.changes += 1
+
+    def jobs_graph(self) -> Any:
+        """The graph the jobs answer on: a copy in memory of the SPARQL engines' database, taken
+        again when it changed (the jobs write their orders and the 50% rule, which the engines'
+        database must not get). No facts are derived again: the jobs see what ``/sparql`` sees."""
+        with self.reloading:
+            changes = self.changes  # an update landing while the copy is taken is read at the next job
+            if self.loaded != changes:
+                graph = ExportGraph(EmbeddedStore.snapshot(str(self.location)))
+                graph.coverage.reset()  # the copy's 50% rule was computed for the old facts
+                self.graph, self.loaded = graph, changes
+            return self.graph
 
     def close(self) -> None:
         self.pool.close()
@@ -176,8 +197,9 @@ def make_app(
     _check_options(allow_update, token, sizes, allow_service, cors)
     remove_stale_stores()
     graph, store_dir = _open_graph(data, store_dir, allow_update, graph)
+    found = store_dir is not None and (Path(store_dir) / "CURRENT").exists()  # served as it is
     pool, location, owns = _start_pool(graph, store_dir, workers, allow_update, timeout, max_bytes)
-    return App(
+    app = App(
         graph,
         pool,
         timeout=timeout,
@@ -192,3 +214,6 @@ def make_app(
         max_orders=max_orders,
         max_names=max_names,
     )
+    if found:  # it may hold other facts than the graph opened (updates of an earlier session)
+        app.changed()
+    return app

@@ -82,6 +82,8 @@ def _update(app: App, req: Request, body: bytes, form: dict[str, list[str]]) -> 
     headers = {"Content-Type": req.headers.get("Content-Type") or ctype}
     path = "/update" + (f"?{req.query}" if req.query else "")
     status, out, data = app.pool.forward("POST", path, body, headers, _deadline(app))
+    if 200 <= status < 300:
+        app.changed()  # the jobs read the database again before they next answer
     return Response(status, data, out.get("Content-Type", "text/plain"))
 
 
