@@ -269,6 +269,50 @@ def test_updates_with_the_flag_need_the_token(bundled):
         app.close()
 
 
+NEW_ENTRY = """PREFIX eg: <https://w3id.org/exportgraph/ontology#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+INSERT DATA {
+  <https://w3id.org/exportgraph/id/party/zyxwv-quantum> a eg:Party, eg:Company ;
+    eg:name "Zyxwv Quantum Widgets Ltd" ; eg:country <https://w3id.org/exportgraph/id/country/CN> .
+  <https://w3id.org/exportgraph/id/listing/entity-list/zyxwv-quantum/cn> a eg:ListEntry ;
+    eg:party <https://w3id.org/exportgraph/id/party/zyxwv-quantum> ;
+    eg:onList <https://w3id.org/exportgraph/id/list/entity-list> ; eg:dateAdded "2025-01-15"^^xsd:date ;
+    eg:licenseScope eg:AllItemsScope ; eg:reviewPolicy "presumption of denial" .
+}"""
+
+
+def test_the_jobs_answer_on_what_an_update_changed(bundled):
+    """The jobs and /sparql read the same facts: after an update lands, /exposure and /screen see
+    the new list entry (and the graph the server was given is not changed)."""
+    app = make_app(graph=bundled, workers=1, timeout=10.0, allow_update=True, token="s3cret")
+    server, url = _start(app)
+    exposure = url + "/exposure?" + urllib.parse.urlencode({"name": "Zyxwv Quantum Widgets Ltd", "as_of": "2025-06-01"})
+    names = json.dumps(["Zyxwv Quantum Widgets Ltd"]).encode()
+    try:
+        assert get(exposure)[0] == 404
+        req = urllib.request.Request(
+            url + "/sparql",
+            data=NEW_ENTRY.encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            assert resp.status in (200, 204)
+        status, _, body = get(exposure)
+        assert status == 200, body
+        listings = json.loads(body)["listings"]
+        assert [li["entry"] for li in listings] == [
+            "https://w3id.org/exportgraph/id/listing/entity-list/zyxwv-quantum/cn"
+        ], listings
+        status, _, body = get(url + "/screen?as_of=2025-06-01", data=names, ctype="application/json")
+        assert status == 200 and json.loads(body)[0]["matches"], body
+    finally:
+        server.shutdown()
+        server.server_close()
+        app.close()
+    with pytest.raises(Exception, match="Zyxwv"):
+        bundled.exposure("Zyxwv Quantum Widgets Ltd")
+
+
 def test_serving_a_store_that_import_wrote(store):
     """`serve --store DIR` on a store the other verbs wrote: the jobs answer on it, and SPARQL sees
     each imported fact once (the per-source copies the imports keep are not served)."""

@@ -1,4 +1,5 @@
-"""The one exception hierarchy. The CLI maps ``InputError`` to exit code 2."""
+"""The one exception hierarchy. The CLI maps ``InputError`` to exit code 2; the server answers each
+error with its ``status`` (500, the base class's, for a fault of the server's own)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from collections.abc import Callable
 class ExportGraphError(Exception):
     """Base class of every error exportgraph raises on purpose."""
 
+    status = 500  # the HTTP status the server answers it with
+
 
 class InputError(ExportGraphError):
     """Bad input from the user: a file, a row, a date, a name or a query; the message names the place."""
+
+    status = 400
 
     def __init__(
         self, message: str, *, source: str | None = None, line: int | None = None, column: str | None = None
@@ -25,9 +30,13 @@ class InputError(ExportGraphError):
 class NotFoundError(ExportGraphError):
     """A name or IRI that matches nothing in the graph."""
 
+    status = 404
+
 
 class AmbiguousError(ExportGraphError):
     """A name that matches several parties; the message lists them."""
+
+    status = 404
 
     def __init__(self, name: str, candidates: list[tuple[str, str]]) -> None:
         self.candidates = candidates

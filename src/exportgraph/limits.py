@@ -21,6 +21,8 @@ _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("exportgraph_dead
 class TimeLimit(ExportGraphError):
     """The work ran past its time limit and was stopped."""
 
+    status = 503
+
 
 @contextmanager
 def deadline(seconds: float | None) -> Iterator[None]:

@@ -148,6 +148,18 @@ class EmbeddedStore:
                 raise InputError(f"the store in {path} is open in another process (one at a time)") from None
             raise InputError(f"cannot open the store in {path}: {exc}") from None
 
+    @classmethod
+    def snapshot(cls, path: str) -> EmbeddedStore:
+        """A store in memory with every quad, graphs kept, of the database in ``path``, read without
+        taking its lock (another process may be writing it): what it holds at this moment."""
+        try:
+            source = ox.Store.read_only(path)
+        except OSError as exc:
+            raise InputError(f"cannot open the store in {path}: {exc}") from None
+        copy = cls()
+        copy._store.bulk_extend(source)
+        return copy
+
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
         """Add RDF to the default graph (or a named graph); a file that does not parse adds nothing."""
         quads = parse_rdf(data, media_type, name)
