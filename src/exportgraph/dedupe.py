@@ -21,10 +21,11 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from . import queries
 from .screen import Normaliser, variants
 from .store.embedded import IRI
 
@@ -48,27 +49,8 @@ ABBR_MARK = "\x00"  # a key that came from an abbreviation in parentheses
 ABBREVIATION_SCORE = 90  # the score of a pair whose only shared name is such an abbreviation
 COMMON_WORD = 25  # a name word in more listed records than this blocks nothing (too common)
 
-RECORDS = """
-SELECT ?party ?what ?value WHERE {
-  ?party a/rdfs:subClassOf* eg:Party .
-  #LISTED
-  { ?party eg:name ?value BIND("name" AS ?what) }
-  UNION { ?party eg:alias|eg:nativeName ?value BIND("alias" AS ?what) }
-  UNION { ?party eg:lei ?value BIND("lei" AS ?what) }
-  UNION { ?party eg:uscc ?value BIND("uscc" AS ?what) }
-  UNION { ?party eg:hasAddress/eg:addressKey ?value BIND("address" AS ?what) }
-  UNION { ?party eg:country/eg:alpha2 ?value BIND("country" AS ?what) }
-  UNION { ?e eg:party ?party ; eg:onList/eg:shortName ?value BIND("list" AS ?what) }
-}"""
-# pairs never proposed: judged either way, one cluster, owner and owned
-EXCLUDED = """
-SELECT ?a ?b WHERE {
-  { ?j a ?judged ; eg:record ?x , ?y . FILTER(?x != ?y && ?judged IN (eg:SameOrganisation, eg:DifferentOrganisations))
-    BIND(COALESCE(?cx, ?x) AS ?a) BIND(COALESCE(?cy, ?y) AS ?b)
-    OPTIONAL { ?x eg:mergedInto ?cx } OPTIONAL { ?y eg:mergedInto ?cy } }
-  UNION { ?s a eg:OwnershipStake ; eg:owner ?a ; eg:owned ?b }
-  UNION { ?a eg:subsidiaryOf ?b }
-}"""
+RECORDS = "internal/dedupe-records"  # queries/internal/dedupe-records.rq; its #LISTED line may become a filter
+EXCLUDED = "internal/dedupe-excluded"  # pairs never proposed: judged either way, one cluster, owner and owned
 
 
 @dataclass
@@ -98,12 +80,12 @@ def records(store, which: str | Iterable[str] = "all") -> dict[str, Record]:
     """The records' names, identifiers, addresses, countries and lists: ``all``, ``listed`` (with
     an entry on some list), or the records of these IRIs."""
     if which == "listed":
-        rows = store.select(RECORDS.replace("#LISTED", "FILTER EXISTS { ?entry eg:party ?party }"))
+        rows = store.select(queries.text(RECORDS).replace("#LISTED", "FILTER EXISTS { ?entry eg:party ?party }"))
     elif which == "all":
-        rows = store.select(RECORDS)
+        rows = store.select(queries.text(RECORDS))
     else:
         wanted = [{"party": IRI(p)} for p in dict.fromkeys(which)]
-        rows = store.select(RECORDS, wanted) if wanted else []
+        rows = store.select(queries.text(RECORDS), wanted) if wanted else []
     out: dict[str, Record] = {}
     for r in rows:
         rec = out.setdefault(
@@ -153,74 +135,110 @@ def candidates(
     index = records(store, "all" if everyone else "listed")
     probing = index if everyone and only is None else records(store, "all" if only is None else only)
     recs = {**probing, **index}
-    excluded = {frozenset((str(r["a"]), str(r["b"]))) for r in store.select(EXCLUDED)}
+    excluded = {frozenset((str(r["a"]), str(r["b"]))) for r in store.select(queries.text(EXCLUDED))}
     normalise = Normaliser()
     places = normalise.place_words()
     keys = {iri: _keys(rec, normalise) for iri, rec in recs.items()}
-    indexed = list(index)
-    by_key: dict[str, set[str]] = defaultdict(set)
-    by_word: dict[str, set[str]] = defaultdict(set)
-    by_id: dict[str, set[str]] = defaultdict(set)
-    by_address: dict[str, set[str]] = defaultdict(set)
-    for iri in indexed:
-        for key in keys[iri]:
-            by_key[key].add(iri)
-            for word in key.split() if not key.startswith(ABBR_MARK) else ():
-                if len(word) >= 3:
-                    by_word[word].add(iri)
-        for i in recs[iri].ids or ():
-            by_id[i].add(iri)
-        for a in recs[iri].addresses or ():
-            by_address[a].add(iri)
-    probes = list(probing)
+    blocks = _Blocks.of(list(index), keys, recs)
     found: dict[frozenset, Candidate] = {}
-    for iri in probes:
+    for iri in list(probing):
         rec, mine = recs[iri], keys[iri]
-        evidence: dict[str, list[str]] = defaultdict(list)
-        for key, name in mine.items():
-            for other in by_key.get(key, ()):
-                weak = key.startswith(ABBR_MARK) or ABBR_MARK + key in mine or ABBR_MARK + key in keys[other]
-                what = "same abbreviation" if weak else "same name"
-                evidence[other].append(f"{what}: {name!r} ~ {keys[other][key]!r}")
-        for i in rec.ids or ():
-            for other in by_id.get(i, ()):
-                evidence[other].append(f"same {i}")
-        for a in rec.addresses or ():
-            for other in by_address.get(a, ()):
-                evidence[other].append("same address")
-        words = {w for key in mine if not key.startswith(ABBR_MARK) for w in key.split() if len(w) >= 3}
-        near = (
-            set().union(*(by_word[w] for w in words if 0 < len(by_word.get(w, ())) <= COMMON_WORD)) if words else set()
-        )
+        evidence, near = blocks.evidence(rec, mine, keys)
         for other in set(evidence) | near:
             pair = frozenset((iri, other))
             if other == iri or pair in excluded or pair in found:
                 continue
-            score, best = _similarity(mine, keys[other], places)
-            reasons = list(dict.fromkeys(evidence.get(other, [])))
-            strong = any(r.startswith(("same name", "same lei", "same uscc")) for r in reasons)
-            if not strong and any(r.startswith("same abbreviation") for r in reasons):
-                score = max(score, ABBREVIATION_SCORE)
-            elif strong:
-                score = 100 if any(r.startswith("same name") for r in reasons) else max(score, 95)
-            elif "same address" in reasons:
-                if score < ADDRESS_NAME_SCORE:
-                    continue
-            elif score < threshold:
-                continue
-            if best and not any(r.startswith(("same name", "same abbreviation")) for r in reasons):
-                reasons.append(f"names {score}% alike: {best[0]!r} ~ {best[1]!r}")
-            shared = (rec.countries or set()) & (recs[other].countries or set())
-            if rec.countries and recs[other].countries and not shared:
-                reasons.append(
-                    "different countries: "
-                    + ", ".join(sorted(rec.countries))
-                    + " / "
-                    + ", ".join(sorted(recs[other].countries or ()))
-                )
-            left, right = sorted((rec, recs[other]), key=lambda r: r.iri)
-            found[pair] = Candidate(left, right, int(score), tuple(reasons))
+            candidate = _judge(rec, recs[other], mine, keys[other], evidence.get(other, []), places, threshold)
+            if candidate is not None:
+                found[pair] = candidate
     return sorted(found.values(), key=lambda c: (-c.score, c.left.iri, c.right.iri))
+
+
+@dataclass
+class _Blocks:
+    """The blocking index over the indexed records: the records holding each normalised name, each
+    rare name word, each identifier and each address key."""
+
+    by_key: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_word: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_id: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_address: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def of(cls, indexed: list[str], keys: dict[str, dict[str, str]], recs: dict[str, Record]) -> _Blocks:
+        blocks = cls()
+        for iri in indexed:
+            for key in keys[iri]:
+                blocks.by_key[key].add(iri)
+                for word in key.split() if not key.startswith(ABBR_MARK) else ():
+                    if len(word) >= 3:
+                        blocks.by_word[word].add(iri)
+            for i in recs[iri].ids or ():
+                blocks.by_id[i].add(iri)
+            for a in recs[iri].addresses or ():
+                blocks.by_address[a].add(iri)
+        return blocks
+
+    def evidence(
+        self, rec: Record, mine: dict[str, str], keys: dict[str, dict[str, str]]
+    ) -> tuple[defaultdict[str, list[str]], set[str]]:
+        """What the record shares with indexed ones (their IRI -> the evidence), and the indexed
+        records sharing a rare name word with it."""
+        evidence: defaultdict[str, list[str]] = defaultdict(list)
+        for key, name in mine.items():
+            for other in self.by_key.get(key, ()):
+                weak = key.startswith(ABBR_MARK) or ABBR_MARK + key in mine or ABBR_MARK + key in keys[other]
+                what = "same abbreviation" if weak else "same name"
+                evidence[other].append(f"{what}: {name!r} ~ {keys[other][key]!r}")
+        for i in rec.ids or ():
+            for other in self.by_id.get(i, ()):
+                evidence[other].append(f"same {i}")
+        for a in rec.addresses or ():
+            for other in self.by_address.get(a, ()):
+                evidence[other].append("same address")
+        words = {w for key in mine if not key.startswith(ABBR_MARK) for w in key.split() if len(w) >= 3}
+        near = (
+            set().union(*(self.by_word[w] for w in words if 0 < len(self.by_word.get(w, ())) <= COMMON_WORD))
+            if words
+            else set()
+        )
+        return evidence, near
+
+
+def _judge(
+    rec: Record,
+    other: Record,
+    mine: dict[str, str],
+    theirs: dict[str, str],
+    evidence: list[str],
+    places: frozenset[str],
+    threshold: int,
+) -> Candidate | None:
+    """The pair scored and explained, or None when it is not proposed."""
+    score, best = _similarity(mine, theirs, places)
+    reasons = list(dict.fromkeys(evidence))
+    strong = any(r.startswith(("same name", "same lei", "same uscc")) for r in reasons)
+    if not strong and any(r.startswith("same abbreviation") for r in reasons):
+        score = max(score, ABBREVIATION_SCORE)
+    elif strong:
+        score = 100 if any(r.startswith("same name") for r in reasons) else max(score, 95)
+    elif "same address" in reasons:
+        if score < ADDRESS_NAME_SCORE:
+            return None
+    elif score < threshold:
+        return None
+    if best and not any(r.startswith(("same name", "same abbreviation")) for r in reasons):
+        reasons.append(f"names {score}% alike: {best[0]!r} ~ {best[1]!r}")
+    shared = (rec.countries or set()) & (other.countries or set())
+    if rec.countries and other.countries and not shared:
+        reasons.append(
+            "different countries: "
+            + ", ".join(sorted(rec.countries))
+            + " / "
+            + ", ".join(sorted(other.countries or ()))
+        )
+    left, right = sorted((rec, other), key=lambda r: r.iri)
+    return Candidate(left, right, int(score), tuple(reasons))
 
 
 def _marks(key: str, places: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:

@@ -49,63 +49,12 @@ def build(ent, up, down, parent, standing, covering, listings) -> Exposure:
     for r in down:
         downward.setdefault(str(r["owner"]), []).append((r, str(r["owned"])))
     d_up, d_down = _depths(ent.iri, upward), _depths(ent.iri, downward)
-
-    def link(r, far: str, near: str, depth: int, listed: bool, country, **extra) -> Link:
-        """``far``/``near``: the column prefixes ("owner", "owned") of the two ends of the row."""
-        return Link(
-            str(r[far]),
-            r[far + "Name"] and str(r[far + "Name"]),
-            depth,
-            str(r[near]),
-            r[near + "Name"] and str(r[near + "Name"]),
-            r["percent"],
-            r["percentMin"],
-            r["percentMax"],
-            r["kind"] and str(r["kind"]),
-            r["stake"] and str(r["stake"]),
-            listed,
-            country,
-            **extra,
-        )
-
-    owners = sorted(
-        (
-            link(
-                r,
-                "owner",
-                "owned",
-                d_up[str(r["owned"])] + 1,
-                bool(r["ownerListed"]),
-                r["ownerHeadquarters"] and str(r["ownerHeadquarters"]),
-            )
-            for r in up
-            if str(r["owned"]) in d_up
-        ),
-        key=lambda x: (x.depth, x.via_name or "", -(x.percent or x.percent_min or 0), x.name or x.party),
-    )
-    subs = sorted(
-        (
-            link(
-                r,
-                "owned",
-                "owner",
-                d_down[str(r["owner"])] + 1,
-                bool(r["ownedListed"]),
-                r["ownedCountry"] and str(r["ownedCountry"]),
-                listings=tuple(li for li in listings.get(str(r["owned"]), ()) if li.in_force),
-                affiliates_rule=standing.get(str(r["owned"])),
-            )
-            for r in down
-            if str(r["owner"]) in d_down
-        ),
-        key=lambda x: (x.depth, x.via_name or "", x.name or x.party),
-    )
     return Exposure(
         entity=ent,
         listings=ent.listings,
-        owners=tuple(owners),
+        owners=_owners(up, d_up),
         ultimate_parent=parent and {"party": parent[0], "name": parent[1], "headquarters": list(parent[2])},
-        subsidiaries=tuple(subs),
+        subsidiaries=_subsidiaries(down, d_down, standing, listings),
         affiliates_rule=standing[ent.iri],
         covering_stakes=tuple(
             {
@@ -126,6 +75,68 @@ def build(ent, up, down, parent, standing, covering, listings) -> Exposure:
             {str(r["owner"]): r["ownerName"] for r in up},
         ),
     )
+
+
+def _link(r, far: str, near: str, depth: int, listed: bool, country, **extra) -> Link:
+    """``far``/``near``: the column prefixes ("owner", "owned") of the two ends of the row."""
+    return Link(
+        str(r[far]),
+        r[far + "Name"] and str(r[far + "Name"]),
+        depth,
+        str(r[near]),
+        r[near + "Name"] and str(r[near + "Name"]),
+        r["percent"],
+        r["percentMin"],
+        r["percentMax"],
+        r["kind"] and str(r["kind"]),
+        r["stake"] and str(r["stake"]),
+        listed,
+        country,
+        **extra,
+    )
+
+
+def _owners(up, d_up: dict[str, int]) -> tuple[Link, ...]:
+    """The chain above: each stake (rows of ``owners-chain``) reached from the organisation, by depth."""
+    owners = sorted(
+        (
+            _link(
+                r,
+                "owner",
+                "owned",
+                d_up[str(r["owned"])] + 1,
+                bool(r["ownerListed"]),
+                r["ownerHeadquarters"] and str(r["ownerHeadquarters"]),
+            )
+            for r in up
+            if str(r["owned"]) in d_up
+        ),
+        key=lambda x: (x.depth, x.via_name or "", -(x.percent or x.percent_min or 0), x.name or x.party),
+    )
+    return tuple(owners)
+
+
+def _subsidiaries(down, d_down: dict[str, int], standing, listings) -> tuple[Link, ...]:
+    """The chain below (rows of ``subsidiaries-chain``), each with its listings in force and its
+    standing under the Affiliates rule."""
+    subs = sorted(
+        (
+            _link(
+                r,
+                "owned",
+                "owner",
+                d_down[str(r["owner"])] + 1,
+                bool(r["ownedListed"]),
+                r["ownedCountry"] and str(r["ownedCountry"]),
+                listings=tuple(li for li in listings.get(str(r["owned"]), ()) if li.in_force),
+                affiliates_rule=standing.get(str(r["owned"])),
+            )
+            for r in down
+            if str(r["owner"]) in d_down
+        ),
+        key=lambda x: (x.depth, x.via_name or "", x.name or x.party),
+    )
+    return tuple(subs)
 
 
 def _integrated(start: str, upward: dict[str, list], listed: set[str], names: dict) -> tuple[Integrated, ...]:

@@ -10,6 +10,8 @@ the risk factors of its intermediaries and of the countries it passes through.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .model import Factor, Route, Step
 
 MAX_HOPS = 6
@@ -81,53 +83,7 @@ def find(
     for s in _merge(steps):
         out_edges.setdefault(s.source, []).append(s)
         incoming.add(s.target)
-
-    def target_factors(step: Step) -> list[Factor]:
-        if to is not None:
-            return (
-                [Factor("the party asked about", 0, "the route reaches it", step.target, True)]
-                if step.target == to
-                else []
-            )
-        if destination is not None:
-            return (
-                [Factor("destination", 0, f"the route reaches {destination}", destination, True)]
-                if step.country == destination
-                else []
-            )
-        found = [f for f in factors.get(step.target, []) if f.target]
-        if step.country:
-            found += [f for f in factors.get(step.country, []) if f.target]
-        return found
-
-    routes: list[Route] = []
-    seen: set[str] = set()
-
-    def walk(node: str, path: list[str], taken: list[Step]) -> None:
-        seen.add(node)
-        if len(routes) >= MAX_ROUTES or len(taken) >= max_hops:
-            return
-        for s in out_edges.get(node, []):
-            if s.target in path:
-                continue
-            hit = target_factors(s)
-            if hit:
-                if taken:  # at least one intermediary
-                    routes.append(Route(path + [s.target], [], taken + [s], hit))
-                continue
-            walk(s.target, path + [s.target], taken + [s])
-
-    # Starts: with --to every party; else the parties no step leads to, then any party of a
-    # cycle that those walks did not reach (a loop A <-> B has no such start).
-    sources = sorted(out_edges) if to is not None else sorted(set(out_edges) - incoming)
-    for start in sources:
-        if to is None and any(f.target for f in factors.get(start, [])):
-            continue  # a route starts outside the restricted parties
-        walk(start, [start], [])
-    for start in sorted(set(out_edges) - seen):  # cycles no source leads into
-        if not any(f.target for f in factors.get(start, [])):
-            walk(start, [start], [])
-
+    routes = _Walk(out_edges, factors, to, destination, max_hops).run(incoming)
     for r in routes:
         r.names = [names.get(p, p) for p in r.parties]
         for subject in r.parties[1:-1] + sorted(_intermediate_countries(r)):
@@ -135,6 +91,65 @@ def find(
     if via is not None:
         routes = [r for r in routes if via in _intermediate_countries(r)]
     return sorted(routes, key=lambda r: (-r.score, len(r.steps), r.names))
+
+
+@dataclass
+class _Walk:
+    """The walks over the steps from each start, and the routes they find to a target."""
+
+    out_edges: dict[str, list[Step]]
+    factors: dict[str, list[Factor]]
+    to: str | None
+    destination: str | None
+    max_hops: int
+    routes: list[Route] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    def run(self, incoming: set[str]) -> list[Route]:
+        # Starts: with --to every party; else the parties no step leads to, then any party of a
+        # cycle that those walks did not reach (a loop A <-> B has no such start).
+        out_edges, factors = self.out_edges, self.factors
+        sources = sorted(out_edges) if self.to is not None else sorted(set(out_edges) - incoming)
+        for start in sources:
+            if self.to is None and any(f.target for f in factors.get(start, [])):
+                continue  # a route starts outside the restricted parties
+            self.walk(start, [start], [])
+        for start in sorted(set(out_edges) - self.seen):  # cycles no source leads into
+            if not any(f.target for f in factors.get(start, [])):
+                self.walk(start, [start], [])
+        return self.routes
+
+    def target_factors(self, step: Step) -> list[Factor]:
+        if self.to is not None:
+            return (
+                [Factor("the party asked about", 0, "the route reaches it", step.target, True)]
+                if step.target == self.to
+                else []
+            )
+        if self.destination is not None:
+            return (
+                [Factor("destination", 0, f"the route reaches {self.destination}", self.destination, True)]
+                if step.country == self.destination
+                else []
+            )
+        found = [f for f in self.factors.get(step.target, []) if f.target]
+        if step.country:
+            found += [f for f in self.factors.get(step.country, []) if f.target]
+        return found
+
+    def walk(self, node: str, path: list[str], taken: list[Step]) -> None:
+        self.seen.add(node)
+        if len(self.routes) >= MAX_ROUTES or len(taken) >= self.max_hops:
+            return
+        for s in self.out_edges.get(node, []):
+            if s.target in path:
+                continue
+            hit = self.target_factors(s)
+            if hit:
+                if taken:  # at least one intermediary
+                    self.routes.append(Route(path + [s.target], [], taken + [s], hit))
+                continue
+            self.walk(s.target, path + [s.target], taken + [s])
 
 
 def _merge(steps: list[Step]) -> list[Step]:

@@ -209,25 +209,7 @@ def build(
     else:
         if focus not in all_nodes:
             raise InputError(f"--focus: <{focus}> is not a node of the view")
-        chosen = {focus}
-        owned_by: dict[str, list[str]] = {}
-        owners_of: dict[str, list[str]] = {}
-        for e in edges:
-            if e.attrs["type"] in OWNERSHIP:
-                owned_by.setdefault(e.source, []).append(e.target)
-                owners_of.setdefault(e.target, []).append(e.source)
-        for name, step in (("owners", owners_of), ("subsidiaries", owned_by)):
-            if name not in include:
-                continue
-            reached, frontier = {focus}, {focus}  # each direction walks on its own (stakes can form cycles)
-            for _ in range(depth):
-                frontier = {n for f in frontier for n in step.get(f, ())} - reached
-                reached |= frontier
-            chosen |= reached
-        parties = set(chosen)
-        for e in edges:  # what the included kinds attach to the parties: entries, countries, chips, counterparties
-            if e.attrs["type"] not in OWNERSHIP and (e.source in parties or e.target in parties):
-                chosen |= {e.source, e.target}
+        chosen = _neighbourhood(focus, edges, include, depth)
     edges = [e for e in edges if e.source in chosen and e.target in chosen]
     view = View(as_of, focus)
     for n in sorted(chosen):
@@ -238,6 +220,37 @@ def build(
         up = node.attrs.get("ultimate_parent")
         if up in all_nodes and all_nodes[up].get("name"):
             node.attrs["ultimate_parent_name"] = str(all_nodes[up]["name"])
+    _cite(view, citation_rows)
+    return view
+
+
+def _neighbourhood(focus: str, edges: list[Edge], include: tuple[str, ...], depth: int) -> set[str]:
+    """The focus, its owners up to ``depth`` levels up and subsidiaries down (as ``include`` asks),
+    and what the other included edges attach to those parties."""
+    chosen = {focus}
+    owned_by: dict[str, list[str]] = {}
+    owners_of: dict[str, list[str]] = {}
+    for e in edges:
+        if e.attrs["type"] in OWNERSHIP:
+            owned_by.setdefault(e.source, []).append(e.target)
+            owners_of.setdefault(e.target, []).append(e.source)
+    for name, step in (("owners", owners_of), ("subsidiaries", owned_by)):
+        if name not in include:
+            continue
+        reached, frontier = {focus}, {focus}  # each direction walks on its own (stakes can form cycles)
+        for _ in range(depth):
+            frontier = {n for f in frontier for n in step.get(f, ())} - reached
+            reached |= frontier
+        chosen |= reached
+    parties = set(chosen)
+    for e in edges:  # what the included kinds attach to the parties: entries, countries, chips, counterparties
+        if e.attrs["type"] not in OWNERSHIP and (e.source in parties or e.target in parties):
+            chosen |= {e.source, e.target}
+    return chosen
+
+
+def _cite(view: View, citation_rows: list[dict]) -> None:
+    """The cited sources of the view's resources, and each node's and edge's ``citations`` attribute."""
     wanted = set(view.resources())
     for r in citation_rows:
         if str(r["subject"]) in wanted:
@@ -248,4 +261,3 @@ def build(
         cites = view.citations.get(str(key), []) if key else []
         if cites:
             item.attrs["citations"] = "; ".join(dict.fromkeys(label for label, _ in cites))
-    return view
