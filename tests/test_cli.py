@@ -136,7 +136,7 @@ def test_owner_source_is_shown_by_its_label(capsys):
 def _verbs() -> list[str]:
     import argparse
 
-    from exportgraph.cli import _parser
+    from exportgraph.cli.parser import build_parser as _parser
 
     sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
     return sorted(sub.choices)
@@ -311,7 +311,7 @@ def test_long_iris_and_citations_stay_whole(capsys, monkeypatch):
 
 
 def test_a_table_fits_its_width_and_breaks_no_word():
-    from exportgraph.cli import _table
+    from exportgraph.cli.output import table as _table
 
     iri = "https://w3id.org/exportgraph/id/party/" + "a-very-long-party-name-" * 3 + "ltd"
     reason = " ".join(f"word{i}" for i in range(120)) + " (15 CFR 744.23(a)(3); 90 FR 14048)"
