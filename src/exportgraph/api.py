@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import paths
+from . import check as checking
+from . import orders as order_input
+from . import paths, restrictions
 from .check import Verdict, prefer_names
 from .errors import AmbiguousError, InputError, NotFoundError
 from .limits import checkpoint
@@ -31,7 +33,9 @@ from .model import (
     Stake,
 )
 from .numeric import check_rdf
+from .orders import ORDERS_GRAPH
 from .queries import NamedQuery, catalogue, parse
+from .queries import load as load_query
 from .sources.usercsv import Reader
 from .store import EmbeddedStore, Row, Store, Value
 from .store.embedded import IRI
@@ -242,13 +246,11 @@ class ExportGraph:
     def _orders(self, orders, default_day: dt.date):
         """Orders loaded into their own graph for the duration (``None``: none); yields
         (order IRI, order id, day) per order. The graph is dropped afterwards, whatever happens."""
-        from . import check as ck
-
-        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+        self.store.update(f"DROP SILENT GRAPH <{ORDERS_GRAPH}>")
         try:
             yield [] if orders is None else self._load_orders(orders, default_day)
         finally:
-            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
+            self.store.update(f"DROP SILENT GRAPH <{ORDERS_GRAPH}>")
 
     def derive(self) -> None:
         """Run the derivation updates in ``queries/derive/`` in order (idempotent); forget the
@@ -269,77 +271,38 @@ class ExportGraph:
         """Verdicts for orders: a CSV file (``check.COLUMNS``), an RDF file of ``eg:Order``s, or
         rows as dicts with the CSV's keys. Each order is checked as of its date (else ``as_of``,
         else today). ``engine``: ``store`` (default), ``turbo`` or ``pyshacl``; all give the same."""
-        from . import check as ck
-
-        if engine not in ck.ENGINES:
-            raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ck.ENGINES)}")
+        if engine not in restrictions.ENGINES:
+            raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(restrictions.ENGINES)}")
         with self._orders(orders, as_of or dt.date.today()) as listed:
             checkpoint()  # the server's time limit is checked between the stages (and the shapes)
             self._prepare(listed)
             checkpoint()
             if engine == "store":
-                results = ck.run_store(self.store)
+                results = restrictions.run_store(self.store)
             else:
-                results = ck.run_shacl(self.context(), engine)
+                results = restrictions.run_shacl(self.context(), engine)
             checkpoint()
-            return ck.details(self.store, self.queries, listed, ck.verdicts(listed, results))
+            return checking.details(self.store, self.queries, listed, checking.verdicts(listed, results))
 
     def _prepare(self, listed: list[tuple[str, str, dt.date]]) -> None:
-        """What the shapes read besides the orders: each order's item classified with the criteria
-        of its date (``queries/check/classify.ru``), and the 50% rule and ultimate parents of the
-        periods the orders' dates fall in."""
-        self.store.update((paths.QUERIES / "check" / "classify.ru").read_text(encoding="utf-8"))
+        """What the shapes read besides the orders: the derive steps of ``queries/check/`` (each
+        order's item classified with the criteria of its date, its parties in their roles, the rules
+        in force on its date), and the 50% rule and ultimate parents of the periods the orders' dates
+        fall in."""
+        for name in checking.PREPARE:
+            self.store.update(load_query(name).text)
         self.coverage.ensure({day for _, _, day in listed})
 
     def context(self) -> bytes:
         """N-Triples of what the restriction shapes read for the orders loaded for checking
         (``queries/check/context.rq``): what a SHACL engine outside the store is given."""
-        return self.store.construct((paths.QUERIES / "check" / "context.rq").read_text(encoding="utf-8"))
+        return self.store.construct(load_query("check/context").text)
 
     def _load_orders(self, orders, default_day: dt.date) -> list[tuple[str, str, dt.date]]:
-        from . import check as ck
-
-        if isinstance(orders, list):
-            rows = [(i, {c: str(o.get(c) or "").strip() for c in ck.COLUMNS}) for i, o in enumerate(orders, 1)]
-            for line, row in rows:
-                row["order_id"] = row["order_id"] or f"line-{line}"
-            source = "orders"
-        else:
-            path = Path(orders)
-            if path.suffix.lower() != ".csv":
-                return self._load_rdf_orders(path, default_day)
-            rows, source = ck.read_csv(path), str(path)
-        resolver = ck.Resolver(self.store, self._resolve_org)
-        data, listed = ck.orders_to_ntriples(rows, resolver, default_day, source)
-        self.store.load(data, "application/n-triples", name=source, graph=ck.ORDERS_GRAPH)
-        return listed
+        return order_input.load(self.store, orders, default_day, self._resolve_org)
 
     def _load_rdf_orders(self, path: Path, default_day: dt.date) -> list[tuple[str, str, dt.date]]:
-        from . import check as ck
-
-        media = RDF_MEDIA_TYPES.get(path.suffix.lower())
-        if media is None or not path.is_file():
-            raise InputError("expected an orders .csv or an RDF file of eg:Order", source=str(path))
-        data = path.read_bytes()
-        check_rdf(data, media, str(path))
-        self.store.load(data, media, name=str(path), graph=ck.ORDERS_GRAPH)
-        self.store.update((paths.QUERIES / "check" / "rdf-order-dates.ru").read_text(encoding="utf-8"))
-        self.store.update(
-            f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
-            f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
-            "{ ?o eg:orderDate ?any } } }",
-            {"asOf": default_day},
-        )
-        rows = self.store.select(
-            f"SELECT ?o ?id ?day WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order ; "
-            "eg:orderDate ?day OPTIONAL { ?o eg:orderId ?id } } } ORDER BY ?id ?o"
-        )
-        if not rows:
-            raise InputError("no eg:Order in the file", source=str(path))
-        return [
-            (str(r["o"]), str(r["id"] or r["o"]), r["day"] if isinstance(r["day"], dt.date) else default_day)
-            for r in rows
-        ]
+        return order_input.load_rdf(self.store, path, default_day)
 
     def with_scenario(self, path: str | Path) -> ExportGraph:
         """A copy of this graph with a scenario applied (see ``check.scenario_update``)."""
