@@ -17,7 +17,7 @@ from .model import Footnote, InForce, LicenseException, Reason, Verdict
 from .orders import COLUMNS, ORDERS_GRAPH, Resolver, key, orders_to_ntriples, prefer_names, read_csv
 from .restrictions import ENGINES, Result, Shape, rule_ids, run_shacl, run_store, shapes, shapes_graph
 from .scenario import scenario_update
-from .store import Store
+from .store import Store, Value
 from .store.embedded import IRI
 
 __all__ = [
@@ -168,19 +168,27 @@ class _Grounds:
 
     def _entries(self, found: list[Verdict]) -> dict[tuple[str, str, str], list[dict]]:
         """The list entries behind each (order, party, rule id) of the rules that name listed parties."""
-        listed = {
-            (self.iri_of[v.order_id], r.value, r.rule)
-            for v in found
-            for r in v.reasons
-            if r.rule in LISTING_QUERIES and r.value
-        }
         entries: dict[tuple[str, str, str], list[dict]] = {}
         for rid, name in LISTING_QUERIES.items():
-            todo = sorted((o, p) for o, p, r in listed if r == rid)
+            # a query that takes the reason's basis (the rule node, e.g. the Affiliates rule) is given it
+            by_basis = "basis" in {p.name for p in self.queries[name].params}
+            todo = sorted(
+                {
+                    (self.iri_of[v.order_id], r.value, b if by_basis else "")
+                    for v in found
+                    for r in v.reasons
+                    if r.rule == rid and r.value
+                    for b in (r.basis or ("",))
+                    if b or not by_basis
+                }
+            )
             if todo:
-                for row in self.store.select(
-                    self.queries[name].text, [{"order": IRI(o), "party": IRI(p)} for o, p in todo]
-                ):
+                bindings: list[dict[str, Value]] = []
+                for o, p, b in todo:
+                    bindings.append({"order": IRI(o), "party": IRI(p)})
+                    if b:
+                        bindings[-1]["basis"] = IRI(b)
+                for row in self.store.select(self.queries[name].text, bindings):
                     entries.setdefault((str(row["order"]), str(row["party"]), rid), []).append(row)
         return entries
 
