@@ -334,8 +334,8 @@ def test_the_engines_agree_on_a_small_world():
     files = sorted(glob.glob(str(paths.CURATED / "*.ttl"))) + [str(paths.GENERATED / "countries.ttl")]
     small = ExportGraph.open(files + [FIX + "parties.csv", FIX + "ownership.csv", FIX + "listings.csv"], bundled=False)
     small.store.update(f"DROP SILENT GRAPH <{check.ORDERS_GRAPH}>")
-    listed = small._load_orders(ORDERS, dt.date(2025, 1, 1))
-    small._prepare(listed)
+    listed = check.load(small.store, ORDERS, dt.date(2025, 1, 1), small.parties.resolve_name)
+    check.prepare(small.store, small.coverage, listed)
     data = small.context()
     store = set(check.run_store(small.store))
     assert len(store) > 30

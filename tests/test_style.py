@@ -74,15 +74,11 @@ MAX_COMPLEXITY = 15  # ruff's C901 (mccabe)
 # Offenders that were there when the limits came in (issue 21), each being split by its own change.
 # A name leaves its list when its module or function is brought within the limit; nothing is added.
 LONG_MODULES: dict[str, str] = {
-    "exportgraph.api": "910 lines: ExportGraph's methods, to be split by topic",
-    "exportgraph.check": "680 lines: order checking, to be split",
     "exportgraph.imports": "554 lines: import runs, to be split",
     "exportgraph.sources.bods": "480 lines: the BODS importer, to be split",
     "exportgraph.sources.gleif": "708 lines: the GLEIF importer, to be split",
 }
 LONG_FUNCTIONS: dict[str, str] = {
-    "exportgraph.check:orders_to_ntriples": "88 lines",
-    "exportgraph.check:details": "142 lines",
     "exportgraph.imports:run": "72 lines",
     "exportgraph.sources.bods:_relationship": "62 lines",
     "exportgraph.sources.csl:_triples": "75 lines",
@@ -93,8 +89,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "exportgraph.sources.nsfreg:_entry_triples": "68 lines",
 }
 COMPLEX_FUNCTIONS: dict[str, str] = {
-    "exportgraph.check:orders_to_ntriples": "complexity 23",
-    "exportgraph.check:details": "complexity 20",
     "exportgraph.sources.csl:_triples": "complexity 16",
     "exportgraph.sources.ftm:_triples": "complexity 26",
     "exportgraph.sources.gleif:_turtle": "complexity 19",

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import check as ck
+from . import check as checking
 from . import exposure as exp
 from . import imports, items, lifecycle, paths
 from . import routes as rt
@@ -22,28 +21,23 @@ from .coverage import Coverage
 from .errors import InputError, ParameterError
 from .export import View
 from .export import graph as graphs
-from .lifecycle import RDF_MEDIA_TYPES
-from .limits import checkpoint
 from .model import (
     AffiliatesStatus,
     Entity,
     Exposure,
-    Factor,
     Input,
     Item,
     Listing,
-    Match,
     QueryResult,
     Route,
     Screening,
     Verdict,
 )
-from .numeric import check_rdf
+from .orders import RDF_MEDIA_TYPES, OrdersInput
 from .parties import Parties
 from .queries import NamedQuery, Runner
 from .sources.usercsv import Reader
 from .store import EmbeddedStore, Row, Store
-from .store.embedded import IRI
 from .store.remote import RemoteStore
 from .version import __version__
 
@@ -181,109 +175,23 @@ class ExportGraph:
 
     def with_scenario(self, path: str | Path) -> ExportGraph:
         """A copy of this graph with a scenario applied (see ``check.scenario_update``)."""
-        if Path(path).suffix.lower() != ".ru" and Path(path).is_file():  # a Turtle scenario's numbers
-            check_rdf(Path(path).read_bytes(), "text/turtle", str(path))
-        update = ck.scenario_update(Path(path))
-        copy = ExportGraph(EmbeddedStore())
-        copy.store.load(self.store.dump(), "application/n-triples", name="base")
-        try:
-            copy.store.update(update)
-        except InputError as exc:
-            raise InputError(str(exc), source=str(path)) from None
+        copy = ExportGraph(lifecycle.scenario_copy(self.store, Path(path)))
         copy.derive()
         return copy
 
     # -- checking orders ------------------------------------------------------------------------
 
-    @contextmanager
-    def _orders(self, orders, default_day: dt.date):
-        """Orders loaded into their own graph for the duration (``None``: none); yields
-        (order IRI, order id, day) per order. The graph is dropped afterwards, whatever happens."""
-        from . import check as ck
-
-        self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
-        try:
-            yield [] if orders is None else self._load_orders(orders, default_day)
-        finally:
-            self.store.update(f"DROP SILENT GRAPH <{ck.ORDERS_GRAPH}>")
-
-    def check(
-        self, orders: str | Path | list[dict[str, str]], *, as_of: dt.date | None = None, engine: str = "store"
-    ) -> list[Verdict]:
+    def check(self, orders: OrdersInput, *, as_of: dt.date | None = None, engine: str = "store") -> list[Verdict]:
         """Verdicts for orders: a CSV file (``check.COLUMNS``), an RDF file of ``eg:Order``s, or
         rows as dicts with the CSV's keys. Each order is checked as of its date (else ``as_of``,
         else today). ``engine``: ``store`` (default), ``turbo`` or ``pyshacl``; all give the same."""
-        from . import check as ck
-
-        if engine not in ck.ENGINES:
-            raise InputError(f"unknown engine {engine!r}; expected one of {', '.join(ck.ENGINES)}")
-        with self._orders(orders, as_of or dt.date.today()) as listed:
-            checkpoint()  # the server's time limit is checked between the stages (and the shapes)
-            self._prepare(listed)
-            checkpoint()
-            if engine == "store":
-                results = ck.run_store(self.store)
-            else:
-                results = ck.run_shacl(self.context(), engine)
-            checkpoint()
-            return ck.details(self.store, self.queries, listed, ck.verdicts(listed, results))
-
-    def _prepare(self, listed: list[tuple[str, str, dt.date]]) -> None:
-        """What the shapes read besides the orders: each order's item classified with the criteria
-        of its date (``queries/check/classify.ru``), and the 50% rule and ultimate parents of the
-        periods the orders' dates fall in."""
-        self.store.update((paths.QUERIES / "check" / "classify.ru").read_text(encoding="utf-8"))
-        self.coverage.ensure({day for _, _, day in listed})
+        day = as_of or dt.date.today()
+        return checking.check(self.store, self.coverage, self.queries, orders, day, engine, self.parties.resolve_name)
 
     def context(self) -> bytes:
         """N-Triples of what the restriction shapes read for the orders loaded for checking
         (``queries/check/context.rq``): what a SHACL engine outside the store is given."""
-        return self.store.construct((paths.QUERIES / "check" / "context.rq").read_text(encoding="utf-8"))
-
-    def _load_orders(self, orders, default_day: dt.date) -> list[tuple[str, str, dt.date]]:
-        from . import check as ck
-
-        if isinstance(orders, list):
-            rows = [(i, {c: str(o.get(c) or "").strip() for c in ck.COLUMNS}) for i, o in enumerate(orders, 1)]
-            for line, row in rows:
-                row["order_id"] = row["order_id"] or f"line-{line}"
-            source = "orders"
-        else:
-            path = Path(orders)
-            if path.suffix.lower() != ".csv":
-                return self._load_rdf_orders(path, default_day)
-            rows, source = ck.read_csv(path), str(path)
-        resolver = ck.Resolver(self.store, self._resolve_org)
-        data, listed = ck.orders_to_ntriples(rows, resolver, default_day, source)
-        self.store.load(data, "application/n-triples", name=source, graph=ck.ORDERS_GRAPH)
-        return listed
-
-    def _load_rdf_orders(self, path: Path, default_day: dt.date) -> list[tuple[str, str, dt.date]]:
-        from . import check as ck
-
-        media = RDF_MEDIA_TYPES.get(path.suffix.lower())
-        if media is None or not path.is_file():
-            raise InputError("expected an orders .csv or an RDF file of eg:Order", source=str(path))
-        data = path.read_bytes()
-        check_rdf(data, media, str(path))
-        self.store.load(data, media, name=str(path), graph=ck.ORDERS_GRAPH)
-        self.store.update((paths.QUERIES / "check" / "rdf-order-dates.ru").read_text(encoding="utf-8"))
-        self.store.update(
-            f"INSERT {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o eg:orderDate ?asOf }} }} "
-            f"WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order FILTER NOT EXISTS "
-            "{ ?o eg:orderDate ?any } } }",
-            {"asOf": default_day},
-        )
-        rows = self.store.select(
-            f"SELECT ?o ?id ?day WHERE {{ GRAPH <{ck.ORDERS_GRAPH}> {{ ?o a eg:Order ; "
-            "eg:orderDate ?day OPTIONAL { ?o eg:orderId ?id } } } ORDER BY ?id ?o"
-        )
-        if not rows:
-            raise InputError("no eg:Order in the file", source=str(path))
-        return [
-            (str(r["o"]), str(r["id"] or r["o"]), r["day"] if isinstance(r["day"], dt.date) else default_day)
-            for r in rows
-        ]
+        return checking.context(self.store)
 
     # -- named queries -------------------------------------------------------------------------
 
@@ -354,19 +262,7 @@ class ExportGraph:
         ultimate parent with its headquarters; its subsidiaries down the chain; where it stands
         under the 50% rule and the stakes that add up; and, apart from that legal test, the
         integrated (multiplied-through) ownership held in it by listed parties (see ``exposure``)."""
-        as_of = as_of or dt.date.today()
-        ent = self.entity(name_or_iri, as_of)
-        up = self.query("owners-chain", party=IRI(ent.iri), as_of=as_of).rows
-        down = self.query("subsidiaries-chain", party=IRI(ent.iri), as_of=as_of).rows
-        parent = None
-        if ent.ultimate_parent_iri:
-            hq = self.runner.internal("parent-headquarters", {"p": IRI(ent.ultimate_parent_iri)})
-            parent = (ent.ultimate_parent_iri, ent.ultimate_parent, tuple(str(r["code"]) for r in hq))
-        involved = [ent.iri] + [str(r["owned"]) for r in down]
-        standing = self.affiliates(involved, as_of)
-        covering = self.query("affiliates-stakes", party=IRI(ent.iri), as_of=as_of).rows
-        listings = self.listings([str(r["owned"]) for r in down], as_of)
-        return exp.build(ent, up, down, parent, standing, covering, listings)
+        return exp.of(self.parties, self.runner, name_or_iri, as_of or dt.date.today())
 
     # -- exports ---------------------------------------------------------------------------------
 
@@ -428,21 +324,13 @@ class ExportGraph:
                     "{" + opt + "}: unknown country code {code!r} (expected ISO 3166 alpha-2)", opt, code=code
                 )
         target = self.resolve(to) if to else None
-        with self._orders(orders, as_of):
+        with checking.loaded(self.store, orders, as_of, self.parties.resolve_name):
             rows = self.query("routes/steps", as_of=as_of).rows
-        factors: dict[str, list[Factor]] = {}
-        for r in self.query("routes/risk", as_of=as_of).rows:
-            key = str(r["code"] or r["subject"])
-            factors.setdefault(key, []).append(
-                Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]), key, bool(r["target"]))
-            )
-        names = {str(r["party"]): str(r["name"]) for r in rows if r["party"] and r["name"]}
-        if target and target not in names:
-            names[target] = self.entity(target, as_of).name
-        return rt.find(
-            rt.steps_from_rows(rows),
-            factors,
-            names,
+        return rt.rank(
+            self.runner,
+            self.parties,
+            rows,
+            as_of,
             to=target,
             destination=destination and destination.upper(),
             via=via and via.upper(),
@@ -467,39 +355,9 @@ class ExportGraph:
         one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``screen.Input``.
         Each match carries the party's list entries and where it stands under the 50% rule on
         ``as_of`` (default today)."""
-        from .screen import DEFAULT_THRESHOLD, read_inputs  # as in screen_index
+        from .screen.run import screen  # the Chinese dictionaries load in 0.2 s: only when screening
 
-        as_of = as_of or dt.date.today()
-        inputs = read_inputs(names, self.parties.country_codes())
-        hits = self.screen_index().match(
-            [i.name for i in inputs],
-            [i.country for i in inputs],
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-            limit=limit,
-        )
-        parties = {h.party for hs in hits for h in hs}
-        lists = self.listings(parties, as_of)
-        standing = self.affiliates(parties, as_of)
-        return [
-            Screening(
-                i,
-                tuple(
-                    Match(
-                        h.party,
-                        h.name,
-                        h.matched_name,
-                        h.matched_kind,
-                        h.score,
-                        tuple(h.why),
-                        h.countries,
-                        lists.get(h.party, ()),
-                        standing[h.party],
-                    )
-                    for h in hs
-                ),
-            )
-            for i, hs in zip(inputs, hits, strict=True)
-        ]
+        return screen(self.parties, names, threshold=threshold, as_of=as_of or dt.date.today(), limit=limit)
 
     # -- the graph as a whole -------------------------------------------------------------------
 

@@ -12,9 +12,13 @@ This module only arranges the rows the named queries return (``owners-chain``,
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from .model import Exposure, Integrated, Link
+from .parties import Parties
+from .queries import Runner
+from .store.embedded import IRI
 
 MAX_PATHS = 10_000  # ownership paths followed per organisation for the integrated figure
 
@@ -170,3 +174,19 @@ def _integrated(start: str, upward: dict[str, list], listed: set[str], names: di
 def _round(d: Decimal) -> Decimal:
     q = d.quantize(Decimal("0.01"))
     return q.to_integral_value() if q == q.to_integral_value() else q
+
+
+def of(parties: Parties, queries: Runner, name_or_iri: str, as_of: dt.date) -> Exposure:
+    """The exposure of the party with this name, alias or IRI on a date, from the named queries
+    ``owners-chain``, ``subsidiaries-chain`` and ``affiliates-stakes``."""
+    ent = parties.entity(name_or_iri, as_of)
+    up = queries("owners-chain", party=IRI(ent.iri), asOf=as_of).rows
+    down = queries("subsidiaries-chain", party=IRI(ent.iri), asOf=as_of).rows
+    parent = None
+    if ent.ultimate_parent_iri:
+        hq = queries.internal("parent-headquarters", {"p": IRI(ent.ultimate_parent_iri)})
+        parent = (ent.ultimate_parent_iri, ent.ultimate_parent, tuple(str(r["code"]) for r in hq))
+    standing = parties.affiliates([ent.iri] + [str(r["owned"]) for r in down], as_of)
+    covering = queries("affiliates-stakes", party=IRI(ent.iri), asOf=as_of).rows
+    listings = parties.listings([str(r["owned"]) for r in down], as_of)
+    return build(ent, up, down, parent, standing, covering, listings)

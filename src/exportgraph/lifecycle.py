@@ -17,20 +17,11 @@ from . import imports, paths
 from .coverage import Coverage
 from .errors import InputError
 from .numeric import check_rdf
+from .orders import RDF_MEDIA_TYPES
+from .scenario import scenario_update
 from .sources.usercsv import Reader, kind_of
 from .store import EmbeddedStore, Store
 
-RDF_MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
-    ".trig": "application/trig",
-}
 CSV_ORDER = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}  # what each may name
 
 
@@ -117,3 +108,18 @@ def load_csvs(store: Store, csvs: list[Path], reader: Reader) -> None:
         for t in reader.read(path):
             g.add(t)
         store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples", name=str(path))
+
+
+def scenario_copy(store: Store, path: Path) -> EmbeddedStore:
+    """A copy of the store in memory with a scenario applied (``scenario.scenario_update``); the
+    caller derives its facts again."""
+    if path.suffix.lower() != ".ru" and path.is_file():  # a Turtle scenario's numbers
+        check_rdf(path.read_bytes(), "text/turtle", str(path))
+    update = scenario_update(path)
+    copy = EmbeddedStore()
+    copy.load(store.dump(), "application/n-triples", name="base")
+    try:
+        copy.update(update)
+    except InputError as exc:
+        raise InputError(str(exc), source=str(path)) from None
+    return copy

@@ -79,6 +79,7 @@ class EG(DefinedNamespace):
     Rule: URIRef
     SameOrganisation: URIRef
     ShipmentLeg: URIRef
+    OrderRole: URIRef
     Source: URIRef
     StakeKind: URIRef
     SupplyRelation: URIRef
@@ -110,6 +111,10 @@ class EG(DefinedNamespace):
     citationText: URIRef
     classifiedAs: URIRef
     classifiedUnder: URIRef
+    orderRole: URIRef
+    roleParty: URIRef
+    roleName: URIRef
+    ruleInForce: URIRef
     complianceDate: URIRef
     concernsEndUse: URIRef
     concernsList: URIRef

@@ -10,9 +10,13 @@ the risk factors of its intermediaries and of the countries it passes through.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import Factor, Route, Step
+from .parties import Parties
+from .queries import Runner
 
 MAX_HOPS = 6
 MAX_ROUTES = 10_000  # routes enumerated before ranking
@@ -175,3 +179,28 @@ def _merge(steps: list[Step]) -> list[Step]:
 def _intermediate_countries(r: Route) -> set[str]:
     """The countries a route passes before its last step: intermediaries' and transit legs'."""
     return {c for s in r.steps for c in s.transit} | {s.country for s in r.steps[:-1] if s.country}
+
+
+def rank(
+    queries: Runner,
+    parties: Parties,
+    step_rows: list[dict[str, Any]],
+    as_of: dt.date,
+    *,
+    to: str | None,
+    destination: str | None,
+    via: str | None,
+    max_hops: int,
+) -> list[Route]:
+    """The routes of ``routes/steps.rq``'s rows, with the risk factors of ``routes/risk.rq`` on the
+    date, ranked (``find``); ``to`` is a party's IRI, ``destination`` and ``via`` country codes."""
+    factors: dict[str, list[Factor]] = {}
+    for r in queries("routes/risk", asOf=as_of).rows:
+        key = str(r["code"] or r["subject"])
+        factors.setdefault(key, []).append(
+            Factor(str(r["factor"]), int(r["weight"]), str(r["detail"]), key, bool(r["target"]))
+        )
+    names = {str(r["party"]): str(r["name"]) for r in step_rows if r["party"] and r["name"]}
+    if to and to not in names:
+        names[to] = parties.entity(to, as_of).name
+    return find(steps_from_rows(step_rows), factors, names, to=to, destination=destination, via=via, max_hops=max_hops)

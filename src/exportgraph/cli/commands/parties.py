@@ -76,7 +76,7 @@ def cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
     if args.format in JSON_FORMATS:
         write_json(args, out, [screening_json(r) for r in results])
         return EXIT_OK
-    rows = []
+    rows: list[list[object]] = []
     for r in results:
         if not r.matches:
             rows.append([r.input.id, r.input.name, "", "no match", "", "", "", ""])

@@ -1,0 +1,54 @@
+"""Screening names against the graph: each input's matches in the name index, with each matched
+party's list entries and where it stands under the 50% rule on the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..model import Input, Match, Screening
+from ..parties import Parties
+from .index import DEFAULT_THRESHOLD
+from .inputs import read_inputs
+
+
+def screen(
+    parties: Parties,
+    names: str | Path | Iterable[str | dict[str, str] | Input],
+    *,
+    threshold: int | None,
+    as_of: dt.date,
+    limit: int,
+) -> list[Screening]:
+    """A names CSV, one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``Input``s."""
+    inputs = read_inputs(names, parties.country_codes())
+    hits = parties.names.get().match(
+        [i.name for i in inputs],
+        [i.country for i in inputs],
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        limit=limit,
+    )
+    found = {h.party for hs in hits for h in hs}
+    lists = parties.listings(found, as_of)
+    standing = parties.affiliates(found, as_of)
+    return [
+        Screening(
+            i,
+            tuple(
+                Match(
+                    h.party,
+                    h.name,
+                    h.matched_name,
+                    h.matched_kind,
+                    h.score,
+                    tuple(h.why),
+                    h.countries,
+                    lists.get(h.party, ()),
+                    standing[h.party],
+                )
+                for h in hs
+            ),
+        )
+        for i, hs in zip(inputs, hits, strict=True)
+    ]
