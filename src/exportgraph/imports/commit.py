@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..ids import slug
 from ..namespaces import ID
 from ..store import PersistentStore, Store
-from ..store.embedded import IRI
+from ..store.embedded import IRI, XSD
 from ..store.graphs import SOURCES
 from .changes import DATE_ADDED, DATE_REMOVED, EG, EntryChange, Summary, _closure, _entries, diff
 from .generations import (
@@ -33,7 +33,6 @@ from .readers import READERS, REPLACED, Progress, say, store_terms, store_triple
 if TYPE_CHECKING:
     from ..api import ExportGraph
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_DATETIME = ox.NamedNode(XSD + "dateTime")
 PROPOSE_MAX = 50_000  # an import of more party records than this proposes no links (run dedupe)
 
