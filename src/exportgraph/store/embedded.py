@@ -185,7 +185,7 @@ class EmbeddedStore:
         names = [v.value for v in result.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in result]
 
-    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Bindings = None) -> bool:
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise InputError("expected an ASK query")
@@ -197,7 +197,7 @@ class EmbeddedStore:
             raise InputError("expected a CONSTRUCT or DESCRIBE query")
         return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
 
-    def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
+    def update(self, sparql: str, bindings: Bindings = None) -> None:
         try:
             self._store.update(with_values(sparql, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:

@@ -109,7 +109,7 @@ class RemoteStore:
         names = [v.value for v in result.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in result]
 
-    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Bindings = None) -> bool:
         data = self._raw(with_values(sparql, bindings), "application/sparql-results+json")
         result = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
         if isinstance(result, ox.QuerySolutions):  # Virtuoso 7 answers ASK as a table of one __ASK_RETVAL
@@ -121,7 +121,7 @@ class RemoteStore:
         data = self._raw(with_values(sparql, bindings), "application/n-triples")
         return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
 
-    def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
+    def update(self, sparql: str, bindings: Bindings = None) -> None:
         if self.graph:
             sparql = _into_graph(sparql, self.graph)
         self._send(self._wrapper(with_values(sparql, bindings), update=True))
