@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from . import paths
 from .store import Store
+from .store.graphs import COVERAGE as GRAPH
 
-GRAPH = "https://w3id.org/exportgraph/id/graph/coverage"
 _COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?c eg:validFrom ?from }} }}"
 MAX_ROUNDS = 100
 

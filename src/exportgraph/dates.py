@@ -28,7 +28,7 @@ def parse_date(text: str, *, source: str | None = None, line: int | None = None,
 
 
 def to_literal(day: dt.date) -> Literal:
-    return Literal(f"{day.isoformat()}T00:00:00", datatype=XSD.dateTime)
+    return Literal(lexical(day), datatype=XSD.dateTime)
 
 
 def lexical(day: dt.date) -> str:

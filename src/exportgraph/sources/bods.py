@@ -39,25 +39,20 @@ the file and the statement (JSON Lines: the line).
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
-import json
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .. import ids
-from ..dates import parse_date, to_literal
-from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS
-from .common import Triple, dataset_triples, json_events, row_source
+from . import bods_statements as st
+from .bods_statements import Where
+from .common import Triple, dataset_triples, row_source
 
 DATASET = "bods-import"
 STATEMENT_KINDS = {
@@ -73,20 +68,6 @@ _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _JSON_TYPES: dict[type, str] = {str: "a string", dict: "an object", list: "a list"}
 
 
-@dataclass(frozen=True)
-class Where:
-    """A statement's place: its number in the file and, in JSON Lines, its line."""
-
-    path: Path
-    n: int
-    line: int | None = None
-
-    def error(self, message: str) -> InputError:
-        if self.line is None:
-            return InputError(f"statement {self.n}: {message}", source=str(self.path))
-        return InputError(message, source=str(self.path), line=self.line)
-
-
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
     """(statement, its triples) per statement, or (statement, the reason it is skipped)."""
     yield (
@@ -100,156 +81,9 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
             )
         ),
     )
-    successor, latest = _index(path)
-    for where, statement in statements(path):
+    successor, latest = st.index(path)
+    for where, statement in st.statements(path):
         yield statement, _triples(where, statement, codes, successor, latest)
-
-
-def statements(path: Path) -> Iterator[tuple[Where, dict]]:
-    """Each statement with its place, checked to be an object with its id and type."""
-    try:
-        fh = path.open("rb")
-    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
-        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", source=str(path)) from None
-    with fh:
-        start = 3 if fh.read(3) == b"\xef\xbb\xbf" else 0
-        fh.seek(start)
-        head = b""
-        while not head and (chunk := fh.read(65536)):
-            head = chunk.lstrip()[:1]
-        fh.seek(start)
-        if head == b"[":
-            yield from _array(path, fh)
-        elif head == b"{":
-            yield from _lines(path, fh)
-        else:
-            raise InputError("not BODS: expected a JSON array of statements or one statement a line", source=str(path))
-
-
-def _array(path: Path, fh: IO[bytes]) -> Iterator[tuple[Where, dict]]:
-    import ijson
-
-    n = 0
-    try:
-        for n, statement in enumerate(ijson.items(json_events(fh, path, "BODS"), "item"), 1):
-            yield _checked(Where(path, n), statement)
-    except ijson.JSONError as exc:
-        reason = exc.args[0] if exc.args else exc
-        if isinstance(reason, bytes):
-            reason = reason.decode("utf-8", "replace")
-        reason = str(reason).strip().splitlines()[0] if str(reason).strip() else "the file ends early"
-        raise Where(path, n + 1).error(f"not valid JSON ({reason})") from None
-    except UnicodeDecodeError as exc:
-        raise Where(path, n + 1).error(f"not UTF-8 text: {exc.reason}") from None
-
-
-def _lines(path: Path, fh: IO[bytes]) -> Iterator[tuple[Where, dict]]:
-    n = 0
-    for line, raw in enumerate(fh, 1):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", source=str(path), line=line) from None
-        if not text.strip():
-            continue
-        n += 1
-        try:
-            statement = json.loads(text)
-        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
-            raise InputError(f"not one JSON statement on the line: {exc}", source=str(path), line=line) from None
-        yield _checked(Where(path, n, line), statement)
-
-
-def _is_04(statement: dict) -> bool:
-    return "statementId" in statement or "recordId" in statement or "recordType" in statement
-
-
-def _checked(where: Where, statement: Any) -> tuple[Where, dict]:
-    if not isinstance(statement, dict):
-        raise where.error("a statement is not a JSON object")
-    keys = ("statementId", "recordId", "recordType") if _is_04(statement) else ("statementID", "statementType")
-    for key in keys:
-        if not isinstance(statement.get(key), str) or not statement[key].strip():
-            raise where.error(f"no {key} (a BODS statement needs {' and '.join(keys)})")
-    if _is_04(statement) and not isinstance(statement.get("recordDetails"), dict):
-        raise where.error("recordDetails is not an object")
-    return where, statement
-
-
-def _index(path: Path) -> tuple[dict[str, str], dict[str, tuple[str, int]]]:
-    """The first pass: which statement replaces which (0.2/0.3), the latest statement of each record
-    (0.4: its date and number)."""
-    successor: dict[str, str] = {}
-    latest: dict[str, tuple[str, int]] = {}
-    for where, statement in statements(path):
-        if _is_04(statement):
-            day = statement.get("statementDate")
-            day = day if isinstance(day, str) else ""
-            record = statement["recordId"]
-            if record not in latest or latest[record][0] <= day:
-                latest[record] = (day, where.n)
-            continue
-        replaces = statement.get("replacesStatements") or []
-        if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
-            raise where.error("replacesStatements is not a list of statement ids")
-        for old in replaces:
-            if old != statement["statementID"]:
-                successor.setdefault(old, statement["statementID"])
-    return successor, latest
-
-
-def _current(sid: str, successor: dict[str, str]) -> str:
-    """The statement that replaces ``sid``, directly or through others (``sid`` if none)."""
-    seen = {sid}
-    while successor.get(sid, sid) not in seen:
-        sid = successor[sid]
-        seen.add(sid)
-    return sid
-
-
-def _node(key: str) -> URIRef:
-    return ids.party(f"bods {key}")
-
-
-def _get(obj: dict, key: str, kind: type, where: Where) -> Any:
-    """``obj[key]`` when it is of the JSON type expected, None when absent; another type is an error."""
-    value = obj.get(key)
-    if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
-        raise where.error(f"{key} is not {_JSON_TYPES[kind]}")
-    return value
-
-
-def _objects(obj: dict, key: str, where: Where) -> list[dict]:
-    items = _get(obj, key, list, where) or []
-    if not all(isinstance(item, dict) for item in items):
-        raise where.error(f"{key} is not a list of objects")
-    return items
-
-
-def _texts(obj: dict, key: str, where: Where) -> list[str]:
-    items = _get(obj, key, list, where) or []
-    if not all(isinstance(item, str) for item in items):
-        raise where.error(f"{key} is not a list of strings")
-    return [item.strip() for item in items if item.strip()]
-
-
-def _day(obj: dict, key: str, where: Where, *, last: bool = False) -> Literal | None:
-    """A date as the graph writes it; a year or a month stands for its first (or ``last``) day."""
-    text = (_get(obj, key, str, where) or "").strip()
-    if not text:
-        return None
-    if partial := _PARTIAL.match(text):
-        year, month = int(partial.group(1)), partial.group(2)
-        first, final = (int(month), int(month)) if month else (1, 12)
-        try:
-            day = dt.date(year, final, calendar.monthrange(year, final)[1]) if last else dt.date(year, first, 1)
-        except (ValueError, calendar.IllegalMonthError):
-            raise where.error(f"{key} {text!r} is not a date") from None
-        return to_literal(day)
-    try:
-        return to_literal(parse_date(text[:10]))
-    except InputError as exc:
-        raise where.error(f"{key}: {exc}") from None
 
 
 def _decimal(value: float | int) -> Literal:
@@ -258,7 +92,7 @@ def _decimal(value: float | int) -> Literal:
 
 def _share(interest: dict, where: Where) -> tuple[float | None, float | None, float | None]:
     """(exact, minimum, maximum) of an interest's share; exclusive bounds kept as their number."""
-    share = _get(interest, "share", dict, where) or {}
+    share = st.get(interest, "share", dict, where) or {}
     values: dict[str, float] = {}
     for key in SHARE_KEYS:
         value = share.get(key)
@@ -281,7 +115,7 @@ def _share(interest: dict, where: Where) -> tuple[float | None, float | None, fl
 def _triples(
     where: Where, statement: dict, codes: set[str], successor: dict[str, str], latest: dict[str, tuple[str, int]]
 ) -> list[Triple] | str:
-    if _is_04(statement):
+    if st.is_04(statement):
         sid, kind, key = statement["statementId"], statement["recordType"], statement["recordId"]
         details = statement["recordDetails"]
         if latest[key][1] != where.n:
@@ -294,7 +128,7 @@ def _triples(
             statement["statementID"],
             statement,
         )
-        if _current(sid, successor) != sid:
+        if st.current(sid, successor) != sid:
             return "replaced by a later statement of the file"
         kind = STATEMENT_KINDS.get(kind, kind)
         refs = successor
@@ -320,7 +154,7 @@ def _party(
     out: list[Triple],
 ) -> list[Triple]:
     src = row_source(DATASET, sid, out)
-    node = _node(key)
+    node = st.node(key)
     out += [
         (node, RDF.type, kind),
         (node, EG.name, Literal(names[0])),
@@ -331,9 +165,11 @@ def _party(
     for code in countries:
         if code.upper().split("-")[0] in codes:
             out.append((node, EG.country, ids.country(code.upper().split("-")[0])))
-    for i, address in enumerate(_objects(details, "addresses", where), 1):
+    for i, address in enumerate(st.objects(details, "addresses", where), 1):
         text = ", ".join(
-            t for t in (_get(address, "address", str, where), _get(address, "postCode", str, where)) if t and t.strip()
+            t
+            for t in (st.get(address, "address", str, where), st.get(address, "postCode", str, where))
+            if t and t.strip()
         )
         if not text or address.get("type") == "placeOfBirth":
             continue
@@ -344,60 +180,60 @@ def _party(
             (addr, EG.addressText, Literal(text)),
             (addr, DCTERMS.source, src),
         ]
-        code = (_get(address, "country", str, where) or "").strip().upper()
+        code = (st.get(address, "country", str, where) or "").strip().upper()
         if code in codes:
             out.append((addr, EG.addressCountry, ids.country(code)))
     return out
 
 
 def _entity(where: Where, sid: str, key: str, details: dict, codes: set[str], out: list[Triple]) -> list[Triple] | str:
-    name = (_get(details, "name", str, where) or "").strip()
+    name = (st.get(details, "name", str, where) or "").strip()
     if not name:
         return "entity without a name"
     entity_type = details.get("entityType")
     if isinstance(entity_type, dict):  # 0.4: {"type": ..., "subtype": ...}
         entity_type = entity_type.get("type")
     jurisdiction = (
-        _get(details, "incorporatedInJurisdiction", dict, where) or _get(details, "jurisdiction", dict, where) or {}
+        st.get(details, "incorporatedInJurisdiction", dict, where) or st.get(details, "jurisdiction", dict, where) or {}
     )
-    code = (_get(jurisdiction, "code", str, where) or "").strip()
+    code = (st.get(jurisdiction, "code", str, where) or "").strip()
     kind = ENTITY_TYPES.get(entity_type, EG.Organization) if isinstance(entity_type, str) else EG.Organization
     out = _party(
         where,
         sid,
         key,
         kind,
-        [name, *_texts(details, "alternateNames", where)],
+        [name, *st.texts(details, "alternateNames", where)],
         [code] if code else [],
         details,
         codes,
         out,
     )
-    node = _node(key)
-    for identifier in _objects(details, "identifiers", where):
-        lei = _get(identifier, "id", str, where)
+    node = st.node(key)
+    for identifier in st.objects(details, "identifiers", where):
+        lei = st.get(identifier, "id", str, where)
         if identifier.get("scheme") == "XI-LEI" and lei and lei.strip():
             out.append((node, EG.lei, Literal(lei.strip().upper())))
-    founded = _get(details, "foundingDate", str, where)
+    founded = st.get(details, "foundingDate", str, where)
     if founded and len(founded.strip()) >= 10:  # a year or a month alone is left out rather than made up
-        if (day := _day(details, "foundingDate", where)) is not None:
+        if (day := st.day(details, "foundingDate", where)) is not None:
             out.append((node, EG.foundingDate, day))
     return out
 
 
 def _person(where: Where, sid: str, key: str, details: dict, codes: set[str], out: list[Triple]) -> list[Triple] | str:
     names = []
-    for name in _objects(details, "names", where):
-        full = (_get(name, "fullName", str, where) or "").strip() or " ".join(
+    for name in st.objects(details, "names", where):
+        full = (st.get(name, "fullName", str, where) or "").strip() or " ".join(
             t.strip()
-            for t in (_get(name, "givenName", str, where), _get(name, "familyName", str, where))
+            for t in (st.get(name, "givenName", str, where), st.get(name, "familyName", str, where))
             if t and t.strip()
         )
         if full:
             names.append(full)
     if not names:
         return "person without a name"
-    countries = [(_get(c, "code", str, where) or "").strip() for c in _objects(details, "nationalities", where)]
+    countries = [(st.get(c, "code", str, where) or "").strip() for c in st.objects(details, "nationalities", where)]
     return _party(where, sid, key, EG.Person, names, [c for c in countries if c], details, codes, out)
 
 
@@ -410,10 +246,14 @@ def _reference(details: dict, key: str, where: Where) -> str | None:
     if not isinstance(value, dict):
         raise where.error(f"no {key}")
     for field in ("describedByEntityStatement", "describedByPersonStatement"):
-        ref = _get(value, field, str, where)
+        ref = st.get(value, field, str, where)
         if ref and ref.strip():
             return ref
     return None  # 0.2/0.3 "unspecified" (or nothing named); 0.4 an unspecified record
+
+
+def _indirect(interest: dict) -> bool:
+    return (interest.get("directOrIndirect") or interest.get("interestLevel")) == "indirect"
 
 
 def _relationship(
@@ -424,11 +264,8 @@ def _relationship(
         return "interested party unspecified"
     if subject is None:
         return "subject unspecified"
-    owner, owned = _current(party, successor), _current(subject, successor)
-    interests = _objects(details, "interests", where)
-
-    def indirect(x: dict) -> bool:
-        return (x.get("directOrIndirect") or x.get("interestLevel")) == "indirect"
+    owner, owned = st.current(party, successor), st.current(subject, successor)
+    interests = st.objects(details, "interests", where)
 
     # an indirect interest whose chain the file gives (its component statements or records) is
     # imported link by link; one without its chain is kept as a stake of unknown size and kind,
@@ -437,10 +274,10 @@ def _relationship(
         isinstance(d, dict) and (d.get("componentStatementIDs") or d.get("componentRecords"))
         for d in (details, statement)
     )
-    direct = [(i, x) for i, x in enumerate(interests, 1) if not (indirect(x) and chained)]
+    direct = [(i, x) for i, x in enumerate(interests, 1) if not (_indirect(x) and chained)]
     if interests and not direct:
         return "only indirect interests, whose chain the file gives link by link"
-    kinds = [(_get(x, "type", str, where) or "").strip() for _, x in direct or [(1, {})]]
+    kinds = [(st.get(x, "type", str, where) or "").strip() for _, x in direct or [(1, {})]]
     closed = statement.get("recordStatus") == "closed" and len(str(statement.get("statementDate") or "")) >= 10
     src = row_source(DATASET, sid, out)
     for (i, interest), kind in zip(direct or [(1, {})], kinds, strict=True):
@@ -449,32 +286,40 @@ def _relationship(
         stake = URIRef(f"{ids.stake('bods ' + owner, 'bods ' + owned)}/{ids.slug(f'{sid}-{i}')}")
         out += [
             (stake, RDF.type, EG.OwnershipStake),
-            (stake, EG.owner, _node(owner)),
-            (stake, EG.owned, _node(owned)),
+            (stake, EG.owner, st.node(owner)),
+            (stake, EG.owned, st.node(owned)),
             (stake, DCTERMS.source, src),
         ]
-        if indirect(interest):  # held through a chain the file does not give: size and kind unknown
-            out.append((stake, EG.note, Literal("an indirect interest whose chain the file does not give")))
-        elif kind == "shareholding":
-            out.append((stake, EG.stakeKind, EG.Equity))
-        elif kind in VOTING:
-            out.append((stake, EG.stakeKind, EG.Voting))
-        elif kind not in UNKNOWN_INTEREST:
-            out.append((stake, EG.stakeKind, EG.ControlWithoutEquity))
-        exact, low, high = _share(interest, where)
-        if indirect(interest):
-            exact = low = high = None
-        if exact is not None:
-            out.append((stake, EG.percent, _decimal(exact)))
-        else:
-            out += [
-                (stake, pred, _decimal(v)) for pred, v in ((EG.percentMin, low), (EG.percentMax, high)) if v is not None
-            ]
-        start = _day(interest, "startDate", where)
-        end = _day(interest, "endDate", where, last=True)
-        if end is None and closed:
-            end = _day(statement, "statementDate", where)
-        if start is not None and end is not None and start.toPython() > end.toPython():
-            raise where.error(f"startDate {interest.get('startDate')!r} is after the end {end.toPython():%Y-%m-%d}")
-        out += [(stake, pred, v) for pred, v in ((EG.validFrom, start), (EG.validTo, end)) if v is not None]
+        out += _interest(where, stake, interest, kind, statement if closed else None)
+    return out
+
+
+def _interest(where: Where, stake: URIRef, interest: dict, kind: str, closed: dict | None) -> list[Triple]:
+    """A stake's kind, share and period from its interest; ``closed``: the statement of a closed
+    record, whose date ends an interest without an end date."""
+    out: list[Triple] = []
+    if _indirect(interest):  # held through a chain the file does not give: size and kind unknown
+        out.append((stake, EG.note, Literal("an indirect interest whose chain the file does not give")))
+    elif kind == "shareholding":
+        out.append((stake, EG.stakeKind, EG.Equity))
+    elif kind in VOTING:
+        out.append((stake, EG.stakeKind, EG.Voting))
+    elif kind not in UNKNOWN_INTEREST:
+        out.append((stake, EG.stakeKind, EG.ControlWithoutEquity))
+    exact, low, high = _share(interest, where)
+    if _indirect(interest):
+        exact = low = high = None
+    if exact is not None:
+        out.append((stake, EG.percent, _decimal(exact)))
+    else:
+        out += [
+            (stake, pred, _decimal(v)) for pred, v in ((EG.percentMin, low), (EG.percentMax, high)) if v is not None
+        ]
+    start = st.day(interest, "startDate", where)
+    end = st.day(interest, "endDate", where, last=True)
+    if end is None and closed is not None:
+        end = st.day(closed, "statementDate", where)
+    if start is not None and end is not None and start.toPython() > end.toPython():
+        raise where.error(f"startDate {interest.get('startDate')!r} is after the end {end.toPython():%Y-%m-%d}")
+    out += [(stake, pred, v) for pred, v in ((EG.validFrom, start), (EG.validTo, end)) if v is not None]
     return out

@@ -24,7 +24,7 @@ from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
 from .common import Triple, dataset_triples, json_events, row_source
-from .nsfreg import license_scope, parse_citations
+from .fedreg import license_scope, parse_citations
 
 DATASET = "trade-gov-csl-import"
 # the abbreviation in a record's source, e.g. "Entity List (EL) - Bureau of Industry and Security"
@@ -177,6 +177,31 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
         (party, DCTERMS.source, src),
     ]
     out += [(party, EG.alias, Literal(a)) for a in record.get("alt_names") or [] if a and a != name]
+    _addresses(record, n, path, codes, key, name, party, src, out)
+    entry = URIRef(f"{ids.listing(short, name)}/csl-{ids.slug(key)}")
+    out += [
+        (entry, RDF.type, EG.ListEntry),
+        (entry, EG.party, party),
+        (entry, EG.onList, list_node),
+        (entry, RDFS.label, Literal(f"{name} ({short})")),
+        (entry, DCTERMS.source, src),
+    ]
+    _entry_facts(record, n, path, short, entry, src, out)
+    return out
+
+
+def _addresses(
+    record: dict,
+    n: int,
+    path: Path,
+    codes: set[str],
+    key: str,
+    name: str,
+    party: URIRef,
+    src: URIRef,
+    out: list[Triple],
+) -> None:
+    """The record's addresses, with their countries (the party's too), added to ``out``."""
     for i, a in enumerate(record.get("addresses") or [], 1):
         parts = [str(a.get(k) or "").strip() for k in ("address", "city", "state", "postal_code", "country")]
         text = ", ".join(p for p in parts if p)
@@ -197,14 +222,11 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
             if code not in codes:
                 raise InputError(f"unknown country code {code!r} in an address", source=str(path), line=n)
             out += [(addr, EG.addressCountry, ids.country(code)), (party, EG.country, ids.country(code))]
-    entry = URIRef(f"{ids.listing(short, name)}/csl-{ids.slug(key)}")
-    out += [
-        (entry, RDF.type, EG.ListEntry),
-        (entry, EG.party, party),
-        (entry, EG.onList, list_node),
-        (entry, RDFS.label, Literal(f"{name} ({short})")),
-        (entry, DCTERMS.source, src),
-    ]
+
+
+def _entry_facts(record: dict, n: int, path: Path, short: str, entry: URIRef, src: URIRef, out: list[Triple]) -> None:
+    """The list entry's dates, citations (the record itself when it names none), licence
+    requirement, review policy and remarks, added to ``out``."""
     for field, pred in (("start_date", EG.dateAdded), ("end_date", EG.dateRemoved)):
         if record.get(field):
             day = parse_date(str(record[field])[:10], source=str(path), line=n, column=field)
@@ -229,4 +251,3 @@ def _triples(record: dict, n: int, path: Path, codes: set[str]) -> list[Triple] 
             out.append((entry, pred, Literal(str(record[field]))))
     if short == "entity-list" and record.get("license_requirement"):
         out.append((entry, EG.licenseScope, license_scope(str(record["license_requirement"]))))
-    return out

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,11 +27,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .. import ids
-from ..dates import parse_date, to_literal
+from ..dates import to_literal
 from ..errors import InputError
-from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
+from ..namespaces import DCTERMS, EG, RDF, RDFS
 from ..numeric import finite
 from .common import Triple, dataset_triples, row_source
+from .ftm_lists import dataset, entries, full_day
 
 DATASET = "opensanctions-ftm-import"
 ORGS = {
@@ -64,34 +64,9 @@ def _node(ftm_id: str) -> URIRef:
     return ids.party(f"ftm {ftm_id}")
 
 
-def _day(text: str, path: Path, line: int, prop: str) -> dt.date | None:
-    """A full date; FtM's partial dates (a year, a month) are left out rather than made up."""
-    if len(text.strip()) < 10:
-        return None
-    try:
-        return parse_date(text.strip()[:10])
-    except InputError:
-        raise InputError(
-            f"{text.strip()!r} is not a date (expected YYYY-MM-DD, a time after it or not)",
-            source=str(path),
-            line=line,
-            column=prop,
-        ) from None
-
-
 def _date(text: str, path: Path, line: int, prop: str) -> Literal | None:
-    day = _day(text, path, line, prop)
+    day = full_day(text, path, line, prop)
     return None if day is None else to_literal(day)
-
-
-def short_name(dataset: str) -> str:
-    """The short name of the list of an OpenSanctions dataset: ``opensanctions-`` and the dataset's
-    name, lower case, every run of characters but letters, digits and ``_`` made one ``_``.
-
-    >>> short_name("eu_fsf"), short_name("GB HMT/sanctions")
-    ('opensanctions-eu_fsf', 'opensanctions-gb_hmt_sanctions')
-    """
-    return "opensanctions-" + re.sub(r"[^a-z0-9_]+", "_", dataset.lower()).strip("_")
 
 
 def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str]]:
@@ -121,7 +96,7 @@ def read(path: Path, codes: set[str]) -> Iterator[tuple[dict, list[Triple] | str
                     day
                     for prop in ("startDate", "listingDate")
                     for text in (props.get(prop) or [])[:1]
-                    if (day := _day(text, path, line, prop)) is not None
+                    if (day := full_day(text, path, line, prop)) is not None
                 ),
                 None,
             )
@@ -183,184 +158,135 @@ def _triples(
     addresses: dict[str, str],
     sanctions: dict[str, dict[str, dt.date | None]],
 ) -> list[Triple] | str:
-    schema, props = record["schema"], record.get("properties") or {}
+    schema = record["schema"]
     out: list[Triple] = []
     src = row_source(DATASET, str(record["id"]), out)
     if schema == "Address":
         return out  # recorded through the entities that refer to it
     if schema in ORGS:
-        names = [n for n in props.get("name") or [] if n.strip()]
-        if not names:
-            return "entity without a name"
-        node = _node(record["id"])
-        out += [
-            (node, RDF.type, ORGS[schema]),
-            (node, EG.name, Literal(names[0])),
-            (node, RDFS.label, Literal(names[0])),
-            (node, DCTERMS.source, src),
-        ]
-        out += [(node, EG.alias, Literal(n)) for n in names[1:] + (props.get("alias") or []) if n.strip()]
-        for code in props.get("country") or props.get("jurisdiction") or props.get("nationality") or []:
-            if code.upper() in codes:
-                out.append((node, EG.country, ids.country(code.upper())))
-        for lei in props.get("leiCode") or []:
-            out.append((node, EG.lei, Literal(lei)))
-        for day in (props.get("incorporationDate") or [])[:1]:
-            if (founded := _date(day, path, line, "incorporationDate")) is not None:
-                out.append((node, EG.foundingDate, founded))
-        for i, ref in enumerate(props.get("addressEntity") or [], 1):
-            if addresses.get(ref):
-                addr = ids.address(f"ftm {record['id']}", i)
-                out += [
-                    (node, EG.hasAddress, addr),
-                    (addr, RDF.type, EG.Address),
-                    (addr, EG.addressText, Literal(addresses[ref])),
-                    (addr, DCTERMS.source, src),
-                ]
-        topics = list(dict.fromkeys(t.strip() for t in props.get("topics") or [] if t.strip()))
-        out += [(node, DCTERMS.subject, Literal(t)) for t in topics]
-        for name in record.get("datasets") or []:
-            out += [*_dataset(name), (src, EG.dataset, ids.dataset(f"opensanctions {name}"))]
-        if listed := [t for t in topics if t in LISTED_TOPICS]:
-            out += _entries(record, node, src, listed, sanctions.get(record["id"]) or {}, path, line)
-        return out
+        return _organisation(record, line, path, out, src, codes, addresses, sanctions)
     if schema == "Ownership":
-        owners, assets = props.get("owner") or [], props.get("asset") or []
-        if not owners or not assets:
-            return "ownership without owner or asset"
-        stake = URIRef(f"{ids.stake('ftm ' + owners[0], 'ftm ' + assets[0])}/{ids.slug(record['id'])}")
-        out += [
-            (stake, RDF.type, EG.OwnershipStake),
-            (stake, EG.owner, _node(owners[0])),
-            (stake, EG.owned, _node(assets[0])),
-            (stake, DCTERMS.source, src),
-        ]
-        for pct in (props.get("percentage") or [])[:1]:
-            try:
-                value = float(str(pct).strip().rstrip("%"))
-            except ValueError:
-                raise InputError(
-                    f"percentage {pct!r} is not a number", source=str(path), line=line, column="percentage"
-                ) from None
-            finite(value, pct, source=str(path), line=line, column="percentage")  # NaN, inf refused
-            if not 0 <= value <= 100:
-                raise InputError(
-                    f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line, column="percentage"
-                )
-            out.append((stake, EG.percent, Literal(str(value), datatype=XSD.decimal)))
-        for prop, pred in (("startDate", EG.validFrom), ("endDate", EG.validTo)):
-            for day in (props.get(prop) or [])[:1]:
-                if (when := _date(day, path, line, prop)) is not None:
-                    out.append((stake, pred, when))
-        return out
+        return _ownership(record, line, path, out, src)
     if schema == "Sanction":
-        entities = props.get("entity") or []
-        said = " ".join(props.get("program") or []) + " " + " ".join(props.get("authority") or [])
-        short = next((s for key, s in LISTS if key in said.lower()), None)
-        if not entities or short is None:
-            return "sanction without an entity or on a list the ontology does not have"
-        party = _node(entities[0])
-        entry = URIRef(f"{ids.listing(short, 'ftm ' + entities[0])}/{ids.slug(record['id'])}")
-        out += [
-            (entry, RDF.type, EG.ListEntry),
-            (entry, EG.party, party),
-            (entry, EG.onList, ids.restriction_list(short)),
-            (entry, EG.citation, src),
-            (entry, DCTERMS.source, src),
-        ]
-        for prop, pred in (("startDate", EG.dateAdded), ("endDate", EG.dateRemoved)):
-            for day in (props.get(prop) or [])[:1]:
-                if (when := _date(day, path, line, prop)) is not None:
-                    out.append((entry, pred, when))
-        return out
+        return _sanction(record, line, path, out, src)
     return f"schema {schema} is not imported"
 
 
-def _dataset(name: str) -> list[Triple]:
-    return list(
-        dataset_triples(
-            f"opensanctions {name}",
-            f"OpenSanctions dataset {name}",
-            f"https://www.opensanctions.org/datasets/{name}/",
-            "A dataset of OpenSanctions, named in the `datasets` of the FtM entities imported.",
-        )
-    )
-
-
-def _entries(
+def _organisation(
     record: dict,
-    party: URIRef,
-    src: URIRef,
-    listed: list[str],
-    by_dataset: dict[str, dt.date | None],
-    path: Path,
     line: int,
-) -> list[Triple]:
-    """An entry on the list of each dataset that names a listed party: those of the sanctions that
-    name it, else the entity's own (a merged entity's topics may come from another of them)."""
-    names = list(by_dataset) or record.get("datasets") or []
+    path: Path,
+    out: list[Triple],
+    src: URIRef,
+    codes: set[str],
+    addresses: dict[str, str],
+    sanctions: dict[str, dict[str, dt.date | None]],
+) -> list[Triple] | str:
+    """A company, organisation, person ... (``ORGS``): names, countries, LEI, founding date,
+    addresses, topics and datasets, and its list entries when its topics say a list names it."""
+    schema, props = record["schema"], record.get("properties") or {}
+    names = [n for n in props.get("name") or [] if n.strip()]
     if not names:
-        raise InputError(
-            f"the topics {', '.join(listed)} say a list names the entity, but no 'datasets' say which",
-            source=str(path),
-            line=line,
-        )
-    out: list[Triple] = []
-    for name in names:
-        day, which = _listed_on(record, by_dataset.get(name), path, line)
-        short = short_name(name)
-        if short == "opensanctions-":
-            raise InputError(f"dataset {name!r} has no letter or digit to name its list", source=str(path), line=line)
-        lst, entry = ids.restriction_list(short), ids.listing(short, f"ftm {record['id']}")
-        out += [
-            (lst, RDF.type, EG.RestrictionList),
-            (lst, EG.shortName, Literal(short)),
-            (lst, RDFS.label, Literal(f"OpenSanctions {name}")),
-            (lst, SCHEMA.url, Literal(f"https://www.opensanctions.org/datasets/{name}/")),
-            (lst, DCTERMS.source, ids.dataset(f"opensanctions {name}")),
-            (
-                lst,
-                EG.note,
-                Literal("OpenSanctions' copy of a list: screening and entities show it, no licence verdict reads it."),
-            ),
-            *_dataset(name),
-        ]
-        out += [
-            (entry, RDF.type, EG.ListEntry),
-            (entry, EG.party, party),
-            (entry, EG.onList, lst),
-            (entry, EG.dateAdded, to_literal(day)),
-            (entry, EG.citation, src),
-            (entry, DCTERMS.source, src),
-            (entry, EG.confidence, EG.Unverified),
-            (
-                entry,
-                EG.note,
-                Literal(
-                    f"Listed by OpenSanctions' topics {', '.join(listed)}; the date added is "
-                    f"{which}, not the day the listing took effect."
-                ),
-            ),
-        ]
-        out += [(entry, DCTERMS.subject, Literal(t)) for t in listed]
+        return "entity without a name"
+    node = _node(record["id"])
+    out += [
+        (node, RDF.type, ORGS[schema]),
+        (node, EG.name, Literal(names[0])),
+        (node, RDFS.label, Literal(names[0])),
+        (node, DCTERMS.source, src),
+    ]
+    out += [(node, EG.alias, Literal(n)) for n in names[1:] + (props.get("alias") or []) if n.strip()]
+    for code in props.get("country") or props.get("jurisdiction") or props.get("nationality") or []:
+        if code.upper() in codes:
+            out.append((node, EG.country, ids.country(code.upper())))
+    for lei in props.get("leiCode") or []:
+        out.append((node, EG.lei, Literal(lei)))
+    for day in (props.get("incorporationDate") or [])[:1]:
+        if (founded := _date(day, path, line, "incorporationDate")) is not None:
+            out.append((node, EG.foundingDate, founded))
+    out += _addresses(record, node, src, addresses)
+    topics = list(dict.fromkeys(t.strip() for t in props.get("topics") or [] if t.strip()))
+    out += [(node, DCTERMS.subject, Literal(t)) for t in topics]
+    for name in record.get("datasets") or []:
+        out += [*dataset(name), (src, EG.dataset, ids.dataset(f"opensanctions {name}"))]
+    if listed := [t for t in topics if t in LISTED_TOPICS]:
+        out += entries(record, node, src, listed, sanctions.get(record["id"]) or {}, path, line)
     return out
 
 
-def _listed_on(record: dict, sanction_start: dt.date | None, path: Path, line: int) -> tuple[dt.date, str]:
-    """The day an entry is dated, and what that day is. In order: the earliest ``startDate`` (else
-    ``listingDate``) of the dataset's ``Sanction`` entities naming the party, as OpenSanctions read
-    them from the list; the entity's ``createdAt``, the date the source gives the record (the
-    designation, for older exports of EU lists); its ``first_seen``, the day OpenSanctions first saw
-    it in any dataset, which may be years after the listing. None is the legal effective date."""
-    if sanction_start is not None:
-        return sanction_start, "the start of the sanction OpenSanctions read from the list"
-    for text in (record["properties"].get("createdAt") or [])[:1]:
-        if (day := _day(text, path, line, "createdAt")) is not None:
-            return day, "the record's createdAt in OpenSanctions"
-    if (day := _day(record.get("first_seen", ""), path, line, "first_seen")) is not None:
-        return day, "the day OpenSanctions first saw the entity (first_seen)"
-    raise InputError(
-        "the entity is listed but undated: give its first_seen, its createdAt or a Sanction entity with a startDate",
-        source=str(path),
-        line=line,
-    )
+def _addresses(record: dict, node: URIRef, src: URIRef, addresses: dict[str, str]) -> list[Triple]:
+    """The entity's addresses (``addressEntity``: the Address entities of the file)."""
+    out: list[Triple] = []
+    props = record.get("properties") or {}
+    for i, ref in enumerate(props.get("addressEntity") or [], 1):
+        if addresses.get(ref):
+            addr = ids.address(f"ftm {record['id']}", i)
+            out += [
+                (node, EG.hasAddress, addr),
+                (addr, RDF.type, EG.Address),
+                (addr, EG.addressText, Literal(addresses[ref])),
+                (addr, DCTERMS.source, src),
+            ]
+    return out
+
+
+def _ownership(record: dict, line: int, path: Path, out: list[Triple], src: URIRef) -> list[Triple] | str:
+    """An ``Ownership``: a stake of its first owner in its first asset, with its share and period."""
+    props = record.get("properties") or {}
+    owners, assets = props.get("owner") or [], props.get("asset") or []
+    if not owners or not assets:
+        return "ownership without owner or asset"
+    stake = URIRef(f"{ids.stake('ftm ' + owners[0], 'ftm ' + assets[0])}/{ids.slug(record['id'])}")
+    out += [
+        (stake, RDF.type, EG.OwnershipStake),
+        (stake, EG.owner, _node(owners[0])),
+        (stake, EG.owned, _node(assets[0])),
+        (stake, DCTERMS.source, src),
+    ]
+    for pct in (props.get("percentage") or [])[:1]:
+        out.append((stake, EG.percent, _percent(pct, path, line)))
+    for prop, pred in (("startDate", EG.validFrom), ("endDate", EG.validTo)):
+        for day in (props.get(prop) or [])[:1]:
+            if (when := _date(day, path, line, prop)) is not None:
+                out.append((stake, pred, when))
+    return out
+
+
+def _percent(pct: object, path: Path, line: int) -> Literal:
+    """An ownership's ``percentage`` as an ``xsd:decimal``: a finite number in 0..100."""
+    try:
+        value = float(str(pct).strip().rstrip("%"))
+    except ValueError:
+        raise InputError(
+            f"percentage {pct!r} is not a number", source=str(path), line=line, column="percentage"
+        ) from None
+    finite(value, pct, source=str(path), line=line, column="percentage")  # NaN, inf refused
+    if not 0 <= value <= 100:
+        raise InputError(
+            f"percentage {pct!r} is not between 0 and 100", source=str(path), line=line, column="percentage"
+        )
+    return Literal(str(value), datatype=XSD.decimal)
+
+
+def _sanction(record: dict, line: int, path: Path, out: list[Triple], src: URIRef) -> list[Triple] | str:
+    """A ``Sanction`` on a list the ontology has: an entry of its first entity on that list."""
+    props = record.get("properties") or {}
+    entities = props.get("entity") or []
+    said = " ".join(props.get("program") or []) + " " + " ".join(props.get("authority") or [])
+    short = next((s for key, s in LISTS if key in said.lower()), None)
+    if not entities or short is None:
+        return "sanction without an entity or on a list the ontology does not have"
+    party = _node(entities[0])
+    entry = URIRef(f"{ids.listing(short, 'ftm ' + entities[0])}/{ids.slug(record['id'])}")
+    out += [
+        (entry, RDF.type, EG.ListEntry),
+        (entry, EG.party, party),
+        (entry, EG.onList, ids.restriction_list(short)),
+        (entry, EG.citation, src),
+        (entry, DCTERMS.source, src),
+    ]
+    for prop, pred in (("startDate", EG.dateAdded), ("endDate", EG.dateRemoved)):
+        for day in (props.get(prop) or [])[:1]:
+            if (when := _date(day, path, line, prop)) is not None:
+                out.append((entry, pred, when))
+    return out

@@ -56,15 +56,26 @@ from rdflib.namespace import XSD
 from .. import ids
 from ..dates import parse_date, to_literal
 from ..errors import InputError
-from ..namespaces import DCTERMS, EG, GLEIF_BASE, GLEIF_L1, GLEIF_L2, RDF, RDFS
-from .common import Triple, dataset_triples, iter_csv_rows, json_events, row_source
+from ..namespaces import DCTERMS, EG, RDF, RDFS
+from .common import Triple, dataset_triples, row_source
+from .gleif_files import (
+    CATEGORY,
+    DIRECT,
+    END,
+    LEI,
+    NAME,
+    REGISTRATION,
+    START,
+    STATUS,
+    TYPE,
+    ULTIMATE,
+    Record,
+    read_csv,
+    read_json,
+)
+from .gleif_rdf import read_turtle
 
 DATASET = "gleif-lei-import"
-LEI, NAME, CATEGORY = "LEI", "Entity.LegalName", "Entity.EntityCategory"
-START, END = "Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID"
-TYPE, STATUS = "Relationship.RelationshipType", "Relationship.RelationshipStatus"
-REGISTRATION = "Registration.RegistrationStatus"
-DIRECT, ULTIMATE = "IS_DIRECTLY_CONSOLIDATED_BY", "IS_ULTIMATELY_CONSOLIDATED_BY"
 _FUND = "fund relationship (managed by, sub-fund of, feeder to): not ownership"
 NOT_HELD = {
     "IS_INTERNATIONAL_BRANCH_OF": "international branch: part of its head office, not a holding",
@@ -87,26 +98,6 @@ ADDRESS = (
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _USER_ASSIGNED = re.compile(r"^(AA|Q[M-Z]|X[A-Z]|ZZ)$")  # ISO 3166-1 codes left to users, e.g. XK
 _OTHER_NAME = re.compile(r"^Entity\.(Transliterated)?OtherEntityNames\.(Transliterated)?OtherEntityName\.\d+$")
-# elements the CDF allows more than once, which JSON gives as an object when there is one
-REPEATED = {
-    "OtherEntityName",
-    "TransliteratedOtherEntityName",
-    "AdditionalAddressLine",
-    "RelationshipPeriod",
-    "RelationshipQuantifier",
-}
-_PERIOD = re.compile(r"^Relationship\.RelationshipPeriods\.RelationshipPeriod\.(\d+)\.(\w)(\w*)$")
-_QUANTIFIER = re.compile(r"^Relationship\.RelationshipQuantifiers\.RelationshipQuantifier\.(\d+)\.(\w+)$")
-NOT_GLEIF_JSON = "not GLEIF JSON: expected an object with a records, relations or data list"
-
-
-class Record(dict):
-    """One LEI or relationship record as a row of the golden-copy CSV's columns; ``where`` is its
-    line (CSV), record number (JSON) or node (RDF)."""
-
-    def __init__(self, fields, where: int | str) -> None:
-        super().__init__(fields)
-        self.where = where
 
 
 def _error(message: str, path: Path, rec: Record, column: str | None = None) -> InputError:
@@ -330,379 +321,12 @@ def _records(path: Path) -> Iterator[Record]:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
     if head[:1] in (b"{", b"["):
-        return _json(path)
+        return read_json(path)
     if (
         path.suffix.lower() in (".ttl", ".turtle")
         or head[:1] in (b"@", b"#", b"<")
         or head[:6].upper() == b"PREFIX"
         or head[:4].upper() == b"BASE"
     ):
-        return _turtle(path)
-    return _csv(path)
-
-
-def _csv(path: Path) -> Iterator[Record]:
-    header, rows = iter_csv_rows(path)
-    if not ({LEI, NAME} <= set(header) or {START, END, TYPE, STATUS} <= set(header)):
-        raise InputError(
-            "not a GLEIF golden-copy CSV: expected the Level 1 columns (LEI, "
-            "Entity.LegalName, ...) or the relationship record columns "
-            "(Relationship.StartNode.NodeID, Relationship.EndNode.NodeID, "
-            "Relationship.RelationshipType, Relationship.RelationshipStatus, ...)",
-            source=str(path),
-            line=1,
-        )
-    for line, row in rows:
-        yield Record(row, line)
-
-
-def _json(path: Path) -> Iterator[Record]:
-    import ijson
-
-    prefix, end, n = _json_prefix(path), object(), 0
-    with path.open("rb") as fh:
-        items = ijson.items(json_events(fh, path, "GLEIF JSON"), prefix)
-        while True:
-            try:
-                item = next(items, end)
-            except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a 4,300-digit number
-                raise InputError(
-                    f"not valid JSON (in or after record {n + 1}): {exc}", source=str(path), line=n + 1
-                ) from None
-            if item is end:
-                return
-            n += 1
-            yield _from_json(item, n, path)
-
-
-def _json_prefix(path: Path) -> str:
-    """Where the records are: ``records.item``, ``relations.item``, ``data.item`` or ``data``."""
-    import ijson
-
-    with path.open("rb") as fh:
-        events = json_events(fh, path, "GLEIF JSON")
-        try:
-            first = next(events, None)
-            if first is None or first[1] != "start_map":
-                raise InputError(NOT_GLEIF_JSON, source=str(path))
-            for prefix, event, value in events:
-                if prefix == "" and event == "map_key" and value in ("records", "relations", "data"):
-                    _, kind, _ = next(events)
-                    if kind == "start_array":
-                        return f"{value}.item"
-                    if kind == "start_map" and value == "data":
-                        return "data"
-                    raise InputError(f"{value!r} is not a list of records", source=str(path))
-        except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
-            raise InputError(f"not valid JSON: {exc}", source=str(path)) from None
-    raise InputError(NOT_GLEIF_JSON, source=str(path))
-
-
-def _scalar(value: object, path: Path, n: int, key: str) -> str:
-    if isinstance(value, (dict, list)):
-        raise InputError(f"{key or 'the record'} is not a single value", source=str(path), line=n)
-    return "" if value is None else str(value).strip()
-
-
-def _flatten(node: object, key: str, out: dict[str, str], path: Path, n: int) -> None:
-    """A golden-copy JSON record as CSV columns: ``{"$": v}`` is the value, ``@type`` and
-    ``@xml:lang`` are ``.type`` and ``.xmllang``, the n-th of a repeated element is ``.n``."""
-    if not isinstance(node, dict):
-        out[key] = _scalar(node, path, n, key)
-        return
-    for k, v in node.items():
-        if k == "$":
-            out[key] = _scalar(v, path, n, key)
-            continue
-        name = k[1:].replace("xml:lang", "xmllang") if k.startswith("@") else k
-        sub = f"{key}.{name}" if key else name
-        if isinstance(v, list) or (k in REPEATED and isinstance(v, dict)):
-            for i, item in enumerate(v if isinstance(v, list) else [v], 1):
-                _flatten(item, f"{sub}.{i}", out, path, n)
-        else:
-            _flatten(v, sub, out, path, n)
-
-
-def _csv_name(key: str) -> str:
-    if m := _PERIOD.match(key):
-        return f"Relationship.Period.{m[1]}.{m[2].lower()}{m[3]}"
-    if m := _QUANTIFIER.match(key):
-        return f"Relationship.Quantifiers.{m[1]}.{m[2]}"
-    return key
-
-
-def _from_json(item: object, n: int, path: Path) -> Record:
-    if not isinstance(item, dict):
-        raise InputError("a record is not a JSON object", source=str(path), line=n)
-    if "attributes" in item:
-        return _from_api(item, n, path)
-    body = item.get("RelationshipRecord", item)
-    if not isinstance(body, dict) or not ("LEI" in body or "Relationship" in body):
-        raise InputError(
-            "neither an LEI record (LEI, Entity, ...) nor a relationship record "
-            "(RelationshipRecord: Relationship, ...)",
-            source=str(path),
-            line=n,
-        )
-    flat: dict[str, str] = {}
-    _flatten(body, "", flat, path, n)
-    return Record({_csv_name(k): v for k, v in flat.items()}, n)
-
-
-def _from_api(item: dict, n: int, path: Path) -> Record:
-    """A ``lei-records`` or ``relationship-records`` item of the GLEIF API."""
-
-    def at(*keys):
-        node = item
-        for k in keys:
-            if isinstance(k, int):
-                node = node[k] if isinstance(node, list) and k < len(node) else None
-            else:
-                node = node.get(k) if isinstance(node, dict) else None
-        return node
-
-    def text(*keys) -> str:
-        return _scalar(at(*keys), path, n, ".".join(map(str, keys)))
-
-    def many(*keys) -> range:
-        return range(len(at(*keys) or []) if isinstance(at(*keys), list) else 0)
-
-    a, row = ("attributes",), {}
-    if item.get("type") == "lei-records":
-        e = (*a, "entity")
-        row = {
-            LEI: text(*a, "lei"),
-            NAME: text(*e, "legalName", "name"),
-            CATEGORY: text(*e, "category"),
-            "Entity.LegalJurisdiction": text(*e, "jurisdiction"),
-            "Entity.EntityCreationDate": text(*e, "creationDate"),
-            REGISTRATION: text(*a, "registration", "status"),
-        }
-        for api, column in (
-            ("otherNames", "Entity.OtherEntityNames.OtherEntityName"),
-            ("transliteratedOtherNames", "Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName"),
-        ):
-            row |= {f"{column}.{i + 1}": text(*e, api, i, "name") for i in many(*e, api)}
-        for api, column in (
-            ("legalAddress", "Entity.LegalAddress."),
-            ("headquartersAddress", "Entity.HeadquartersAddress."),
-        ):
-            row |= {
-                column + ("FirstAddressLine" if i == 0 else f"AdditionalAddressLine.{i}"): text(
-                    *e, api, "addressLines", i
-                )
-                for i in many(*e, api, "addressLines")
-            }
-            row |= {
-                column + part: text(*e, api, key)
-                for key, part in (
-                    ("addressNumber", "AddressNumber"),
-                    ("city", "City"),
-                    ("region", "Region"),
-                    ("postalCode", "PostalCode"),
-                    ("country", "Country"),
-                )
-            }
-        return Record(row, n)
-    if item.get("type") == "relationship-records":
-        r = (*a, "relationship")
-        row = {
-            START: text(*r, "startNode", "id"),
-            "Relationship.StartNode.NodeIDType": text(*r, "startNode", "type"),
-            END: text(*r, "endNode", "id"),
-            "Relationship.EndNode.NodeIDType": text(*r, "endNode", "type"),
-            TYPE: text(*r, "type"),
-            STATUS: text(*r, "status"),
-            REGISTRATION: text(*a, "registration", "status"),
-        }
-        for i in many(*r, "periods"):
-            row |= {
-                f"Relationship.Period.{i + 1}.{column}": text(*r, "periods", i, key)
-                for key, column in (("startDate", "startDate"), ("endDate", "endDate"), ("type", "periodType"))
-            }
-        return Record(row, n)
-    raise InputError(
-        f"an API item of type {item.get('type')!r}; expected lei-records or relationship-records",
-        source=str(path),
-        line=n,
-    )
-
-
-# GLEIF's RDF: what each fact of lei-rdf's L1 and L2 ontologies is in the golden-copy CSV's columns
-B, L1, L2 = str(GLEIF_BASE), str(GLEIF_L1), str(GLEIF_L2)
-OTHER_NAMES = (
-    L1 + "hasPreviousLegalName",
-    L1 + "hasOtherEntityNames",
-    L1 + "hasTradingOrOperatingName",
-    L1 + "hasAlternativeLanguageLegalName",
-)
-TRANSLITERATED = (L1 + "hasPreferredASCIITransliteratedLegalName", L1 + "hasAutoASCIITransliteratedLegalName")
-ADDRESSES = {
-    L1 + "hasLegalAddress": "Entity.LegalAddress.",
-    L1 + "hasHeadquartersAddress": "Entity.HeadquartersAddress.",
-}
-LINES = (B + "hasAddressLine2", B + "hasAddressLine3", B + "hasAddressLine4", B + "hasAdditionalAddressLine")
-ADDRESS_PARTS = {
-    B + "hasAddressNumber": "AddressNumber",
-    B + "hasCity": "City",
-    B + "hasSubdivision": "Region",
-    B + "hasRegion": "Region",
-    B + "hasPostalCode": "PostalCode",
-    B + "hasCountry": "Country",
-}
-RELATIONSHIPS = {
-    L2 + "DirectConsolidation": DIRECT,
-    L2 + "UltimateConsolidation": ULTIMATE,
-    L2 + "InternationalBranchRelationship": "IS_INTERNATIONAL_BRANCH_OF",
-    L2 + "FundManagementRelationship": "IS_FUND-MANAGED_BY",
-    L2 + "SubFundRelationship": "IS_SUBFUND_OF",
-    L2 + "FeederMasterFundRelationship": "IS_FEEDER_TO",
-}
-GOVERNMENT = {
-    L1 + "ResidentGovernmentEntity",
-    L1 + "CentralGovernment",
-    L1 + "StateGovernment",
-    L1 + "LocalGovernment",
-    L1 + "SocialSecurity",
-}
-RDF_TYPE = str(RDF.type)
-KEPT = {
-    RDF_TYPE,
-    L1 + "hasLegalName",
-    L1 + "LEI",
-    L1 + "identifiesAndRecords",
-    B + "hasRegistrationStatus",
-    B + "hasLegalJurisdiction",
-    B + "hasEntityCreationDate",
-    B + "hasAddressLine1",
-    B + "hasFirstAddressLine",
-    L2 + "hasChild",
-    L2 + "hasParent",
-    L2 + "hasRelationshipStatus",
-    L2 + "hasRelationshipPeriod",
-    B + "hasStart",
-    B + "hasEnd",
-    B + "records",
-    *OTHER_NAMES,
-    *TRANSLITERATED,
-    *ADDRESSES,
-    *LINES,
-    *ADDRESS_PARTS,
-}
-
-
-def _local(term) -> str:
-    """A literal's text, or the last segment of an IRI (``.../ISO3166-1-CountryCodes-Adjunct/CH``)."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.Literal):
-        return term.value.strip()
-    return re.split(r"[/#]", term.value)[-1]
-
-
-def _where(node: str) -> str:
-    """A node as ``str(term)`` writes it (``<iri>``, ``_:b0``), without the brackets."""
-    return node[1:-1] if node.startswith("<") else node
-
-
-def _enum(term, kind: str) -> str:
-    """``gleif-L2:RelationshipStatusActive`` as the CDF writes it: ``ACTIVE``."""
-    name = _local(term).removeprefix(kind)
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).upper()
-
-
-def _turtle(path: Path) -> Iterator[Record]:
-    import pyoxigraph as ox
-
-    facts: dict[str, dict[str, list]] = {}
-    try:
-        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            if t.predicate.value in KEPT:
-                if isinstance(t.object, ox.Triple) or isinstance(t.subject, ox.Triple):
-                    raise InputError(
-                        f"an RDF 1.2 triple term in a GLEIF fact ({t.predicate.value}): not GLEIF's RDF",
-                        source=str(path),
-                    )
-                facts.setdefault(str(t.subject), {}).setdefault(t.predicate.value, []).append(t.object)
-    except SyntaxError as exc:
-        raise InputError(f"not valid Turtle: {exc.msg}", source=str(path), line=exc.lineno) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=str(path)) from None
-
-    def one(node: str, pred: str) -> str:
-        values = sorted(_local(v) for v in facts.get(node, {}).get(pred, []))
-        return values[0] if values else ""
-
-    def all_(node: str, pred: str) -> list[str]:
-        return sorted(_local(v) for v in facts.get(node, {}).get(pred, []))
-
-    registered: dict[str, str] = {}  # entity or relationship node -> its registry record's node
-    for node, f in facts.items():
-        for target in f.get(L1 + "identifiesAndRecords", []) + f.get(B + "records", []):
-            registered[str(target)] = node
-    found = 0
-    for node in sorted(n for n, f in facts.items() if L1 + "hasLegalName" in f):
-        reg = registered.get(node, "")
-        lei = one(reg, L1 + "LEI") or re.split(r"[/#]", _where(node))[-1].removeprefix("L-")
-        row = {
-            LEI: lei,
-            NAME: one(node, L1 + "hasLegalName"),
-            "Entity.LegalJurisdiction": one(node, B + "hasLegalJurisdiction"),
-            "Entity.EntityCreationDate": one(node, B + "hasEntityCreationDate"),
-            REGISTRATION: _enum(facts[reg][B + "hasRegistrationStatus"][0], "RegistrationStatus")
-            if B + "hasRegistrationStatus" in facts.get(reg, {})
-            else "",
-            CATEGORY: "RESIDENT_GOVERNMENT_ENTITY"
-            if GOVERNMENT & {t.value for t in facts[node].get(RDF_TYPE, [])}
-            else "",
-        }
-        for column, preds in (
-            ("Entity.OtherEntityNames.OtherEntityName", OTHER_NAMES),
-            ("Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName", TRANSLITERATED),
-        ):
-            names = [v for p in preds for v in all_(node, p)]
-            row |= {f"{column}.{i}": v for i, v in enumerate(names, 1)}
-        for pred, prefix in ADDRESSES.items():
-            for addr in facts[node].get(pred, [])[:1]:
-                a = str(addr)
-                row[prefix + "FirstAddressLine"] = one(a, B + "hasAddressLine1") or one(a, B + "hasFirstAddressLine")
-                lines = [v for p in LINES for v in all_(a, p)]
-                row |= {f"{prefix}AdditionalAddressLine.{i}": v for i, v in enumerate(lines, 1)}
-                for p, part in ADDRESS_PARTS.items():
-                    row[prefix + part] = row.get(prefix + part) or one(a, p)
-        found += 1
-        yield Record(row, _where(node))
-    for node in sorted(n for n, f in facts.items() if L2 + "hasChild" in f and L2 + "hasParent" in f):
-        f, reg = facts[node], registered.get(node, "")
-        kinds = sorted(t.value for t in f.get(RDF_TYPE, []))
-        ends = {}
-        for side, pred in ((START, L2 + "hasChild"), (END, L2 + "hasParent")):
-            target = str(f[pred][0])
-            ends[side] = one(registered.get(target, ""), L1 + "LEI") or _local(f[pred][0]).removeprefix("L-")
-        row = {
-            **ends,
-            TYPE: next(
-                (RELATIONSHIPS[k] for k in kinds if k in RELATIONSHIPS),
-                re.split(r"[/#]", kinds[0])[-1] if kinds else "",
-            ),
-            STATUS: _enum(f[L2 + "hasRelationshipStatus"][0], "RelationshipStatus")
-            if L2 + "hasRelationshipStatus" in f
-            else "",
-            REGISTRATION: _enum(facts[reg][B + "hasRegistrationStatus"][0], "RegistrationStatus")
-            if B + "hasRegistrationStatus" in facts.get(reg, {})
-            else "",
-        }
-        for period in f.get(L2 + "hasRelationshipPeriod", [])[:1]:
-            row |= {
-                "Relationship.Period.1.startDate": one(str(period), B + "hasStart"),
-                "Relationship.Period.1.endDate": one(str(period), B + "hasEnd"),
-                "Relationship.Period.1.periodType": "RELATIONSHIP_PERIOD",
-            }
-        found += 1
-        yield Record(row, _where(node))
-    if not found:
-        raise InputError(
-            "no GLEIF legal entities (gleif-L1:hasLegalName) or relationships "
-            "(gleif-L2:hasChild, gleif-L2:hasParent) in the file",
-            source=str(path),
-        )
+        return read_turtle(path)
+    return read_csv(path)

@@ -26,23 +26,7 @@ from ..dates import to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS
 from .common import CountryIndex, Triple, dataset_triples, row_source
-
-_CITATION = re.compile(
-    r"(?P<vol>\d+)\s*FR\s*(?P<page>\d+)"
-    r"(?:[,.\s]*(?:(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2,4})|\((?P<long>[A-Z][a-z]+\.? \d{1,2}, \d{4})\)))?"
-)
-_FOOTNOTE = re.compile(r"(?:734\.9\((?:e|g)\)\)?,?\s?(\d)\b|\s(\d)\s*$|\)(\d)\s*$)")
-
-
-@dataclass(frozen=True)
-class Citation:
-    volume: int
-    page: int
-    published: dt.date | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.volume} FR {self.page}"
+from .fedreg import Citation, license_scope, license_text, parse_citations, parse_footnotes
 
 
 @dataclass(frozen=True)
@@ -57,80 +41,6 @@ class RulePages:
     published: dt.date | None
     effective: dt.date
     review_policy: str | None
-
-
-def parse_citations(text: str) -> list[Citation]:
-    """Every Federal Register citation in an entry's citation column, in order.
-
-    >>> [c.label for c in parse_citations("84 FR 29373, 6/24/19. 87 FR 62202, 10/13/22")]
-    ['84 FR 29373', '87 FR 62202']
-    >>> parse_citations("91 FR 35189 (June 10, 2026)")[0].published
-    datetime.date(2026, 6, 10)
-    """
-    out = []
-    for m in _CITATION.finditer(text or ""):
-        published = None
-        if m["y"]:
-            year = int(m["y"])
-            year += 2000 if year < 50 else (1900 if year < 100 else 0)
-            try:
-                published = dt.date(year, int(m["m"]), int(m["d"]))
-            except ValueError:
-                published = None
-        elif m["long"]:
-            try:
-                published = dt.datetime.strptime(m["long"].replace(".", ""), "%B %d, %Y").date()
-            except ValueError:  # not a month's name, or no such day: the citation without its date
-                published = None
-        out.append(Citation(int(m["vol"]), int(m["page"]), published))
-    return out
-
-
-def parse_footnotes(text: str) -> list[int]:
-    """The FDP footnote numbers in an Entity List licence-requirement cell.
-
-    >>> parse_footnotes("For all items subject to the EAR. (See §§ 734.9(e)(2) and 744.11 of the EAR) 4")
-    [4]
-    >>> parse_footnotes("For all items subject to the EAR, see §§ 734.9(e) 1 and 744.11 of the EAR 2")
-    [1, 2]
-    """
-    found = []
-    for m in _FOOTNOTE.finditer(text or ""):
-        n = int(next(g for g in m.groups() if g))
-        if n not in found:
-            found.append(n)
-    return found
-
-
-def license_text(text: str) -> str:
-    """The licence requirement without the footnote markers."""
-    t = re.sub(r"(734\.9\((?:e|g)\))(,?)\s?\d\b", r"\1\2", text or "")
-    t = re.sub(r"(\s|\))\d\s*$", r"\1", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def license_scope(text: str) -> URIRef:
-    """Which items an Entity List entry's licence requirement reaches, from its wording.
-
-    >>> license_scope("For all items subject to the EAR. (See § 744.11 of the EAR)") == EG.AllItemsScope
-    True
-    >>> license_scope("For items on the CCL and EAR99 items listed in supplement no. 7 to part 746") == EG.CclItemsScope
-    True
-    >>> conditional = "For all items subject to the EAR when used in projects specified in § 746.8(a)(4)"
-    >>> license_scope(conditional) == EG.ConditionalScope
-    True
-    >>> license_scope("For all items subject to the EAR. This license requirement may be overcome by "
-    ...               "License Exception GOV") == EG.AllItemsScope
-    True
-    """
-    t = re.sub(r"\s+", " ", (text or "").lower()).replace("ear 99", "ear99")
-    if re.search(r"items on the ccl and ear99 items listed", t):
-        return EG.CclItemsScope
-    if re.search(r"when used in|\bexcept\b|listed in supplement|items on the ccl", t):
-        return EG.ConditionalScope
-    if re.search(r"all items subject to the ear", t) or not t:
-        return EG.AllItemsScope
-    return EG.ConditionalScope
 
 
 LISTS = {
@@ -175,6 +85,37 @@ def read(short_name: str, path: Path, countries: CountryIndex, rule_pages: list[
     several destinations share one party node, which collects their names and addresses.
     """
     dataset, _, label = LISTS[short_name]
+    doc, entries = _load(path)
+    yield from dataset_triples(
+        dataset,
+        label,
+        "https://github.com/phagehunter/nsfreg",
+        f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
+        f"extracted {doc.get('extracted')}; U.S. Government work (public domain)",
+    )
+    page_dates = _page_dates(entries)
+    list_node = ids.restriction_list(short_name)
+    seen_parties: dict[str, int] = {}
+    seen_entries: set[tuple[str, str, int]] = set()
+    for i, entry in enumerate(entries):
+        where = f"{path}: entities[{i}]"
+        name, code = _checked(entry, where, countries)
+        out: list[Triple] = []
+        src = row_source(dataset, f"entities[{i}]", out)
+        node = ids.party(name)
+        out += _party_triples(node, name, code, entry, src, seen_parties)
+        key = (str(node), code)
+        n = sum(1 for k in seen_entries if k[:2] == key) + 1
+        seen_entries.add((*key, n))
+        listing = f"{ids.listing(short_name, name)}/{code.lower()}" + (f"-{n}" if n > 1 else "")
+        yield from out
+        yield from _entry_triples(
+            short_name, URIRef(listing), list_node, node, name, entry, src, rule_pages, page_dates
+        )
+
+
+def _load(path: Path) -> tuple[dict, list]:
+    """The file's document and its entries, or an ``InputError`` if it is not an nsfreg list file."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         entries = doc["entities"]
@@ -187,77 +128,73 @@ def read(short_name: str, path: Path, countries: CountryIndex, rule_pages: list[
             f"the file says it holds {doc['count']} entries but holds {len(entries)}: cut short or edited?",
             source=str(path),
         )
-    yield from dataset_triples(
-        dataset,
-        label,
-        "https://github.com/phagehunter/nsfreg",
-        f"data/{path.name}, commit 02787e87e65d9452d34e1413859cbea1b0a94b00, "
-        f"extracted {doc.get('extracted')}; U.S. Government work (public domain)",
-    )
-    # A citation written without its date takes the date that other entries give the same page.
-    # Where entries disagree on a page's date, the first one written wins, so a page has one date.
+    return doc, entries
+
+
+def _page_dates(entries: list) -> dict[tuple[int, int], dt.date]:
+    """A citation written without its date takes the date that other entries give the same page.
+    Where entries disagree on a page's date, the first one written wins, so a page has one date."""
     page_dates: dict[tuple[int, int], dt.date] = {}
-    for e in entries:  # (each entry is checked below; here a malformed one just gives no dates)
+    for e in entries:  # (each entry is checked in read(); here a malformed one just gives no dates)
         cited = e.get("federal_register") if isinstance(e, dict) else None
         for c in parse_citations(cited if isinstance(cited, str) else ""):
             if c.published:
                 page_dates.setdefault((c.volume, c.page), c.published)
-    list_node = ids.restriction_list(short_name)
-    seen_parties: dict[str, int] = {}
-    seen_entries: set[tuple[str, str, int]] = set()
-    for i, entry in enumerate(entries):
-        where = f"{path}: entities[{i}]"
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("name"), str)
-            or not all(
-                isinstance(entry.get(k) or "", str)
-                for k in ("country", "address", "federal_register", "notes", "effective_date")
-            )
-            or not isinstance(entry.get("aliases") or [], list)
-        ):
-            raise InputError(
-                "not an nsfreg entry (name, country, address, federal_register, notes are text, aliases a list)",
-                source=where,
-            )
-        name = entry["name"].strip()
-        if not name:
-            raise InputError("entry without a name", source=where)
-        if not entry.get("country"):
-            raise InputError("entry without a country", source=where)
-        code = countries.code(entry["country"], source=where, column="country")
-        if entry.get("effective_date"):
-            try:
-                dt.date.fromisoformat(entry["effective_date"])
-            except ValueError:
-                raise InputError(f"effective_date {entry['effective_date']!r} is not a date", source=where) from None
-        out: list[Triple] = []
-        src = row_source(dataset, f"entities[{i}]", out)
-        node = ids.party(name)
-        n_addr = seen_parties.get(str(node), 0)
-        if not n_addr:
-            out += [(node, RDF.type, EG.Party), (node, EG.name, Literal(name)), (node, RDFS.label, Literal(name))]
-        out += [(node, EG.alias, Literal(a)) for a in entry.get("aliases") or [] if a and a != name]
-        out += [(node, EG.country, ids.country(code)), (node, DCTERMS.source, src)]
-        for text in _split_addresses(entry.get("address")):
-            n_addr += 1
-            addr = ids.address(name, n_addr)
-            out += [
-                (node, EG.hasAddress, addr),
-                (addr, RDF.type, EG.Address),
-                (addr, EG.addressText, Literal(text)),
-                (addr, EG.addressCountry, ids.country(_address_country(text, code))),
-                (addr, DCTERMS.source, src),
-            ]
-        seen_parties[str(node)] = max(n_addr, 1)
-        key = (str(node), code)
-        n = sum(1 for k in seen_entries if k[:2] == key) + 1
-        seen_entries.add((*key, n))
-        listing = f"{ids.listing(short_name, name)}/{code.lower()}" + (f"-{n}" if n > 1 else "")
-        yield from out
-        yield from _entry_triples(
-            short_name, URIRef(listing), list_node, node, name, entry, src, rule_pages, page_dates
+    return page_dates
+
+
+def _checked(entry: object, where: str, countries: CountryIndex) -> tuple[str, str]:
+    """An entry's name and country code, once it is known to be a well-formed nsfreg entry."""
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("name"), str)
+        or not all(
+            isinstance(entry.get(k) or "", str)
+            for k in ("country", "address", "federal_register", "notes", "effective_date")
         )
+        or not isinstance(entry.get("aliases") or [], list)
+    ):
+        raise InputError(
+            "not an nsfreg entry (name, country, address, federal_register, notes are text, aliases a list)",
+            source=where,
+        )
+    name = entry["name"].strip()
+    if not name:
+        raise InputError("entry without a name", source=where)
+    if not entry.get("country"):
+        raise InputError("entry without a country", source=where)
+    code = countries.code(entry["country"], source=where, column="country")
+    if entry.get("effective_date"):
+        try:
+            dt.date.fromisoformat(entry["effective_date"])
+        except ValueError:
+            raise InputError(f"effective_date {entry['effective_date']!r} is not a date", source=where) from None
+    return name, code
+
+
+def _party_triples(
+    node: URIRef, name: str, code: str, entry: dict, src: URIRef, seen_parties: dict[str, int]
+) -> list[Triple]:
+    """The party of an entry: typed and named the first time it is seen, its aliases, country and
+    addresses (numbered on from those of earlier entries of the same party)."""
+    out: list[Triple] = []
+    n_addr = seen_parties.get(str(node), 0)
+    if not n_addr:
+        out += [(node, RDF.type, EG.Party), (node, EG.name, Literal(name)), (node, RDFS.label, Literal(name))]
+    out += [(node, EG.alias, Literal(a)) for a in entry.get("aliases") or [] if a and a != name]
+    out += [(node, EG.country, ids.country(code)), (node, DCTERMS.source, src)]
+    for text in _split_addresses(entry.get("address")):
+        n_addr += 1
+        addr = ids.address(name, n_addr)
+        out += [
+            (node, EG.hasAddress, addr),
+            (addr, RDF.type, EG.Address),
+            (addr, EG.addressText, Literal(text)),
+            (addr, EG.addressCountry, ids.country(_address_country(text, code))),
+            (addr, DCTERMS.source, src),
+        ]
+    seen_parties[str(node)] = max(n_addr, 1)
+    return out
 
 
 # how far apart a citation's date and its rule's day of publication may be when a page range decides
@@ -284,8 +221,8 @@ def _rule_for(c: Citation, rule_pages: list[RulePages]) -> tuple[RulePages | Non
     """
 
     def starts_before(rules: list[RulePages]) -> RulePages | None:
-        paged = [r for r in rules if r.first is not None and r.first <= c.page]
-        return max(paged, key=lambda r: r.first) if paged else None  # type: ignore[arg-type, return-value]
+        paged = [(r.first, r) for r in rules if r.first is not None and r.first <= c.page]
+        return max(paged, key=lambda fr: fr[0])[1] if paged else None
 
     volume = [r for r in rule_pages if r.volume == c.volume]
     if c.published:
@@ -340,34 +277,57 @@ def _entry_triples(
         Citation(c.volume, c.page, page_dates.get((c.volume, c.page)))
         for c in parse_citations(row.get("federal_register") or "")
     ]
-    matches = []
-    for c in citations:
-        cite = ids.fr_citation(c.volume, c.page)
-        out += [
-            (entry, EG.citation, cite),
-            (cite, RDF.type, EG.FederalRegisterCitation),
-            (cite, RDFS.label, Literal(c.label)),
-            (cite, EG.frVolume, Literal(c.volume)),
-            (cite, EG.frPage, Literal(c.page)),
-        ]
-        if c.published:
-            out.append((cite, EG.published, to_literal(c.published)))
-        rule, doubt = _rule_for(c, rule_pages)
-        matches.append((rule, doubt))
-        if rule:
-            out.append((cite, EG.partOfRule, rule.rule))
+    matches = [_cited(entry, c, rule_pages, out) for c in citations]
     first = citations[0] if citations else None
     rule, doubt = matches[0] if matches else (None, None)
     if rule and rule.review_policy:
         out.append((entry, EG.reviewPolicy, Literal(rule.review_policy)))
+    out += _date_added(entry, row, rule, doubt, first)
+    notes = row.get("notes")
+    if notes and short_name == "entity-list":
+        out.append((entry, EG.licenseRequirement, Literal(license_text(notes))))
+        out.append((entry, EG.licenseScope, license_scope(notes)))
+        out += [(entry, EG.fdpFootnote, Literal(n)) for n in parse_footnotes(notes)]
+    elif notes:
+        out.append((entry, EG.note, Literal(notes)))
+    yield from out
+
+
+def _cited(
+    entry: URIRef, c: Citation, rule_pages: list[RulePages], out: list[Triple]
+) -> tuple[RulePages | None, str | None]:
+    """An entry's Federal Register citation, added to ``out`` with the rule it is part of; returns
+    that rule and any doubt about it."""
+    cite = ids.fr_citation(c.volume, c.page)
+    out += [
+        (entry, EG.citation, cite),
+        (cite, RDF.type, EG.FederalRegisterCitation),
+        (cite, RDFS.label, Literal(c.label)),
+        (cite, EG.frVolume, Literal(c.volume)),
+        (cite, EG.frPage, Literal(c.page)),
+    ]
+    if c.published:
+        out.append((cite, EG.published, to_literal(c.published)))
+    rule, doubt = _rule_for(c, rule_pages)
+    if rule:
+        out.append((cite, EG.partOfRule, rule.rule))
+    return rule, doubt
+
+
+def _date_added(
+    entry: URIRef, row: dict, rule: RulePages | None, doubt: str | None, first: Citation | None
+) -> list[Triple]:
+    """The day an entry was added: its effective date, else its rule's (derived, with any doubt),
+    else its first citation's day of publication (derived)."""
     if row.get("effective_date"):
-        out.append((entry, EG.dateAdded, to_literal(dt.date.fromisoformat(row["effective_date"]))))
-    elif rule:
-        out.append((entry, EG.dateAdded, to_literal(rule.effective)))
+        return [(entry, EG.dateAdded, to_literal(dt.date.fromisoformat(row["effective_date"])))]
+    if rule:
+        out: list[Triple] = [(entry, EG.dateAdded, to_literal(rule.effective))]
         if doubt:
             out += [(entry, EG.confidence, EG.Derived), (entry, EG.note, Literal(doubt + "."))]
-    elif first and first.published:
-        out += [
+        return out
+    if first and first.published:
+        return [
             (entry, EG.dateAdded, to_literal(first.published)),
             (entry, EG.confidence, EG.Derived),
             (
@@ -378,11 +338,4 @@ def _entry_triples(
                 ),
             ),
         ]
-    notes = row.get("notes")
-    if notes and short_name == "entity-list":
-        out.append((entry, EG.licenseRequirement, Literal(license_text(notes))))
-        out.append((entry, EG.licenseScope, license_scope(notes)))
-        out += [(entry, EG.fdpFootnote, Literal(n)) for n in parse_footnotes(notes)]
-    elif notes:
-        out.append((entry, EG.note, Literal(notes)))
-    yield from out
+    return []

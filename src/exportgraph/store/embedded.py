@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from ..dates import lexical
 from ..errors import InputError
 from ..namespaces import PREFIXES
+from .graphs import BOOKKEEPING, TRANSIENT
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -73,7 +77,7 @@ def to_term(value: Value) -> ox.NamedNode | ox.Literal:
     if isinstance(value, Decimal | float):
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
     if isinstance(value, dt.date):
-        return ox.Literal(f"{value.isoformat()}T00:00:00", datatype=ox.NamedNode(XSD + "dateTime"))
+        return ox.Literal(lexical(value), datatype=ox.NamedNode(XSD + "dateTime"))
     if isinstance(value, str):
         try:
             return ox.Literal(value)
@@ -128,9 +132,9 @@ def parse_rdf(data: bytes, media_type: str, name: str) -> list:
 
 # graphs whose triples are derived for a moment (the 50% rule of some dates, orders being checked)
 # and are not part of the data: ``dump()`` leaves them out
-TRANSIENT_GRAPHS = ("https://w3id.org/exportgraph/id/graph/coverage", "https://w3id.org/exportgraph/id/graph/orders")
+TRANSIENT_GRAPHS = TRANSIENT
 # a persistent store's bookkeeping (``imports``): never part of what queries see
-BOOKKEEPING_GRAPHS = ("https://w3id.org/exportgraph/id/graph/source/", "https://w3id.org/exportgraph/id/graph/meta")
+BOOKKEEPING_GRAPHS = BOOKKEEPING
 
 
 class EmbeddedStore:
@@ -193,7 +197,7 @@ class EmbeddedStore:
         names = [v.value for v in result.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in result]
 
-    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Bindings = None) -> bool:
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise InputError("expected an ASK query")
@@ -205,7 +209,7 @@ class EmbeddedStore:
             raise InputError("expected a CONSTRUCT or DESCRIBE query")
         return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b""
 
-    def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
+    def update(self, sparql: str, bindings: Bindings = None) -> None:
         try:
             self._store.update(with_values(sparql, bindings), prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -227,11 +231,11 @@ class EmbeddedStore:
         }
         return ox.serialize(triples, format=fmt) or b""
 
-    def write_nquads(self, fh) -> None:
+    def write_nquads(self, fh: BinaryIO) -> None:
         """Every quad but a persistent store's bookkeeping, as N-Quads, streamed into a binary file."""
         ox.serialize(self._quads(), fh, ox.RdfFormat.N_QUADS)
 
-    def _quads(self):
+    def _quads(self) -> Iterator[ox.Quad]:
         """Every quad but a persistent store's bookkeeping (``BOOKKEEPING_GRAPHS``), streamed."""
         return (
             q
@@ -244,15 +248,25 @@ class EmbeddedStore:
             return len(self._store)
         return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
 
+    def persistent(self) -> EmbeddedStore | None:
+        """This store if it is on disk (``--store DIR``), where imports can keep their copies."""
+        return self if self.path else None
+
+    @property
+    def directory(self) -> Path:
+        if not self.path:
+            raise InputError("import needs a persistent store to keep what it imports: give --store DIR")
+        return Path(self.path)
+
     def graphs(self) -> list[str]:
         return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
 
-    def extend(self, triples, graph: str) -> None:
+    def extend(self, triples: Iterable[ox.Triple], graph: str) -> None:
         """Add triples (pyoxigraph terms) to a named graph in one transaction: all or nothing."""
         target = ox.NamedNode(graph)
         self._store.extend(ox.Quad(s, p, o, target) for s, p, o in triples)
 
-    def bulk_load(self, path, graph: str | None) -> None:
+    def bulk_load(self, path: Path, graph: str | None) -> None:
         """Load an N-Triples file into a named graph (or the default graph) with pyoxigraph's bulk
         loader: fast and in bounded memory, but not one transaction (``imports`` makes it safe)."""
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
@@ -275,7 +289,7 @@ class EmbeddedStore:
         assert isinstance(rows, ox.QuerySolutions)
         return int(next(iter(rows))["n"].value)
 
-    def triples(self, graph: str) -> set:
+    def triples(self, graph: str) -> set[ox.Triple]:
         """The triples of one named graph, as pyoxigraph triples."""
         return {
             ox.Triple(q.subject, q.predicate, q.object)

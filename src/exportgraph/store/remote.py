@@ -14,6 +14,7 @@ cross the seam exactly as from the embedded store.
 from __future__ import annotations
 
 import re
+from typing import BinaryIO
 from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
@@ -108,7 +109,7 @@ class RemoteStore:
         names = [v.value for v in result.variables]
         return [{n: to_python(sol[n]) for n in names} for sol in result]
 
-    def ask(self, sparql: str, bindings: dict[str, Value] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Bindings = None) -> bool:
         data = self._raw(with_values(sparql, bindings), "application/sparql-results+json")
         result = ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
         if isinstance(result, ox.QuerySolutions):  # Virtuoso 7 answers ASK as a table of one __ASK_RETVAL
@@ -120,7 +121,7 @@ class RemoteStore:
         data = self._raw(with_values(sparql, bindings), "application/n-triples")
         return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
 
-    def update(self, sparql: str, bindings: dict[str, Value] | None = None) -> None:
+    def update(self, sparql: str, bindings: Bindings = None) -> None:
         if self.graph:
             sparql = _into_graph(sparql, self.graph)
         self._send(self._wrapper(with_values(sparql, bindings), update=True))
@@ -147,6 +148,21 @@ class RemoteStore:
         if fmt is None:
             raise InputError(f"unsupported RDF media type {media_type}")
         return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=fmt) or b""
+
+    def write_nquads(self, fh: BinaryIO) -> None:
+        """Not done here: a server's own export (or ``dump``) gives its quads; the graphs a remote
+        store is asked for are the union its default graph shows."""
+        raise InputError(
+            f"cannot write N-Quads from the remote store {self.endpoint}: "
+            "export them with the server's own tools, or use --store DIR"
+        )
+
+    def flush(self) -> None:
+        """Nothing to do: the server keeps what each update wrote."""
+
+    def persistent(self) -> None:
+        """A remote store keeps no import bookkeeping: ``exportgraph import`` needs ``--store DIR``."""
+        return None
 
     def __len__(self) -> int:
         return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])

@@ -1,0 +1,119 @@
+"""A persistent store's bookkeeping for imports: the generations of each source's copy (named
+graphs under ``graph/source/``), which one is current (``graph/meta``), the first copies still to
+be applied, the store's marks, and the removal of generations that nothing names.
+
+The SPARQL is in ``queries/imports/``. Queries take their values as bindings; the updates that need
+an IRI where SPARQL allows no variable (``INSERT DATA``, ``DROP GRAPH``) have it filled in by
+:func:`sparql`: only IRIs the package made (a slug and a time) or read from the store's own graph
+list, and its constant marks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import queries
+from ..ids import slug
+from ..namespaces import ID, ONTOLOGY_IRI
+from ..store import PersistentStore, Store
+from ..store.embedded import IRI
+from ..store.graphs import IMPORTS, META, SOURCES
+from .readers import say
+
+EG = ONTOLOGY_IRI + "#"
+STORE_NODE = ox.NamedNode(str(ID) + "store")
+INITIALISED, DERIVED = ox.NamedNode(EG + "initialised"), ox.NamedNode(EG + "derived")
+SOURCE_GRAPH, APPLYING = ox.NamedNode(EG + "sourceGraph"), ox.NamedNode(EG + "applying")
+BATCH = 100_000  # triples removed per transaction when an unnamed generation is dropped (drop-batch.ru)
+
+__all__ = ["IMPORTS", "META", "SOURCES", "STORE_NODE", "INITIALISED", "DERIVED", "SOURCE_GRAPH", "APPLYING"]
+
+_PLACEHOLDER = re.compile(r"\$([a-z]+)\b")
+
+
+def sparql(name: str, **fill: str) -> str:
+    """The update ``queries/<name>.ru`` with its ``$placeholders`` filled in: an IRI (a
+    ``str``, written ``<$name>`` in the file) or terms pyoxigraph wrote in N-Triples syntax."""
+    text = queries.text(name)
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    wanted = set(_PLACEHOLDER.findall(body))
+    if wanted != set(fill):
+        raise ValueError(f"{name} takes {sorted(wanted)}, given {sorted(fill)}")
+    return _PLACEHOLDER.sub(lambda m: fill.get(m.group(1), m.group(0)), text)
+
+
+def new_generation(kind: str) -> str:
+    return f"{SOURCES}{kind}/{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+
+
+def named(store: Store) -> set[str]:
+    """The current generation of every source (what ``graph/meta`` names)."""
+    return {str(r["g"]) for r in store.select(queries.text("imports/source-graphs"))}
+
+
+def current(store: Store, kind: str) -> str | None:
+    """The current generation of a source's graph, if the source was ever loaded."""
+    rows = store.select(queries.text("imports/source-graphs"))
+    return next((str(r["g"]) for r in rows if str(r["g"]).startswith(f"{SOURCES}{kind}/")), None)
+
+
+def pending(store: Store) -> list[str]:
+    """The first copies committed but not yet applied to the live default graph."""
+    return [str(r["g"]) for r in store.select(queries.text("imports/pending-graphs"))]
+
+
+def staging(store: PersistentStore, generation: str) -> Path:
+    """Where a first copy's triples wait as N-Triples, inside the store's directory."""
+    return store.directory / f"staging-{slug(generation[len(SOURCES) :])}.nt"
+
+
+def apply_pending(store: PersistentStore) -> None:
+    """Bulk-load each committed first copy that is not yet in the live default graph (see
+    ``commit._first_copy``); loading a triple twice changes nothing, so a load cut short is redone."""
+    for generation in pending(store):
+        say("applying the import")
+        staged = staging(store, generation)
+        if staged.is_file():
+            store.bulk_load(staged, None)
+        else:  # cut short after the staging file was removed: copy from the generation graph
+            store.copy_graph(generation, None)
+        store.update(sparql("imports/applied", generation=generation))
+        staged.unlink(missing_ok=True)
+
+
+def mark(store: Store, what: ox.NamedNode) -> None:
+    store.update(sparql("imports/mark", mark=what.value))
+
+
+def marked(store: Store, what: ox.NamedNode) -> bool:
+    return store.ask(queries.text("imports/marked"), {"mark": IRI(what.value)})
+
+
+def drop_unnamed(store: PersistentStore) -> None:
+    """Remove source generations that ``graph/meta`` does not name: the one an import killed before
+    its commit left behind, or the one a commit replaced."""
+    current_ones = named(store)
+    for g in store.graphs():
+        if g.startswith(SOURCES) and g not in current_ones:
+            # in batches: one transaction over a big partial copy would need memory in proportion;
+            # nothing names the graph, so a removal cut short is simply taken up again
+            while store.ask(queries.text("imports/graph-has-triples"), {"graph": IRI(g)}):
+                store.update(sparql("imports/drop-batch", graph=g))
+            store.update(sparql("imports/drop-graph", graph=g))
+    keep = {staging(store, g).name for g in pending(store)}
+    for leftover in store.directory.glob("staging-*.nt"):
+        if leftover.name not in keep:
+            leftover.unlink()
+
+
+def register(store: Store, key: str, data: bytes, name: str) -> None:
+    """A bundled file, loaded with a new store: live in the default graph, and copied into the
+    first generation of its source (``key``), which tells an import what that source asserts."""
+    generation = f"{SOURCES}{key}/bundled"
+    store.load(data, "text/turtle", name=name)
+    store.load(data, "text/turtle", name=name, graph=generation)
+    store.update(sparql("imports/name-generation", generation=generation))
