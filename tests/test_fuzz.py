@@ -652,7 +652,9 @@ class QuickGraph:
 
     def __init__(self, graph: ExportGraph) -> None:
         self.store = _RememberingStore(graph.store)
-        self.codes = graph._country_codes()
+        self.codes = graph.parties.country_codes()
+        self.lists = graph.parties.list_names()
+        self.parties = self  # what the readers ask of the graph's parties, answered here
         self._names: dict[str, set[tuple[str, str]]] = {}
         for r in graph.store.select(
             "SELECT DISTINCT ?party ?name ?matched WHERE { ?party a/rdfs:subClassOf* "
@@ -661,13 +663,16 @@ class QuickGraph:
         ):
             self._names.setdefault(str(r["matched"]).lower(), set()).add((str(r["party"]), str(r["name"])))
 
-    def _country_codes(self) -> set[str]:
+    def country_codes(self) -> set[str]:
         return set(self.codes)
 
-    def _is_record(self, iri: str) -> bool:
+    def list_names(self) -> set[str]:
+        return set(self.lists)
+
+    def is_record(self, iri: str) -> bool:
         return any(iri == p for found in self._names.values() for p, _ in found)
 
-    def _resolve_org(self, name: str) -> str | None:
+    def resolve_name(self, name: str) -> str | None:
         found = self._names.get(name.lower(), set())
         if len({p for p, _ in found}) > 1:
             raise AmbiguousError(name, sorted(found))
@@ -813,7 +818,7 @@ def quick_resolver(quick: QuickGraph):
         def prepare_parties(self, refs) -> None:  # (each party is then asked of resolve_name)
             pass
 
-    return Resolver(quick.store, quick._resolve_org)
+    return Resolver(quick.store, quick.resolve_name)
 
 
 @pytest.mark.parametrize("graph", ["quick", "bundled"])
@@ -833,7 +838,9 @@ def test_orders_csv_answers_any_input_with_orders_or_a_clear_error(graph, quick,
         except InputError as exc:
             assert str(path) in str(exc), exc
             return
-        resolver = quick_resolver(quick) if graph == "quick" else ck.Resolver(bundled.store, bundled._resolve_org)
+        resolver = (
+            quick_resolver(quick) if graph == "quick" else ck.Resolver(bundled.store, bundled.parties.resolve_name)
+        )
         nt, orders = ck.orders_to_ntriples(rows, resolver, dt.date(2025, 6, 1), str(path))
         assert len(orders) == len(rows) == len({o[1] for o in orders})
         assert len(parse_rdf(nt, "application/n-triples", "orders")) >= 4 * len(rows)

@@ -152,8 +152,7 @@ class ExportGraph:
         if not summary.unchanged and not dry_run:
             lifecycle.after_import(self.store, self.coverage, summary)
             self.parties.names.reset()
-        if isinstance(self.store, EmbeddedStore):  # imports.run checked it is on disk
-            self.store.flush()
+        self.store.flush()
         imports.say("done")
         return summary
 
@@ -244,16 +243,6 @@ class ExportGraph:
     def item(self, name_or_iri: str) -> Item:
         """An item (chip) by IRI or name, matched forgivingly, with the derivation of its ECCN."""
         return items.item(self.runner, name_or_iri, self.parties.resolve_name)
-
-    # the resolvers that imports and the user CSVs are given
-    def _resolve_org(self, name: str) -> str | None:
-        return self.parties.resolve_name(name)
-
-    def _is_record(self, iri: str) -> bool:
-        return self.parties.is_record(iri)
-
-    def _country_codes(self) -> set[str]:
-        return self.parties.country_codes()
 
     # -- exposure -------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from .numeric import check_rdf
 from .orders import RDF_MEDIA_TYPES
 from .scenario import scenario_update
 from .sources.usercsv import Reader, kind_of
-from .store import EmbeddedStore, Store
+from .store import EmbeddedStore, PersistentStore, Store
 
 CSV_ORDER = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}  # what each may name
 
@@ -35,14 +35,14 @@ def derive(store: Store, coverage: Coverage) -> None:
     """Run the derivation updates in ``queries/derive/`` in order (idempotent); forget the
     materialised 50% rule, which the next check recomputes for the new data. A remote store
     opened without an update endpoint is read-only: its facts were derived when it was loaded."""
-    if not getattr(store, "writable", True):
+    if not store.writable:
         return
     for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
         store.update(path.read_text(encoding="utf-8"))
     coverage.reset()
 
 
-def open_persistent(store: EmbeddedStore, coverage: Coverage, bundled: bool) -> None:
+def open_persistent(store: PersistentStore, coverage: Coverage, bundled: bool) -> None:
     """First open: the ontology and the bundled graph (the Entity List as the first generation
     of its source graph, which imports replace), derived facts, then the marks that say so.
     Later opens: remove what a killed import left, and derive again if an import was cut

@@ -21,10 +21,10 @@ from .errors import AmbiguousError, InputError
 from .namespaces import DCTERMS, EG, RDF, XSD
 from .numeric import check_rdf
 from .sources.common import csv_rows
-from .store import Store
+from .store import Store, graphs
 from .store.embedded import IRI
 
-ORDERS_GRAPH = "https://w3id.org/exportgraph/id/graph/orders"
+ORDERS_GRAPH = graphs.ORDERS
 COLUMNS = [
     "order_id",
     "date",

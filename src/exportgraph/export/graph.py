@@ -62,7 +62,7 @@ def export(
     if fmt in ("jsonld", "turtle"):
         describe = queries.catalogue["export/describe"].text  # the 50% rule of the date: view_of computed it
         rows: list[dict[str, Value]] = [{"resource": IRI(r), "asOf": view.as_of} for r in view.resources()]
-        data = queries.store.construct(describe, rows)  # type: ignore[arg-type]  # a VALUES block of rows
+        data = queries.store.construct(describe, rows)  # a VALUES block: one row per resource
     return write(view, fmt, out, data)
 
 

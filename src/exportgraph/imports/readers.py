@@ -72,7 +72,7 @@ def _records(module_name: str) -> Reader:
 
     def reader(path: Path, summary: Summary, progress: Progress, graph: ExportGraph) -> Iterator[tuple]:
         module = import_module(f"exportgraph.sources.{module_name}")
-        for record, triples in module.read(path, graph._country_codes()):
+        for record, triples in module.read(path, graph.parties.country_codes()):
             if record:
                 summary.read += 1
                 progress.tick()
@@ -92,13 +92,13 @@ def _user_csv(path: Path, summary: Summary, progress: Progress, graph: ExportGra
     may come from parties files imported before."""
     prefix = str(user_party("x"))[:-1]
     known = {str(r["p"]) for r in graph.store.select(queries.text("imports/user-parties"), {"prefix": prefix})}
-    lists = {str(r["name"]) for r in graph.store.select(queries.text("imports/list-names"))}
+    lists = graph.parties.list_names()
 
     def resolve(ref: str) -> str | None:
         iri = str(user_party(ref))
-        return iri if iri in known else graph._resolve_org(ref)
+        return iri if iri in known else graph.parties.resolve_name(ref)
 
-    for t in CsvReader(resolve, graph._country_codes(), lists, graph._is_record).stream(path):
+    for t in CsvReader(resolve, graph.parties.country_codes(), lists, graph.parties.is_record).stream(path):
         if t[1] == ROW_KEY:
             summary.read += 1
             progress.tick()

@@ -203,7 +203,7 @@ class EmbeddedStore:
             raise InputError("expected an ASK query")
         return bool(result)
 
-    def construct(self, sparql: str, bindings: dict[str, Value] | None = None) -> bytes:
+    def construct(self, sparql: str, bindings: Bindings = None) -> bytes:
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise InputError("expected a CONSTRUCT or DESCRIBE query")

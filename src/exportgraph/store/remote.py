@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from .. import settings
 from ..errors import ExportGraphError, InputError
 from ..namespaces import PREFIXES
-from .embedded import Bindings, Row, Value, parse_rdf, to_python, with_values
+from .embedded import Bindings, Row, parse_rdf, to_python, with_values
 
 CHUNK = 1_000  # triples per INSERT DATA request (Virtuoso 7 compiles at most 10,000 lines of SQL per request)
 GENID = "https://w3id.org/exportgraph/.well-known/genid/"
@@ -117,7 +117,7 @@ class RemoteStore:
             return bool(rows) and str(rows[0][0].value) in ("1", "true")
         return bool(result)
 
-    def construct(self, sparql: str, bindings: dict[str, Value] | None = None) -> bytes:
+    def construct(self, sparql: str, bindings: Bindings = None) -> bytes:
         data = self._raw(with_values(sparql, bindings), "application/n-triples")
         return ox.serialize(ox.parse(data, ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
 
