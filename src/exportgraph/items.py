@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .check import Resolver
 from .errors import NotFoundError
 from .model import Criterion, Item
+from .orders import Resolver
 from .queries import Runner
 from .store import Value
 from .store.embedded import IRI

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .check import prefer_names
 from .coverage import Coverage
 from .errors import AmbiguousError, NotFoundError
 from .model import AffiliatesStatus, Citation, Entity, Listing, Member, Stake
+from .orders import prefer_names
 from .queries import Runner, text
 from .store import Row, Value
 from .store.embedded import IRI
