@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
 
 from . import imports, paths
 from .coverage import Coverage
 from .errors import InputError
+from .imports.readers import store_terms
 from .numeric import check_rdf
 from .orders import RDF_MEDIA_TYPES
 from .scenario import scenario_update
@@ -102,12 +103,11 @@ def load_rdf(store: Store, path: Path) -> None:
 
 def load_csvs(store: Store, csvs: list[Path], reader: Reader) -> None:
     """User CSVs (parties, ownership, listings, supply, judgements), in the order that lets each
-    name what the ones before it define."""
+    name what the ones before it define; each file's triples go to the store as its own terms."""
     for path in sorted(csvs, key=lambda p: CSV_ORDER[kind_of(p)]):
-        g = Graph()
-        for t in reader.read(path):
-            g.add(t)
-        store.load(g.serialize(format="nt", encoding="utf-8"), "application/n-triples", name=str(path))
+        triples = sorted(store_terms(reader.read(path), path), key=str)
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        store.load(data, "application/n-triples", name=str(path))
 
 
 def scenario_copy(store: Store, path: Path) -> EmbeddedStore:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import ids, queries
-from .dates import parse_date
+from .dates import lexical, parse_date
 from .errors import AmbiguousError, InputError
 from .namespaces import DCTERMS, EG, RDF, XSD
 from .numeric import check_rdf
@@ -334,7 +334,7 @@ def order_triples(rows: Rows, resolver: Resolver, default_day: dt.date, source: 
         listed.append((order.node.value, oid, day))
         order.add(RDF.type, _iri(EG.Order))
         order.add(EG.orderId, ox.Literal(oid))
-        order.add(EG.orderDate, ox.Literal(f"{day.isoformat()}T00:00:00", datatype=_iri(XSD.dateTime)))
+        order.add(EG.orderDate, ox.Literal(lexical(day), datatype=_iri(XSD.dateTime)))
         order.add(DCTERMS.source, _iri(ids.user_row(Path(source).name, line, "order")))
         _item(row, resolver, order)
         _parties(row, resolver, order)

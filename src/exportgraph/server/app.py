@@ -18,8 +18,8 @@ import pyoxigraph as ox
 
 from ..api import ExportGraph
 from ..errors import ExportGraphError, InputError
-from ..imports import META, SOURCES
 from ..store import EmbeddedStore
+from ..store.graphs import META, SOURCES
 from .pool import Pool
 from .procs import OWNER_FILE, STORE_PREFIX, oxigraph_binary, remove_stale_stores
 
