@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, cast
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from .. import queries
-from ..build import rule_pages
+from .. import build, queries
 from ..errors import InputError
 from ..ids import user_party
 from ..namespaces import ONTOLOGY_IRI
@@ -58,7 +57,7 @@ def _entity_list(path: Path, summary: Summary, progress: Progress, graph: Export
     index = CountryIndex.from_pairs(
         (str(r["code"]), str(r["name"] or "")) for r in graph.store.select(queries.text("imports/country-names"))
     )
-    for t in nsfreg.read("entity-list", path, index, rule_pages()):
+    for t in nsfreg.read("entity-list", path, index, build.rule_pages()):
         if str(t[1]).endswith("#rowKey"):
             summary.read += 1
             progress.tick()
