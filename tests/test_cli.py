@@ -336,3 +336,10 @@ def test_a_table_to_a_file_or_a_pipe_is_one_line_a_row(capsys, monkeypatch, tmp_
     assert run(capsys, "check", str(ORDERS), "-o", str(target))[0] == 0
     lines = target.read_text(encoding="utf-8").split("\n\n")[0].splitlines()
     assert len(lines) == 2 + len(reasons) and all(r in line for r, line in zip(reasons, lines[2:], strict=True))
+
+
+def test_query_list_needs_no_query_and_a_query_without_list_does(capsys):
+    code, out, _ = run(capsys, "query", "--list")
+    assert code == 0 and "party-facts" in out
+    code, _, err = run(capsys, "query")
+    assert code == 2 and "--list" in err

@@ -16,6 +16,7 @@ def add_parsers(sub: Verbs, parents: Parents) -> None:
     q = sub.add_parser("query", parents=[parents.common], help="run a named query or a .rq file")
     q.add_argument(
         "query",
+        nargs="?",
         help="a name from `exportgraph query --list`, a path to a .rq file, or - (the query's text on standard input)",
     )
     q.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter of the query (repeatable)")
@@ -31,6 +32,8 @@ def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
         ]
         emit(args, out, ["name", "summary", "params"], rows)
         return EXIT_OK
+    if args.query is None:
+        raise InputError("give a query (a name from `exportgraph query --list`, a .rq file or -), or --list")
     params: dict[str, str] = {}
     for kv in args.param:
         if "=" not in kv:
