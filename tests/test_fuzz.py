@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from exportgraph import ExportGraph
+from exportgraph.check import COLUMNS
 from exportgraph.cli import main
 from exportgraph.dates import parse_date
 from exportgraph.errors import AmbiguousError, InputError, NotFoundError
@@ -515,19 +516,7 @@ def user_csv_file(j: Junk) -> bytes:
     return j.csv(header, lambda: j.pick(USER_VALUES) if j.chance(0.8) else j.text())
 
 
-ORDER_COLUMNS = [
-    "order_id",
-    "date",
-    "item",
-    "quantity",
-    "seller",
-    "buyer",
-    "consignee",
-    "end_user",
-    "intermediaries",
-    "destination",
-    "end_use",
-]
+ORDER_COLUMNS = list(COLUMNS)  # the orders CSV's header, as check reads it
 ORDER_VALUES = [
     "o1",
     "o1",

@@ -24,7 +24,7 @@ from ..dates import parse_date, to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
 from .common import Triple, dataset_triples, json_events, row_source
-from .fedreg import license_scope, parse_citations
+from .fedreg import citation_triples, license_scope, parse_citations
 
 DATASET = "trade-gov-csl-import"
 # the abbreviation in a record's source, e.g. "Entity List (EL) - Bureau of Industry and Security"
@@ -232,14 +232,7 @@ def _entry_facts(record: dict, n: int, path: Path, short: str, entry: URIRef, sr
             day = parse_date(str(record[field])[:10], source=str(path), line=n, column=field)
             out.append((entry, pred, to_literal(day)))
     for c in parse_citations(str(record.get("federal_register_notice") or "")):
-        cite = ids.fr_citation(c.volume, c.page)
-        out += [
-            (entry, EG.citation, cite),
-            (cite, RDF.type, EG.FederalRegisterCitation),
-            (cite, RDFS.label, Literal(c.label)),
-            (cite, EG.frVolume, Literal(c.volume)),
-            (cite, EG.frPage, Literal(c.page)),
-        ]
+        out += citation_triples(entry, c)
     if not any(p == EG.citation for _, p, _ in out):
         out.append((entry, EG.citation, src))  # the record itself is the citation
     for field, pred in (

@@ -8,9 +8,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
-from ..namespaces import EG
+from .. import ids
+from ..namespaces import EG, RDF, RDFS
 
 _CITATION = re.compile(
     r"(?P<vol>\d+)\s*FR\s*(?P<page>\d+)"
@@ -55,6 +56,18 @@ def parse_citations(text: str) -> list[Citation]:
                 published = None
         out.append(Citation(int(m["vol"]), int(m["page"]), published))
     return out
+
+
+def citation_triples(entry: URIRef, c: Citation) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """An entry's Federal Register citation: the link and the citation's type, label, volume and page."""
+    cite = ids.fr_citation(c.volume, c.page)
+    return [
+        (entry, EG.citation, cite),
+        (cite, RDF.type, EG.FederalRegisterCitation),
+        (cite, RDFS.label, Literal(c.label)),
+        (cite, EG.frVolume, Literal(c.volume)),
+        (cite, EG.frPage, Literal(c.page)),
+    ]
 
 
 def parse_footnotes(text: str) -> list[int]:

@@ -26,7 +26,7 @@ from ..dates import to_literal
 from ..errors import InputError
 from ..namespaces import DCTERMS, EG, RDF, RDFS
 from .common import CountryIndex, Triple, dataset_triples, row_source
-from .fedreg import Citation, license_scope, license_text, parse_citations, parse_footnotes
+from .fedreg import Citation, citation_triples, license_scope, license_text, parse_citations, parse_footnotes
 
 
 @dataclass(frozen=True)
@@ -299,13 +299,7 @@ def _cited(
     """An entry's Federal Register citation, added to ``out`` with the rule it is part of; returns
     that rule and any doubt about it."""
     cite = ids.fr_citation(c.volume, c.page)
-    out += [
-        (entry, EG.citation, cite),
-        (cite, RDF.type, EG.FederalRegisterCitation),
-        (cite, RDFS.label, Literal(c.label)),
-        (cite, EG.frVolume, Literal(c.volume)),
-        (cite, EG.frPage, Literal(c.page)),
-    ]
+    out += citation_triples(entry, c)
     if c.published:
         out.append((cite, EG.published, to_literal(c.published)))
     rule, doubt = _rule_for(c, rule_pages)
