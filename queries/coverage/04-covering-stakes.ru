@@ -9,8 +9,9 @@ WHERE {
     FILTER(?status IN (eg:Covered, eg:PossiblyCovered)) }
   ?s eg:owned ?o ; eg:owner ?owner .
   GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
-    ?oc eg:coveredParty ?owner ; eg:validFrom ?from ; eg:coverageStatus ?ownerStatus .
-    FILTER(?ownerStatus != eg:PossiblyCovered || ?status = eg:PossiblyCovered) }
+    ?oc eg:coveredParty ?owner ; eg:validFrom ?from ; eg:coverageStatus ?ownerStatus . }
+  # outside the GRAPH block, where ?status is in scope (inside it, a possibly covered owner never counted)
+  FILTER(?ownerStatus != eg:PossiblyCovered || ?status = eg:PossiblyCovered)
   FILTER NOT EXISTS { ?s eg:stakeKind eg:ControlWithoutEquity }
   # votes alone count only towards possible coverage (as in step 2)
   FILTER(?status = eg:PossiblyCovered || NOT EXISTS { ?s eg:stakeKind eg:Voting FILTER NOT EXISTS { ?s eg:stakeKind eg:Equity } })

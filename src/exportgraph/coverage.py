@@ -4,22 +4,31 @@ and the ultimate parents of that period (majority links valid in it, dated or no
 The rules live in the SPARQL updates; this module only finds the periods the requested days fall
 in, runs the updates for each period not yet computed and repeats the two fixpoint steps until
 they add nothing. The results stay in the store (a named graph) until the data changes.
+
+On an embedded store the same nodes are computed on columnar tables read once from the store
+(``tables``, ``coverage_tables``: the ``tables`` engine), which is much faster than a SPARQL round
+per depth; the updates stay the definition and run on remote stores, for data the tables refuse
+(``fallback`` says why) and when ``engine="sparql"`` (``EXPORTGRAPH_COVERAGE_ENGINE``).
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import paths
-from .store import Store
+from . import coverage_tables, paths, settings, tables
+from .store import EmbeddedStore, Store
 from .store.graphs import COVERAGE as GRAPH
+from .tables import Tables, Unsupported
 
 _COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?c eg:validFrom ?from }} }}"
 MAX_ROUNDS = 100
+ENGINES = ("tables", "sparql")
+TABLES_FILE = "tables.npz"  # in a store's directory
 
 
 @dataclass(frozen=True)
@@ -34,8 +43,14 @@ class Period:
 class Coverage:
     """The materialised 50% rule of one store. ``reset()`` when the data changes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, engine: str | None = None) -> None:
         self.store = store
+        chosen = engine or settings.coverage_engine() or ("tables" if isinstance(store, EmbeddedStore) else "sparql")
+        if chosen not in ENGINES:
+            raise ValueError(f"unknown coverage engine {chosen!r}; expected one of {', '.join(ENGINES)}")
+        self.engine = chosen
+        self.fallback: str | None = None  # why the tables engine left the data to the SPARQL
+        self._tables: Tables | None = None
         self._changes: list[dt.date] | None = None
         self._done: set[dt.date] = set()
         self._lock = threading.RLock()  # one computation per period, whichever thread asks first
@@ -49,6 +64,7 @@ class Coverage:
 
     def reset(self) -> None:
         self.store.update(f"DROP SILENT GRAPH <{GRAPH}>")
+        self._tables, self.fallback = None, None
         self._changes = None
         self._done.clear()
         self.rounds.clear()
@@ -87,6 +103,12 @@ class Coverage:
 
     def _compute(self, period: Period) -> None:
         day = period.start if period.start.year > 1 else (period.end or dt.date.today())
+        found = self.tables()
+        if found is not None and isinstance(self.store, EmbeddedStore):
+            data, depth = coverage_tables.Period(found, period.start, period.end, day, MAX_ROUNDS).run()
+            self.store.load_derived(data, GRAPH)
+            self.rounds[period.start] = depth
+            return
         values = period.bindings(day)
         self.store.update(self._listed, values)
         depth = self._fixpoint(self._covered, values, 0, 0)
@@ -96,6 +118,41 @@ class Coverage:
         self.store.update(self._parent_links, values)
         self.store.update(self._parents, values)
         self.rounds[period.start] = depth
+
+    def tables(self) -> Tables | None:
+        """The columnar tables of the store's data (read once until ``reset``), or ``None`` when the
+        SPARQL engine runs (chosen, a remote store, or data the tables refuse: ``fallback``)."""
+        if self.engine != "tables" or self.fallback is not None or not isinstance(self.store, EmbeddedStore):
+            return None
+        if self._tables is None:
+            try:
+                self._tables = self._open_or_read(self.store)
+            except Unsupported as exc:
+                self.fallback = str(exc)
+                return None
+        return self._tables
+
+    @staticmethod
+    def _open_or_read(store: EmbeddedStore) -> Tables:
+        """A store on disk: the tables saved beside it if they carry its data stamp, else read from
+        it and saved (where the directory is writable). A store in memory: read from it."""
+        disk = store.persistent()
+        if disk is None:
+            return Tables.read(store)
+        path = disk.directory / TABLES_FILE
+        stamp = tables.stamp(store)
+        if stamp is None:  # a store from before the stamps
+            tables.renew_stamp(store)
+            stamp = tables.stamp(store)
+        assert stamp is not None
+        found = Tables.open(path, stamp)
+        if found is not None:
+            found.store = store
+            return found
+        read = Tables.read(store)
+        with contextlib.suppress(OSError):
+            read.save(path, stamp)
+        return read
 
     def _fixpoint(self, update: str, values: dict, depth: int, prev: int | None) -> int:
         """Semi-naive: each round only looks at parties owned by those the last round added

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import imports, paths
+from . import imports, paths, tables
 from .coverage import Coverage
 from .errors import InputError
 from .imports.readers import store_terms
@@ -38,6 +38,9 @@ def derive(store: Store, coverage: Coverage) -> None:
     opened without an update endpoint is read-only: its facts were derived when it was loaded."""
     if not store.writable:
         return
+    disk = store.persistent()
+    if isinstance(disk, EmbeddedStore):
+        tables.renew_stamp(disk)  # first: tables saved before this derivation are stale even if it is cut short
     for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
         store.update(path.read_text(encoding="utf-8"))
     coverage.reset()

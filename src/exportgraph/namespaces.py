@@ -132,6 +132,7 @@ class EG(DefinedNamespace):
     criterion: URIRef
     customer: URIRef
     datacenterDesigned: URIRef
+    dataStamp: URIRef
     dataset: URIRef
     dateAdded: URIRef
     dateRemoved: URIRef

@@ -27,6 +27,12 @@ def store_dir() -> str | None:
     return _get("EXPORTGRAPH_STORE")
 
 
+def coverage_engine() -> str | None:
+    """How the 50% rule is computed (``EXPORTGRAPH_COVERAGE_ENGINE``): ``tables`` (the default on an
+    embedded store) or ``sparql`` (the updates of ``queries/coverage/``, always used on a remote store)."""
+    return _get("EXPORTGRAPH_COVERAGE_ENGINE")
+
+
 def endpoint() -> str | None:
     """The remote SPARQL store the CLI works on when no ``--endpoint`` is given (``EXPORTGRAPH_ENDPOINT``)."""
     return _get("EXPORTGRAPH_ENDPOINT")
