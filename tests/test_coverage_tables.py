@@ -252,6 +252,11 @@ def test_a_store_on_disk_keeps_its_tables_until_its_data_change(store: Path, tmp
     graph.coverage.ensure([day])
     again = graph.coverage.tables()
     assert again is not None and again.source == "file" and len(again.stakes) == len(first.stakes)
+    saved = (store / "tables.npz").read_bytes()
+    (store / "tables.npz").write_bytes(saved[: len(saved) // 2])  # cut short: read from the store again
+    graph.coverage.reset()
+    graph.coverage.ensure([day])
+    assert graph.coverage.tables().source == "store"  # type: ignore[union-attr]
     assert holdings(graph, day) == []
     stakes = tmp_path / "ownership.csv"
     stakes.write_text(
@@ -264,3 +269,13 @@ def test_a_store_on_disk_keeps_its_tables_until_its_data_change(store: Path, tmp
     fresh = graph.coverage.tables()
     assert fresh is not None and fresh.source == "store" and len(fresh.stakes) == len(first.stakes) + 1
     assert holdings(graph, day) == ["covered"]
+
+
+def test_a_stake_without_an_iri_goes_to_the_sparql() -> None:
+    """A stake written as a blank node: the coverage graph cannot name it, the tables refuse it."""
+    store = EmbeddedStore()
+    data = world([], [(0, "el", None, None, ())], [], [1] * 8).decode()
+    data += f"\n[] <{EG}owner> <{ID}party/p0> ; <{EG}owned> <{ID}party/p1> ; <{EG}percent> 60 ."
+    store.load(data.encode(), "text/turtle")
+    coverage = assert_same(store, DAYS)
+    assert coverage.fallback is not None and "blank node" in coverage.fallback

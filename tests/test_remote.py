@@ -3,12 +3,14 @@ free loopback port, loaded through SPARQL Update, then checked, screened and que
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import subprocess
 import time
 
 import pytest
+from test_coverage_tables import parts
 
 from exportgraph import ExportGraph
 from exportgraph.cli import main
@@ -149,3 +151,45 @@ def test_export_runs_on_the_server_as_on_the_embedded_store(loaded, bundled, tmp
     assert "90 FR 14048" in (tmp_path / "t.ttl").read_text()
     # the view's "covered" needs the 50% rule of the date, computed on the server: an update URL
     assert main(["export", "--format", "dot", "--as-of", "2024-01-01", loaded[0], loaded[1]]) == 2
+
+
+def standing(status) -> tuple:
+    """An AffiliatesStatus without its explanation (compared by its parts)."""
+    return (
+        status.status,
+        status.covered,
+        status.rule_status,
+        status.reach,
+        status.aggregate_percent,
+        status.aggregate_percent_max,
+    )
+
+
+def test_the_50_percent_rule_on_the_server_is_the_tables_answer(loaded, bundled):
+    """The remote store runs the 50% rule's SPARQL updates; the embedded store the columnar tables
+    (issue 17): the same covered sets, standings, covering stakes and screening matches."""
+    graph = ExportGraph.open(endpoint=loaded[1], update_endpoint=loaded[3])
+    assert graph.coverage.engine == "sparql" and bundled.coverage.engine == "tables"
+    for day in (dt.date(2024, 6, 1), dt.date(2025, 10, 15)):
+        remote = {r["party"]: r for r in graph.query("affiliates-status", as_of=day).rows}
+        local = {r["party"]: r for r in bundled.query("affiliates-status", as_of=day).rows}
+        assert remote.keys() == local.keys() and len(local) > 100
+        labels = {str(r["explanation"]).split(" on the ")[0] for r in local.values()}
+        for party, row in local.items():
+            other = remote[party]
+            assert {k: v for k, v in row.items() if k != "explanation"} == {
+                k: v for k, v in other.items() if k != "explanation"
+            }
+            assert parts(str(row["explanation"]), labels) == parts(str(other["explanation"]), labels)
+        covered = sorted(p for p, r in local.items() if r["status"] != "listed")[:4]
+        assert covered, "the bundled graph has parties covered without being listed"
+        for party in covered:
+            here, there = bundled.exposure(party, day), graph.exposure(party, day)
+            assert standing(here.affiliates_rule) == standing(there.affiliates_rule)
+            key = lambda s: json.dumps(s, sort_keys=True, default=str)  # noqa: E731
+            assert sorted(map(key, here.covering_stakes)) == sorted(map(key, there.covering_stakes))
+        names = [bundled.exposure(p, day).entity.name for p in covered] + ["IEIT Systems"]
+        for here, there in zip(bundled.screen(names, as_of=day), graph.screen(names, as_of=day), strict=True):
+            assert [(m.party, m.score, standing(m.affiliates_rule)) for m in here.matches] == [
+                (m.party, m.score, standing(m.affiliates_rule)) for m in there.matches
+            ]

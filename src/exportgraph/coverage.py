@@ -6,7 +6,7 @@ in, runs the updates for each period not yet computed and repeats the two fixpoi
 they add nothing. The results stay in the store (a named graph) until the data changes.
 
 On an embedded store the same nodes are computed on columnar tables read once from the store
-(``tables``, ``coverage_tables``: the ``tables`` engine), which is much faster than a SPARQL round
+(``tables``: the ``tables`` engine), which is much faster than a SPARQL round
 per depth; the updates stay the definition and run on remote stores, for data the tables refuse
 (``fallback`` says why) and when ``engine="sparql"`` (``EXPORTGRAPH_COVERAGE_ENGINE``).
 """
@@ -20,10 +20,10 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import coverage_tables, paths, settings, tables
+from . import paths, settings, tables
 from .store import EmbeddedStore, Store
 from .store.graphs import COVERAGE as GRAPH
-from .tables import Tables, Unsupported
+from .tables import Tables, Unsupported, affiliates
 
 _COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?c eg:validFrom ?from }} }}"
 MAX_ROUNDS = 100
@@ -105,7 +105,7 @@ class Coverage:
         day = period.start if period.start.year > 1 else (period.end or dt.date.today())
         found = self.tables()
         if found is not None and isinstance(self.store, EmbeddedStore):
-            data, depth = coverage_tables.Period(found, period.start, period.end, day, MAX_ROUNDS).run()
+            data, depth = affiliates.Period(found, period.start, period.end, day, MAX_ROUNDS).run()
             self.store.load_derived(data, GRAPH)
             self.rounds[period.start] = depth
             return
@@ -138,20 +138,20 @@ class Coverage:
         it and saved (where the directory is writable). A store in memory: read from it."""
         disk = store.persistent()
         if disk is None:
-            return Tables.read(store)
+            return tables.read(store)
         path = disk.directory / TABLES_FILE
         stamp = tables.stamp(store)
         if stamp is None:  # a store from before the stamps
             tables.renew_stamp(store)
             stamp = tables.stamp(store)
         assert stamp is not None
-        found = Tables.open(path, stamp)
+        found = tables.open_saved(path, stamp)
         if found is not None:
             found.store = store
             return found
-        read = Tables.read(store)
+        read = tables.read(store)
         with contextlib.suppress(OSError):
-            read.save(path, stamp)
+            tables.save(read, path, stamp)
         return read
 
     def _fixpoint(self, update: str, values: dict, depth: int, prev: int | None) -> int:

@@ -216,7 +216,7 @@ class EmbeddedStore:
 
     def select_terms(self, sparql: str, bindings: Bindings = None) -> Iterator[tuple]:
         """A SELECT's rows as tuples of pyoxigraph terms (``None`` where unbound), in the order of its
-        variables, streamed: for the columnar tables (``tables.py``), which read millions of rows."""
+        variables, streamed: for the columnar tables (``tables/``), which read millions of rows."""
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise InputError("expected a SELECT query")

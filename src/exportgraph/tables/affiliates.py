@@ -1,4 +1,4 @@
-"""The 50% rule of ``queries/coverage/`` computed on the columnar tables (``tables.py``).
+"""The 50% rule of ``queries/coverage/`` computed on the columnar tables.
 
 The SPARQL updates stay the rule's definition (and the engine for remote stores and for data the
 tables refuse); this module writes the same nodes into the coverage graph: the same IRIs, statuses,
@@ -18,9 +18,9 @@ from decimal import Decimal
 
 import numpy as np
 
-from .dates import lexical
-from .namespaces import ONTOLOGY_IRI
-from .tables import HUNDRED, Percent, Tables, canonical
+from ..dates import lexical
+from ..namespaces import ONTOLOGY_IRI
+from .columns import HUNDRED, Percent, Tables, canonical
 
 EG = ONTOLOGY_IRI + "#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
