@@ -19,11 +19,15 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from . import paths, settings, tables
+from . import paths, settings
 from .store import EmbeddedStore, Store
 from .store.graphs import COVERAGE as GRAPH
-from .tables import Tables, Unsupported, affiliates
+from .tables import stamp as stamps
+
+if TYPE_CHECKING:  # numpy: the tables are imported when the rule first runs (a cold start needs none)
+    from .tables.columns import Tables
 
 _COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?c eg:validFrom ?from }} }}"
 MAX_ROUNDS = 100
@@ -105,6 +109,8 @@ class Coverage:
         day = period.start if period.start.year > 1 else (period.end or dt.date.today())
         found = self.tables()
         if found is not None and isinstance(self.store, EmbeddedStore):
+            from .tables import affiliates
+
             data, depth = affiliates.Period(found, period.start, period.end, day, MAX_ROUNDS).run()
             self.store.load_derived(data, GRAPH)
             self.rounds[period.start] = depth
@@ -124,6 +130,8 @@ class Coverage:
         SPARQL engine runs (chosen, a remote store, or data the tables refuse: ``fallback``)."""
         if self.engine != "tables" or self.fallback is not None or not isinstance(self.store, EmbeddedStore):
             return None
+        from .tables.columns import Unsupported  # numpy: loaded when the rule first runs
+
         if self._tables is None:
             try:
                 self._tables = self._open_or_read(self.store)
@@ -136,23 +144,25 @@ class Coverage:
     def _open_or_read(store: EmbeddedStore) -> Tables:
         """A store on disk: the tables saved beside it if they carry its data stamp, else read from
         it and saved (where the directory is writable). A store in memory: read from it."""
+        from .tables import files, read
+
         disk = store.persistent()
         if disk is None:
-            return tables.read(store)
+            return read.read(store)
         path = disk.directory / TABLES_FILE
-        stamp = tables.stamp(store)
+        stamp = stamps.stamp(store)
         if stamp is None:  # a store from before the stamps
-            tables.renew_stamp(store)
-            stamp = tables.stamp(store)
+            stamps.renew_stamp(store)
+            stamp = stamps.stamp(store)
         assert stamp is not None
-        found = tables.open_saved(path, stamp)
+        found = files.open_saved(path, stamp)
         if found is not None:
             found.store = store
             return found
-        read = tables.read(store)
+        tables = read.read(store)
         with contextlib.suppress(OSError):
-            tables.save(read, path, stamp)
-        return read
+            files.save(tables, path, stamp)
+        return tables
 
     def _fixpoint(self, update: str, values: dict, depth: int, prev: int | None) -> int:
         """Semi-naive: each round only looks at parties owned by those the last round added

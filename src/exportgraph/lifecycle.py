@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import imports, paths, tables
+from . import imports, paths
 from .coverage import Coverage
 from .errors import InputError
 from .imports.readers import store_terms
@@ -22,6 +22,7 @@ from .orders import RDF_MEDIA_TYPES
 from .scenario import scenario_update
 from .sources.usercsv import Reader, kind_of
 from .store import EmbeddedStore, PersistentStore, Store
+from .tables import stamp as stamps
 
 CSV_ORDER = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}  # what each may name
 
@@ -40,7 +41,7 @@ def derive(store: Store, coverage: Coverage) -> None:
         return
     disk = store.persistent()
     if isinstance(disk, EmbeddedStore):
-        tables.renew_stamp(disk)  # first: tables saved before this derivation are stale even if it is cut short
+        stamps.renew_stamp(disk)  # first: tables saved before this derivation are stale even if it is cut short
     for path in sorted((paths.QUERIES / "derive").glob("*.ru")):
         store.update(path.read_text(encoding="utf-8"))
     coverage.reset()

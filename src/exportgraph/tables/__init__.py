@@ -11,23 +11,6 @@ The tables hold exactly what the rule's SPARQL reads, or refuse: a stake with tw
 property, a percent that is not an ``xsd:integer`` or ``xsd:decimal``, a date that is not a day at
 midnight, a blank node where a stake is named. For such data ``Unsupported`` is raised and the
 SPARQL of ``queries/coverage/`` runs instead, so the answer never depends on the engine.
+
+The modules are imported by name (``tables.stamp`` needs no numpy; the others load it).
 """
-
-from .columns import HUNDRED, Entries, Percent, Stakes, Tables, Unsupported, canonical
-from .files import open_saved, save
-from .read import read, renew_stamp, stamp
-
-__all__ = [
-    "HUNDRED",
-    "Entries",
-    "Percent",
-    "Stakes",
-    "Tables",
-    "Unsupported",
-    "canonical",
-    "open_saved",
-    "read",
-    "renew_stamp",
-    "save",
-    "stamp",
-]

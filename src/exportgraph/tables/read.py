@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -164,14 +163,3 @@ class Reader:
             e.removed.append(None if removed is None else day(removed, key[0]))
             e.cites.append(None if cites is None else cites.value)
         return e
-
-
-def stamp(store: EmbeddedStore) -> str | None:
-    """The data stamp of a store on disk (renewed by every derivation), or ``None``."""
-    rows = store.select(queries.text("internal/tables/stamp"))
-    return str(rows[0]["stamp"]) if rows else None
-
-
-def renew_stamp(store: EmbeddedStore) -> None:
-    """Give a store on disk a new data stamp: its saved tables are stale from now on."""
-    store.update(queries.text("internal/tables/renew-stamp"), {"stamp": uuid.uuid4().hex})
