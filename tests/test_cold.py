@@ -166,7 +166,8 @@ def test_the_cli_answers_from_a_working_copy_and_removes_it(tmp_path, memory):
     slow = subprocess.run(run, capture_output=True, text=True, env={**env, "EXPORTGRAPH_CACHE": "off"}, timeout=120)
     assert fast.returncode == slow.returncode == 0, fast.stderr + slow.stderr
     assert fast.stdout == slow.stdout and '"Inspur' in fast.stdout
-    assert sorted(p.name for p in cache.iterdir()) == [snapshot.folder().name]  # no working copy left
+    assert (cache / snapshot.folder().name / "db").is_dir()
+    assert not [p for p in cache.iterdir() if p.name.startswith((snapshot.WORK, snapshot.BUILD))]  # none left
 
 
 def test_a_working_copy_of_an_ended_process_is_removed(monkeypatch, tmp_path):
@@ -235,3 +236,37 @@ def test_snapshot_key_covers_what_it_is_made_of():
     assert any(f.startswith("ontology/") for f in files)
     assert snapshot.key() == snapshot.key() and len(snapshot.key()) == 24
     assert isinstance(ox.__version__, str)
+
+
+def test_the_key_is_remembered_but_never_for_a_changed_file(monkeypatch, tmp_path):
+    graph = tiny(monkeypatch, tmp_path, '<urn:a> <urn:name> "old" .\n')
+    past = graph.stat().st_mtime - 3600
+    os.utime(graph, (past, past))
+    first = snapshot.key()  # the file's ctime is now, too close to the hashing to remember it
+    assert not (tmp_path / "cache" / "key").exists()
+    monkeypatch.setattr(snapshot, "RACY_SECONDS", -3600.0)  # as if an hour had passed since
+    assert snapshot.key() == first
+    assert (tmp_path / "cache" / "key").read_text().split()[1] == first
+    snapshot._KEYS.clear()
+    monkeypatch.setattr(snapshot, "_digest", lambda *a: pytest.fail("hashed again"))
+    assert snapshot.key() == first  # from the cache folder's memo
+    monkeypatch.undo()
+
+    tiny(monkeypatch, tmp_path, '<urn:a> <urn:name> "new" .\n')  # same size; a tool that keeps mtime
+    os.utime(graph, (past, past))
+    monkeypatch.setattr(snapshot, "RACY_SECONDS", -3600.0)
+    assert snapshot.key() != first  # the ctime moved
+    assert names(ExportGraph.open()) == {"new"}
+
+
+def test_a_working_copy_goes_with_its_store(monkeypatch, tmp_path):
+    tiny(monkeypatch, tmp_path, '<urn:a> <urn:name> "x" .\n')
+    ExportGraph.open(light=True)  # makes the snapshot
+    eg = ExportGraph.open(light=True)
+    work = [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(snapshot.WORK)]
+    assert len(work) == 1 and names(eg) == {"x"}
+    del eg
+    import gc
+
+    gc.collect()
+    assert not work[0].exists()
