@@ -182,8 +182,9 @@ def save_derived(store: EmbeddedStore) -> None:
 
 
 def _save(name: str, write: Callable[[Path], None]) -> None:
-    """Write one part of the snapshot into a temporary folder, then rename it into place. Another
-    process may do the same at the same time: the first rename wins, the other is dropped."""
+    """Write one part of the snapshot into a temporary folder, then rename it into place, so that it
+    is seen whole or not at all. Another process may do the same at the same time: its rename
+    replaces a file with one just like it, or fails on the database already in place."""
     where = folder()
     if where is None or (where / name).exists():
         return
@@ -192,7 +193,7 @@ def _save(name: str, write: Callable[[Path], None]) -> None:
         where.mkdir(parents=True, exist_ok=True)
         build = Path(tempfile.mkdtemp(prefix=f"{BUILD}{os.getpid()}-", dir=where.parent))
     except OSError as exc:
-        _warn(f"cannot write the snapshot in {where.parent} ({exc.strerror or exc}); the graph is read from Turtle")
+        _warn(f"cannot write the snapshot in {where.parent} ({exc.strerror or exc}); the Turtle is read instead")
         return
     try:
         write(build / name)
@@ -212,10 +213,15 @@ def _sweep(cache: Path) -> None:
     for path in [*cache.glob(WORK + "*"), *cache.glob(BUILD + "*")]:
         pid = path.name.split("-")[1]
         if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)  # a ``key`` being written
 
 
 def _alive(pid: int) -> bool:
+    if os.name == "nt":  # signal 0 there is CTRL_C_EVENT: never sent; the folder stays
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
