@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from exportgraph import ExportGraph
+# The bundled graph's snapshot (exportgraph.snapshot) goes to a folder of this run, never to the
+# user's ~/.cache: made by the process that starts the run, inherited by the xdist workers and the
+# CLI in subprocesses, removed by its maker at the end. Set before exportgraph is imported.
+if "EXPORTGRAPH_TEST_RUN" not in os.environ:
+    import atexit
+    import tempfile
+
+    os.environ["EXPORTGRAPH_TEST_RUN"] = str(os.getpid())
+    os.environ["EXPORTGRAPH_CACHE"] = tempfile.mkdtemp(prefix="exportgraph-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["EXPORTGRAPH_CACHE"], True)
+
+from exportgraph import ExportGraph  # noqa: E402
 
 
 def pytest_addoption(parser):

@@ -13,9 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import check as checking
 from . import exposure as exp
-from . import imports, items, lifecycle, paths
+from . import items, lifecycle, paths
 from . import routes as rt
 from .coverage import Coverage
 from .errors import InputError, ParameterError
@@ -33,18 +32,27 @@ from .model import (
     Screening,
     Verdict,
 )
-from .orders import RDF_MEDIA_TYPES, OrdersInput
 from .parties import Parties
 from .queries import NamedQuery, Runner
-from .sources.usercsv import Reader
 from .store import EmbeddedStore, Row, Store
 from .store.remote import RemoteStore
 from .version import __version__
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # check, imports, orders: imported where used (rdflib, shapes; a cold start needs none)
+    from . import imports
+    from .orders import OrdersInput
     from .screen import Index
 
-__all__ = ["ExportGraph", "RDF_MEDIA_TYPES"]
+
+def __getattr__(name: str) -> object:
+    if name == "RDF_MEDIA_TYPES":  # the file types ``load`` reads, by extension (``orders``)
+        from .orders import RDF_MEDIA_TYPES
+
+        return RDF_MEDIA_TYPES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["ExportGraph", "RDF_MEDIA_TYPES"]  # noqa: F822 (RDF_MEDIA_TYPES: from __getattr__)
 
 
 class ExportGraph:
@@ -72,6 +80,7 @@ class ExportGraph:
         update_endpoint: str | None = None,
         graph: str | None = None,
         store: str | Path | None = None,
+        light: bool = False,
     ) -> ExportGraph:
         """Load the ontology and, unless ``bundled=False``, the bundled graph; then ``data`` files.
 
@@ -85,6 +94,8 @@ class ExportGraph:
 
         With ``store`` the triples live on disk in that directory (``--store DIR``): a new one gets
         the ontology and the bundled graph; ``exportgraph import`` adds sources to it (``imports``).
+        Otherwise the bundled graph comes from its snapshot (``snapshot``); ``light``: a copy on disk
+        that opens in milliseconds, for a session that asks little (a profile, a named query).
         """
         if store is not None:
             if endpoint:
@@ -112,8 +123,10 @@ class ExportGraph:
                 lifecycle.load_files(remote, (paths.graph_files() if bundled else []) + paths.ontology_files())
             eg = cls(remote)
         else:
-            eg = cls(EmbeddedStore())
-            lifecycle.load_files(eg.store, paths.ontology_files() + (paths.graph_files() if bundled else []))
+            memory, derived = lifecycle.open_embedded(bundled, light and not data)
+            if derived:  # light: a working copy of the snapshot, derived already
+                return cls(memory)
+            eg = cls(memory)
         eg.load(data)
         return eg
 
@@ -126,6 +139,8 @@ class ExportGraph:
                 lifecycle.load_rdf(self.store, path)
         csvs = [path for path in files if path.suffix.lower() == ".csv"]
         if csvs:
+            from .sources.usercsv import Reader
+
             reader = Reader(
                 self.parties.resolve_name,
                 self.parties.country_codes(),
@@ -148,6 +163,8 @@ class ExportGraph:
         """Import a source file into the persistent store (``imports``): whole or not at all.
         Returns an ``imports.Summary`` with the entries added, removed and changed. ``dry_run``:
         read, check and compare, write nothing."""
+        from . import imports
+
         summary = imports.run(self, kind, Path(path), as_of=as_of or dt.date.today(), check_only=dry_run)
         if not summary.unchanged and not dry_run:
             lifecycle.after_import(self.store, self.coverage, summary)
@@ -185,17 +202,21 @@ class ExportGraph:
         rows as dicts with the CSV's keys. Each order is checked as of its date (else ``as_of``,
         else today). ``engine``: ``store`` (default), ``turbo`` or ``pyshacl``; all give the same."""
         day = as_of or dt.date.today()
+        from . import check as checking
+
         return checking.check(self.store, self.coverage, self.queries, orders, day, engine, self.parties.resolve_name)
 
     def context(self) -> bytes:
         """N-Triples of what the restriction shapes read for the orders loaded for checking
         (``queries/check/context.rq``): what a SHACL engine outside the store is given."""
+        from . import check as checking
+
         return checking.context(self.store)
 
     # -- named queries -------------------------------------------------------------------------
 
     @property
-    def queries(self) -> dict[str, NamedQuery]:
+    def queries(self) -> Mapping[str, NamedQuery]:
         return self.runner.catalogue
 
     def query(self, name: str, /, **params: object) -> QueryResult:
@@ -313,6 +334,8 @@ class ExportGraph:
                     "{" + opt + "}: unknown country code {code!r} (expected ISO 3166 alpha-2)", opt, code=code
                 )
         target = self.resolve(to) if to else None
+        from . import check as checking
+
         with checking.loaded(self.store, orders, as_of, self.parties.resolve_name):
             rows = self.query("routes/steps", as_of=as_of).rows
         return rt.rank(

@@ -10,11 +10,12 @@ The graph writes days as ``xsd:dateTime`` at midnight without a time zone, becau
 from __future__ import annotations
 
 import datetime as dt
-
-from rdflib import Literal
-from rdflib.namespace import XSD
+from typing import TYPE_CHECKING
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from rdflib import Literal
 
 
 def parse_date(text: str, *, source: str | None = None, line: int | None = None, column: str | None = None) -> dt.date:
@@ -28,6 +29,9 @@ def parse_date(text: str, *, source: str | None = None, line: int | None = None,
 
 
 def to_literal(day: dt.date) -> Literal:
+    from rdflib import Literal  # deferred: rdflib takes 0.1 s to import, and the store needs only ``lexical``
+    from rdflib.namespace import XSD
+
     return Literal(lexical(day), datatype=XSD.dateTime)
 
 

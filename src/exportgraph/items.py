@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from .errors import NotFoundError
 from .model import Criterion, Item
-from .orders import Resolver
 from .queries import Runner
 from .store import Value
 from .store.embedded import IRI
@@ -19,6 +18,8 @@ def item(queries: Runner, name_or_iri: str, resolve_name: Callable[[str], str | 
     """An item (chip) by IRI or name, matched forgivingly, with the derivation of its ECCN."""
     iri = name_or_iri
     if not name_or_iri.startswith(("http://", "https://")):
+        from .orders import Resolver  # deferred: orders loads rdflib, which a profile does not need
+
         found, _, problem = Resolver(queries.store, resolve_name).item(name_or_iri)
         if found is None:
             raise NotFoundError(problem or f"no item named {name_or_iri!r}")

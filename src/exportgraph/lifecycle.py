@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from . import imports, paths
+from . import paths, snapshot
 from .coverage import Coverage
 from .errors import InputError
-from .imports.readers import store_terms
 from .numeric import check_rdf
-from .orders import RDF_MEDIA_TYPES
-from .scenario import scenario_update
-from .sources.usercsv import Reader, kind_of
 from .store import EmbeddedStore, PersistentStore, Store
 from .tables import stamp as stamps
+
+# imports, user files and scenarios load rdflib and the source readers: imported where they are
+# used, so that opening the bundled graph for a profile does not load them (a cold start)
+if TYPE_CHECKING:
+    from . import imports
+    from .sources.usercsv import Reader
 
 CSV_ORDER = {"parties": 0, "ownership": 1, "listings": 2, "supply": 3, "judgements": 4}  # what each may name
 
@@ -31,6 +34,40 @@ def load_files(store: Store, files: Sequence[Path]) -> None:
     """Turtle files of the package (the ontology, the bundled graph), each under its path."""
     for path in files:
         store.load(path.read_bytes(), "text/turtle", name=str(path))
+
+
+def open_bundled(light: bool = False) -> tuple[EmbeddedStore, bool] | None:
+    """The ontology and the bundled graph from the snapshot (``snapshot``), and whether their facts
+    are derived: ``light``, a working copy on disk of the derived store; otherwise a store in memory
+    that the caller derives (after loading its data), exactly as from the Turtle. The first process
+    that needs a part of the snapshot makes it. ``None`` when the cache is off."""
+    if snapshot.folder() is None:
+        return None
+    found = snapshot.open_derived() if light else None
+    if found is not None:
+        return found, True
+    store = snapshot.open_bundled()
+    if store is None:
+        files = paths.ontology_files() + paths.graph_files()
+        store = EmbeddedStore()
+        load_files(store, files)
+        snapshot.save_bundled(files)
+    if not light:
+        return store, False
+    derive(store, Coverage(store))
+    snapshot.save_derived(store)
+    return store, True
+
+
+def open_embedded(bundled: bool, light: bool = False) -> tuple[EmbeddedStore, bool]:
+    """A store in memory with the ontology and, if ``bundled``, the bundled graph (``open_bundled``,
+    or the Turtle when the cache is off), and whether its facts are derived already."""
+    opened = open_bundled(light) if bundled else None
+    if opened is not None:
+        return opened
+    store = EmbeddedStore()
+    load_files(store, paths.ontology_files() + (paths.graph_files() if bundled else []))
+    return store, False
 
 
 def derive(store: Store, coverage: Coverage) -> None:
@@ -52,6 +89,8 @@ def open_persistent(store: PersistentStore, coverage: Coverage, bundled: bool) -
     of its source graph, which imports replace), derived facts, then the marks that say so.
     Later opens: remove what a killed import left, and derive again if an import was cut
     short after its commit."""
+    from . import imports
+
     imports.apply_pending(store)
     imports.drop_unnamed(store)
     if not imports.marked(store, imports.INITIALISED):
@@ -71,6 +110,8 @@ def open_persistent(store: PersistentStore, coverage: Coverage, bundled: bool) -
 def after_import(store: Store, coverage: Coverage, summary: imports.Summary) -> None:
     """What an import that changed something needs next: derived facts, the mark that says they
     are current, and the proposed links of new records to listed parties."""
+    from . import imports
+
     imports.say("deriving facts")
     derive(store, coverage)
     imports.mark(store, imports.DERIVED)
@@ -94,6 +135,8 @@ def check_data_files(data: Iterable[Path], names: dict[str, Path]) -> dict[str, 
 
 def load_rdf(store: Store, path: Path) -> None:
     """One user RDF file, by extension; a NaN or infinite number is refused before anything loads."""
+    from .orders import RDF_MEDIA_TYPES
+
     media = RDF_MEDIA_TYPES.get(path.suffix.lower())
     if media is None:
         raise InputError(
@@ -108,6 +151,9 @@ def load_rdf(store: Store, path: Path) -> None:
 def load_csvs(store: Store, csvs: list[Path], reader: Reader) -> None:
     """User CSVs (parties, ownership, listings, supply, judgements), in the order that lets each
     name what the ones before it define; each file's triples go to the store as its own terms."""
+    from .imports.readers import store_terms
+    from .sources.usercsv import kind_of
+
     for path in sorted(csvs, key=lambda p: CSV_ORDER[kind_of(p)]):
         triples = sorted(store_terms(reader.read(path), path), key=str)
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
@@ -117,6 +163,8 @@ def load_csvs(store: Store, csvs: list[Path], reader: Reader) -> None:
 def scenario_copy(store: Store, path: Path) -> EmbeddedStore:
     """A copy of the store in memory with a scenario applied (``scenario.scenario_update``); the
     caller derives its facts again."""
+    from .scenario import scenario_update
+
     if path.suffix.lower() != ".ru" and path.is_file():  # a Turtle scenario's numbers
         check_rdf(path.read_bytes(), "text/turtle", str(path))
     update = scenario_update(path)

@@ -20,6 +20,7 @@ from .dates import lexical, parse_date
 from .errors import AmbiguousError, InputError
 from .namespaces import DCTERMS, EG, RDF, XSD
 from .numeric import check_rdf
+from .parties import prefer_names
 from .sources.common import csv_rows
 from .store import Store, graphs
 from .store.embedded import IRI
@@ -102,17 +103,6 @@ def key(text: str) -> str:
 
 
 _key = key  # (the name the tests know)
-
-
-def prefer_names(rows: list[dict]) -> list[dict]:
-    """Of the parties a string names (rows with ``kind`` name or alias and ``listed``), those whose
-    name it is, unless only parties that have it as an alias are on a list: a user's own party of
-    that name must not hide a listed party (the string then stays ambiguous)."""
-    names = [r for r in rows if r["kind"] == "name"]
-    aliases = [r for r in rows if r["kind"] != "name"]
-    if names and not (any(r["listed"] for r in aliases) and not any(r["listed"] for r in names)):
-        return names
-    return rows
 
 
 class Resolver:

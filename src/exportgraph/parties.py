@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from .coverage import Coverage
 from .errors import AmbiguousError, NotFoundError
 from .model import AffiliatesStatus, Citation, Entity, Listing, Member, Stake
-from .orders import prefer_names
 from .queries import Runner, text
 from .store import Row, Value
 from .store.embedded import IRI
@@ -24,6 +23,17 @@ if TYPE_CHECKING:
     from .screen import Index
 
 IRI_PREFIXES = ("http://", "https://")
+
+
+def prefer_names(rows: list[Row]) -> list[Row]:
+    """Of the parties a string names (rows with ``kind`` name or alias and ``listed``), those whose
+    name it is, unless only parties that have it as an alias are on a list: a user's own party of
+    that name must not hide a listed party (the string then stays ambiguous)."""
+    names = [r for r in rows if r["kind"] == "name"]
+    aliases = [r for r in rows if r["kind"] != "name"]
+    if names and not (any(r["listed"] for r in aliases) and not any(r["listed"] for r in names)):
+        return names
+    return rows
 
 
 class NameIndex:

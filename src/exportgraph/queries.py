@@ -8,8 +8,9 @@ are bound by the store (SEP-0007 substitutions), never formatted into the text.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -155,6 +156,65 @@ def catalogue(folder: Path = QUERIES) -> dict[str, NamedQuery]:
     return out
 
 
+_NAME = re.compile(r"[\w.-]+(?:/[\w.-]+)*")
+
+
+def _in_catalogue(name: str, folder: Path) -> bool:
+    """Whether ``catalogue(folder)`` has a query called ``name``, without reading the others: its file
+    exists below ``folder`` spelled exactly so (a case-insensitive file system would also find
+    ``Chips.rq`` for ``chips.rq``), and it is not one of the package's own texts."""
+    if not _NAME.fullmatch(name) or name.startswith(INTERNAL) or ".." in name.split("/"):
+        return False
+    here = folder
+    for part in f"{name}.rq".split("/"):
+        try:
+            if part not in os.listdir(here):
+                return False
+        except OSError:
+            return False
+        here = here / part
+    return here.is_file()
+
+
+class Catalogue(Mapping[str, NamedQuery]):
+    """``catalogue(folder)``, read as it is used: looking a query up by name reads its file only;
+    listing or counting them reads every header (the YAML of a hundred files, tens of ms that a
+    cold ``exportgraph entity`` does not need)."""
+
+    def __init__(self, folder: Path = QUERIES) -> None:
+        self.folder = folder
+        self._one: dict[str, NamedQuery | None] = {}
+        self._all: dict[str, NamedQuery] | None = None
+
+    def _every(self) -> dict[str, NamedQuery]:
+        if self._all is None:
+            self._all = catalogue(self.folder)
+        return self._all
+
+    def _lookup(self, name: str) -> NamedQuery | None:
+        if self._all is not None:
+            return self._all.get(name)
+        if name not in self._one:
+            path = self.folder / f"{name}.rq"
+            self._one[name] = parse(path, name) if _in_catalogue(name, self.folder) else None
+        return self._one[name]
+
+    def __getitem__(self, name: str) -> NamedQuery:
+        found = self._lookup(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._lookup(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._every())
+
+    def __len__(self) -> int:
+        return len(self._every())
+
+
 @cache
 def load(name: str) -> NamedQuery:
     """One query or update of the package by its name below ``queries/`` (``internal/party-names``).
@@ -180,13 +240,7 @@ class Runner:
     def __init__(self, store: Store, ensure_coverage: Callable[[list[dt.date]], object]) -> None:
         self.store = store
         self._ensure_coverage = ensure_coverage
-        self._catalogue: dict[str, NamedQuery] | None = None
-
-    @property
-    def catalogue(self) -> dict[str, NamedQuery]:
-        if self._catalogue is None:
-            self._catalogue = catalogue()
-        return self._catalogue
+        self.catalogue = Catalogue()  # read lazily: a query by name reads its file only
 
     def run(self, name: str, params: Mapping[str, object] | None = None) -> QueryResult:
         """The named query (or a ``.rq`` file path) with parameters by the names it declares."""

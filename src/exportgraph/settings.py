@@ -67,6 +67,17 @@ def endpoint_credentials() -> tuple[str, str, bool] | None:
     )
 
 
+def cache_dir() -> Path | None:
+    """Where the bundled graph's snapshot is kept (``EXPORTGRAPH_CACHE``, else
+    ``$XDG_CACHE_HOME/exportgraph``, else ``~/.cache/exportgraph``); ``None`` when
+    ``EXPORTGRAPH_CACHE=off``: every process then parses the Turtle and derives, as before."""
+    env = _get("EXPORTGRAPH_CACHE")
+    if env is not None:
+        return None if env.strip().lower() == "off" else Path(env)
+    xdg = _get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "exportgraph"
+
+
 def columns_given() -> bool:
     """Whether ``COLUMNS`` names a table width (the terminal's width is used otherwise)."""
     return os.environ.get("COLUMNS", "").strip().isdigit()

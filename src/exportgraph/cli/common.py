@@ -17,7 +17,13 @@ def date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
-def open_graph(args: argparse.Namespace) -> ExportGraph:
+def open_graph(args: argparse.Namespace, *, light: bool = False) -> ExportGraph:
+    """The graph the options name; ``light`` for a verb that asks little of it (``ExportGraph.open``)."""
     return ExportGraph.open(
-        args.data, endpoint=args.endpoint, update_endpoint=args.update_endpoint, graph=args.graph, store=args.store
+        args.data,
+        endpoint=args.endpoint,
+        update_endpoint=args.update_endpoint,
+        graph=args.graph,
+        store=args.store,
+        light=light,
     )

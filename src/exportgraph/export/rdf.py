@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
 
 FORMATS = {"jsonld": ox.RdfFormat.JSON_LD, "turtle": ox.RdfFormat.TURTLE}
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ..dates import lexical
 from ..errors import InputError
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
 from .graphs import BOOKKEEPING, TRANSIENT
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -163,6 +163,22 @@ class EmbeddedStore:
         copy = cls()
         copy._store.bulk_extend(source)
         return copy
+
+    @classmethod
+    def over(cls, database: ox.Store) -> EmbeddedStore:
+        """A store over an open pyoxigraph database (a snapshot's working copy on disk, or one loaded
+        in memory) that behaves as a store in memory does: queries see the union of its graphs, and
+        it is not a persistent store for imports."""
+        store = cls.__new__(cls)
+        store.path, store._store = None, database
+        return store
+
+    def save(self, folder: Path) -> None:
+        """Every quad, graphs kept, into a new pyoxigraph database in ``folder`` (closed on return)."""
+        database = ox.Store(str(folder))
+        database.bulk_extend(self._store)
+        database.flush()
+        del database  # the last reference: the database is closed
 
     def load(self, data: bytes, media_type: str, *, name: str = "data", graph: str | None = None) -> None:
         """Add RDF to the default graph (or a named graph); a file that does not parse adds nothing."""

@@ -8,9 +8,9 @@ the store's marks, in ``META``; the ``eg:Import`` records in ``IMPORTS``.
 
 from __future__ import annotations
 
-from ..namespaces import ID
+from ..prefixes import PREFIXES
 
-GRAPH = str(ID) + "graph/"
+GRAPH = PREFIXES["egid"] + "graph/"
 COVERAGE = GRAPH + "coverage"  # the 50% rule of some dates (coverage.py)
 ORDERS = GRAPH + "orders"  # orders being checked (check.py)
 META = GRAPH + "meta"  # a persistent store's marks and current source generations

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from .. import settings
 from ..errors import ExportGraphError, InputError
-from ..namespaces import PREFIXES
+from ..prefixes import PREFIXES
 from .embedded import Bindings, Row, parse_rdf, to_python, with_values
 
 CHUNK = 1_000  # triples per INSERT DATA request (Virtuoso 7 compiles at most 10,000 lines of SQL per request)

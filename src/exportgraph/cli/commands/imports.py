@@ -10,15 +10,16 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ... import dedupe, imports, settings
-from ...build import build
+from ... import settings
 from ...errors import InputError
 from ...present import plain
 from ..common import EXIT_OK, date_arg, open_graph
 from ..options import Parents, Verbs
 from ..output import FORMATS, JSON_FORMATS, cell, emit, grid, write_json
 
-IMPORT_KINDS = tuple(imports.READERS)
+# ``imports.READERS``, spelled here so that building the parser does not import the source readers
+# (rdflib: 0.1 s of every command); tests/test_cold.py holds the two equal
+IMPORT_KINDS = ("entity-list", "csl", "ftm", "gleif", "bods", "csv")
 
 
 def add_parsers(sub: Verbs, parents: Parents) -> None:
@@ -98,6 +99,8 @@ def _add_build(sub: Verbs, parents: Parents) -> None:
 
 
 def imports_max() -> int:
+    from ... import imports
+
     return imports.PROPOSE_MAX
 
 
@@ -171,6 +174,8 @@ def cmd_changes(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_dedupe(args: argparse.Namespace, out: TextIO) -> int:
+    from ... import dedupe  # deferred: rapidfuzz and the screening tables (0.3 s), only for this verb
+
     threshold = dedupe.DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0 <= threshold <= 100:
         raise InputError(f"--threshold must be between 0 and 100, not {threshold}")
@@ -208,6 +213,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     data_dir = args.data_dir or settings.shared_data_dir()
     if not data_dir.is_dir():
         raise InputError("no such folder; give --data-dir or set EXPORTGRAPH_DATA_DIR", source=str(data_dir))
+    from ...build import build  # deferred: rdflib and the source readers, only for this verb
+
     counts = build(data_dir, progress=lambda m: print(m, file=sys.stderr))
     emit(args, out, ["file", "triples"], sorted(counts.items()))
     return EXIT_OK

@@ -30,7 +30,7 @@ def add_parsers(sub: Verbs, parents: Parents) -> None:
 
 
 def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
-    graph = open_graph(args)
+    graph = open_graph(args, light=True)
     info = graph.info()
     current = graph.currency()
     if args.format in JSON_FORMATS:
@@ -58,7 +58,7 @@ def cmd_info(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_entity(args: argparse.Namespace, out: TextIO) -> int:
-    graph = open_graph(args)
+    graph = open_graph(args, light=True)
     try:
         ent = graph.entity(args.name, args.as_of)
     except NotFoundError:

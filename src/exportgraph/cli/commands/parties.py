@@ -10,10 +10,13 @@ from typing import TextIO
 from ...errors import InputError
 from ...model import Exposure
 from ...present import exposure_json, percent_of_json, percent_text, route_json, screening_json
-from ...screen import DEFAULT_THRESHOLD
 from ..common import EXIT_OK, open_graph
 from ..options import Parents, Verbs
 from ..output import JSON_FORMATS, cell, grid, write_json
+
+# screen.DEFAULT_THRESHOLD, spelled here so that building the parser does not load the screening
+# tables (pypinyin's dictionaries, rapidfuzz, numpy: 0.3 s); tests/test_cold.py holds the two equal
+SCREEN_THRESHOLD = 90
 
 Row = tuple[str, str, str]  # a row of the exposure table: field, value, note
 
@@ -37,7 +40,7 @@ def add_parsers(sub: Verbs, parents: Parents) -> None:
         type=int,
         default=None,
         metavar="0-100",
-        help=f"lowest score that is a match (default {DEFAULT_THRESHOLD})",
+        help=f"lowest score that is a match (default {SCREEN_THRESHOLD})",
     )
     s.add_argument("--limit", type=int, default=10, help="most matches per name (default 10)")
     x = sub.add_parser(

@@ -24,7 +24,7 @@ def add_parsers(sub: Verbs, parents: Parents) -> None:
 
 
 def cmd_query(args: argparse.Namespace, out: TextIO) -> int:
-    graph = open_graph(args)
+    graph = open_graph(args, light=True)
     if args.list:
         rows = [
             (name, q.summary, ", ".join(f"{p.name}:{p.type}" for p in q.params))

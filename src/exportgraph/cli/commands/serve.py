@@ -10,7 +10,6 @@ from typing import TextIO
 
 from ... import settings
 from ...errors import InputError
-from ...server import make_app, make_server
 from ..common import EXIT_OK
 from ..options import Parents, Verbs
 
@@ -63,6 +62,8 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from ...server import make_app, make_server  # deferred: the server's modules, only for this verb
+
     if args.endpoint:
         raise InputError("serve runs its own store; --endpoint is for the other verbs")
     app = make_app(
