@@ -1,21 +1,21 @@
 """Candidate blocking: the index keys whose distinctive words can reach the threshold, found
 without scoring every name (see :mod:`exportgraph.screen`).
 
-A name as written scores at most its distinctive words' score (``Index.core``) unless the two
-names are the same run together; so a key whose core is not within reach of the input's core
-can never match, and need not be scored. Which cores are within reach: an Indel ratio of at least ``t`` between strings of lengths
-``a`` and ``b`` allows at most ``d = (101 - t) * (a + b) // 100`` insertions and deletions (one
-point of slack for rounding; ``d`` has the parity of ``a + b``), so the two share a subsequence
-that each reaches by leaving out letters, ``d`` in all. A short core (few variants: ``deletions``)
-is kept as every string it leaves when that many of its letters are left out, and an input probes
-with its own such strings. A longer one is cut, as PassJoin does, into ``d + 1`` segments: ``d``
-edits break at most ``d`` of them, so one is left whole and stands in the input's core, shifted by
-at most the edits before it; it is cut once for each ``d`` its length can meet. Each variant or
-segment is kept as a 64-bit hash of (form, length, d, segment number, text) in one sorted array,
-and all inputs probe it in one ``searchsorted``. A hash collision only adds a candidate; the
-candidates are then scored like the exhaustive path scores every key. Nothing at the threshold is
-lost: the tests compare both paths (``Index.match(..., exhaustive=True)``) on generated names and
-on the bundled graph's.
+A name as written scores at most its distinctive words' score (``Index.core``) unless the two names
+are the same run together; so a key whose core is not within reach of the input's core can never
+match, and need not be scored. Which cores are within reach: an Indel ratio of at least ``t``
+between strings of lengths ``a`` and ``b`` allows at most ``d = (101 - t) * (a + b) // 100``
+insertions and deletions (one point of slack for rounding; ``d`` has the parity of ``a + b``), so
+the two share a subsequence that each reaches by leaving out letters, ``d`` in all. A short core
+(few variants: ``deletions``) is kept as every string it leaves when that many of its letters are
+left out, and an input probes with its own such strings. A longer one is cut, as PassJoin does, into
+``d + 1`` segments: ``d`` edits break at most ``d`` of them, so one is left whole and stands in the
+input's core, shifted by at most the edits before it; it is cut once for each ``d`` its length can
+meet. Each variant or segment is kept as a 64-bit hash of (form, length, d, segment number, text) in
+one sorted array, and all inputs probe it in one ``searchsorted``. A hash collision only adds a
+candidate; the candidates are then scored like the exhaustive path scores every key. Nothing at the
+threshold is lost: the tests compare both paths (``Index.match(..., exhaustive=True)``) on generated
+names and on the bundled graph's.
 """
 
 from __future__ import annotations
