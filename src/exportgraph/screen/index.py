@@ -82,7 +82,6 @@ class Index:
             self._rank[f][self._by_length[form][1]] = np.arange(len(fuzzy))
         self._blocks: dict[int, Blocks] = {}
         self.probe_cost = PROBE_COST
-        self.blocks(DEFAULT_THRESHOLD)
 
     def _lengths(self, indices: list[int]) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
         """Per form compared (words sorted, run together): the keys' lengths in order, the key of

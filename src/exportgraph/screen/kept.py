@@ -24,7 +24,7 @@ from .. import queries
 from ..namespaces import ONTOLOGY_IRI
 from ..store import Store
 from ..store.embedded import IRI
-from .index import Index
+from .index import DEFAULT_THRESHOLD, Index
 
 FORMAT = "1"
 PREFIX = "screen-index-"
@@ -71,6 +71,7 @@ def save(store: Store, stamp: str, index: Index) -> None:
     whose directory cannot be written keeps nothing: the index is built again next time."""
     path = _path(store, stamp)
     forget(store)
+    index.blocks(DEFAULT_THRESHOLD)  # kept with the index: what screening at the default needs
     part = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         with part.open("wb") as fh:
