@@ -38,30 +38,48 @@ def prefer_names(rows: list[Row]) -> list[Row]:
 
 class NameIndex:
     """The screening index of every name and alias (``queries/screen/names.rq``), built on first
-    use; ``reset()`` when the data changes."""
+    use; ``reset()`` when the data changes. A persistent store keeps it on disk for the current
+    generation of its data (``screen.kept``): later processes read it instead of building it."""
 
     def __init__(self, queries: Runner) -> None:
         self.queries = queries
         self._index: Index | None = None
 
     def get(self) -> Index:
-        from .screen import Entry, Index  # its Chinese dictionaries load in 0.2 s: only when screening
+        from .screen import kept  # its Chinese dictionaries load in 0.2 s: only when screening
 
         if self._index is None:
-            self._index = Index(
-                Entry(
-                    str(r["party"]),
-                    str(r["name"]),
-                    str(r["matched"]),
-                    str(r["kind"]),
-                    tuple(str(r["countries"] or "").split()),
-                )
-                for r in self.queries("screen/names").rows
-            )
+            store = self.queries.store
+            stamp = kept.stamp(store)
+            self._index = kept.load(store, stamp) if stamp else None
+            if self._index is None:
+                self._index = self.build()
+                if stamp:
+                    kept.save(store, stamp, self._index)
         return self._index
 
+    def build(self) -> Index:
+        """The index, from the names the store holds now."""
+        from .screen import Entry, Index
+
+        return Index(
+            Entry(
+                str(r["party"]),
+                str(r["name"]),
+                str(r["matched"]),
+                str(r["kind"]),
+                tuple(str(r["countries"] or "").split()),
+            )
+            for r in self.queries("screen/names").rows
+        )
+
     def reset(self) -> None:
+        """Forget the index, and the one a persistent store keeps (its data changed)."""
         self._index = None
+        if self.queries.store.persistent() is not None:
+            from .screen import kept
+
+            kept.forget(self.queries.store)
 
 
 class Parties:

@@ -20,8 +20,10 @@ How a name is compared (the tables are data, in ``names.toml``):
    whose names start with another place.
 3. **Score** 0-100 with ``rapidfuzz``: the better of the edit similarity (Indel ratio) of the words
    in sorted order (so word order does not matter) and of the words run together (so "Zhong Ke"
-   meets "Zhongke"). Scoring runs as ``cdist`` matrices on every core, inputs grouped by length against
-   the names whose length can reach the threshold.
+   meets "Zhongke"). Only candidates are scored (``blocking``): the names whose distinctive words
+   (step 4's core) are within reach of the input's, found through their deletion variants or
+   segments, plus the names without distinctive words; an input whose probes would cost more than
+   scoring every name of a length within reach is scored against them all (``cdist`` on every core).
 4. **Guard** short names: a name of fewer than ``SHORT`` letters after normalising ("BAAI", "Suma")
    matches only exactly, since one changed letter in four is a different name.
 5. **Country**: when the input gives a country and the party has countries recorded, none of
@@ -31,8 +33,9 @@ A match is a score of at least the threshold (default ``DEFAULT_THRESHOLD``). Th
 set on ``benchmarks/bench_screen.py``'s labelled variants and look-alike negatives; see README.
 
 The package: ``normalise`` (a name's ``Key`` and its other forms), ``index`` (the ``Index`` of every
-party's names and the matching), ``explain`` (the reasons given for a hit), ``inputs`` (the names to
-screen, from a CSV or a list). Everything is importable from ``exportgraph.screen``.
+party's names and the matching), ``blocking`` (the candidates), ``explain`` (the reasons given for a
+hit), ``inputs`` (the names to screen, from a CSV or a list), ``kept`` (the index kept beside a
+persistent store, per generation of its data). Everything is importable from ``exportgraph.screen``.
 """
 
 from __future__ import annotations

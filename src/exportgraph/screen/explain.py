@@ -18,6 +18,9 @@ class Entry:
     kind: str  # name, alias or native name
     countries: tuple[str, ...]
 
+    def __reduce__(self) -> tuple[type[Entry], tuple[str, str, str, str, tuple[str, ...]]]:
+        return Entry, (self.party, self.name, self.matched, self.kind, self.countries)  # a kept index loads fast
+
 
 @dataclass
 class Hit:

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 
 from ..errors import InputError
 from ..limits import checkpoint
+from .blocking import FLOOR, PROBE_COST, Blocks
 from .explain import COUNTRY_PENALTY, Entry, Hit, disagrees, explain
 from .normalise import SHORT, Key, Normaliser, variants
 
@@ -62,19 +63,53 @@ class Index:
             self._places.setdefault(e.party, set()).add(k.note.replace(" ", ""))
             if self._short_form_ok(k):
                 add(k, e)
-        self._by_length = {}  # form -> (sorted lengths, key index of each, strings in that order)
         fuzzy = [i for i, k in enumerate(self.keys) if k.form in AS_WRITTEN]
-        for form in ("sorted", "compact"):
-            strings = [getattr(self.keys[i], form) for i in fuzzy]
-            order = np.argsort([len(x) for x in strings], kind="stable")
-            self._by_length[form] = (
-                np.array([len(strings[i]) for i in order]),
-                np.array(fuzzy)[order],
-                [strings[i] for i in order],
-            )
+        self._by_length = self._lengths(fuzzy)
         self._exact: dict[str, list[int]] = {}
         for i, k in enumerate(self.keys):
             self._exact.setdefault(k.compact, []).append(i)
+        self._learn(w for i in fuzzy for w in self.keys[i].words)
+        writable = set(fuzzy)
+        cores = [self._key_core(i) if i in writable else None for i in range(len(self.keys))]
+        # per key: its distinctive words sorted and run together (None: no core, or not fuzzy)
+        self._core_forms = [(c.sorted, c.compact) if c is not None else None for c in cores]
+        self._coreless = self._lengths([i for i in fuzzy if cores[i] is None])
+        self._key_arrays = [np.array([k.sorted for k in self.keys], dtype=object)]
+        self._key_arrays.append(np.array([k.compact for k in self.keys], dtype=object))
+        self._core_arrays = [np.array([c[f] if c else "" for c in self._core_forms], dtype=object) for f in (0, 1)]
+        self._rank = np.full((2, len(self.keys)), -1, dtype=np.int64)  # a key's place in each scan, -1: none
+        for f, form in enumerate(("sorted", "compact")):
+            self._rank[f][self._by_length[form][1]] = np.arange(len(fuzzy))
+        self._blocks: dict[int, Blocks] = {}
+        self.probe_cost = PROBE_COST
+
+    def _lengths(self, indices: list[int]) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]]:
+        """Per form compared (words sorted, run together): the keys' lengths in order, the key of
+        each, and the strings in that order."""
+        out = {}
+        for form in ("sorted", "compact"):
+            strings = [getattr(self.keys[i], form) for i in indices]
+            order = np.argsort([len(x) for x in strings], kind="stable")
+            out[form] = (
+                np.array([len(strings[i]) for i in order], dtype=np.int64),
+                np.array(indices, dtype=np.int64)[order],
+                [strings[i] for i in order],
+            )
+        return out
+
+    def blocks(self, threshold: int) -> Blocks:
+        """The segment index of the keys' cores for this threshold (built on first use)."""
+        if threshold not in self._blocks:
+            self._blocks[threshold] = Blocks(self._core_forms, threshold)
+        return self._blocks[threshold]
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a kept index holds: all but the cache of the keys' cores, which fills again as used."""
+        return {k: v for k, v in vars(self).items() if k != "_cores"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._cores = {}
 
     def _short_form_ok(self, k: Key) -> bool:
         """A name without its place must keep ``SHORT`` letters and a distinctive word: "Beijing
@@ -117,8 +152,11 @@ class Index:
         *,
         threshold: int = DEFAULT_THRESHOLD,
         limit: int = 10,
+        exhaustive: bool = False,
     ) -> list[list[Hit]]:
-        """For each name, the parties scoring at least ``threshold``, best first, at most ``limit``."""
+        """For each name, the parties scoring at least ``threshold``, best first, at most ``limit``.
+        ``exhaustive`` scores every name in the index, not only the candidates of ``blocking``: the
+        same answers, slower (what the tests compare the candidates with)."""
         if not 0 <= threshold <= 100:
             raise InputError(f"threshold {threshold} is not between 0 and 100")
         countries = list(countries) if countries is not None else [None] * len(names)
@@ -134,7 +172,7 @@ class Index:
         owner = [o for o in owner if o[2].form != "placeless" or self._short_form_ok(o[2])]
         fuzzy = [n for n, (_, _, k) in enumerate(owner) if k.form in AS_WRITTEN]
         found: list[dict[int, int]] = [{} for _ in owner]
-        for n, cands in zip(fuzzy, self._candidates([owner[n][2] for n in fuzzy], threshold), strict=True):
+        for n, cands in zip(fuzzy, self._candidates([owner[n][2] for n in fuzzy], threshold, exhaustive), strict=True):
             found[n] = cands
         merged: list[dict[str, Hit]] = [{} for _ in names]
         for n, ((i, variant, q), cands) in enumerate(zip(owner, found, strict=True)):
@@ -170,14 +208,80 @@ class Index:
                 break
         return out[:n]
 
-    def _candidates(self, qkeys: list[Key], threshold: int) -> list[dict[int, int]]:
-        """Per input, the index keys whose sorted or run-together form scores at least ``threshold``.
+    def _candidates(self, qkeys: list[Key], threshold: int, exhaustive: bool = False) -> list[dict[int, int]]:
+        """Per input, the index keys whose sorted or run-together form scores at least ``threshold``,
+        in the order a scan of every key meets them (which of a party's names is shown, on a tie),
+        leaving out keys that cannot match all the same: their distinctive words are out of reach
+        of the input's (``blocking``), or the input is short, which ``_hits`` compares only exactly.
+        ``exhaustive`` (and a threshold below ``blocking.FLOOR``) scores every key."""
+        if exhaustive or threshold < FLOOR:
+            return [self._order(got) for got in self._scan(qkeys, threshold, self._by_length)]
+        found: list[dict[int, list[int]]] = [{} for _ in qkeys]
+        blocks = self.blocks(threshold)
+        cores = [self.core(k) if len(k.compact) >= SHORT else None for k in qkeys]
+        sizes = self._scan_sizes(qkeys, threshold)
+        for n, c in enumerate(cores):  # an input whose probes cost more than a scan is scanned
+            if c is not None and blocks.cost((c.sorted, c.compact)) * self.probe_cost > sizes[n]:
+                cores[n] = None
+        coreless = [n for n, k in enumerate(qkeys) if len(k.compact) >= SHORT and cores[n] is None]
+        closed = [n for n, c in enumerate(cores) if c is not None]
+        for group, keys in ((coreless, self._by_length), (closed, self._coreless)):
+            for n, got in zip(group, self._scan([qkeys[n] for n in group], threshold, keys), strict=True):
+                found[n] = got
+        qcores = [(c.sorted, c.compact) for c in (cores[n] for n in closed) if c is not None]
+        rows, ids = blocks.candidates(qcores)
+        near = np.maximum(*(self._pairs([q[f] for q in qcores], self._core_arrays[f], rows, ids, 0) for f in (0, 1)))
+        rows, ids = rows[near >= threshold - 1], ids[near >= threshold - 1]
+        # the same name run together scores 100 whatever its words
+        same = [
+            (r, c) for r, n in enumerate(closed) for c in self._exact.get(qkeys[n].compact, []) if self._rank[0][c] >= 0
+        ]
+        rows = np.concatenate([rows, np.array([r for r, _ in same], dtype=np.int64)])
+        ids = np.concatenate([ids, np.array([c for _, c in same], dtype=np.int64)])
+        forms = [(q.sorted, q.compact) for q in (qkeys[n] for n in closed)]
+        scores = [self._pairs([q[f] for q in forms], self._key_arrays[f], rows, ids, threshold) for f in (0, 1)]
+        for r, c, s0, s1 in zip(rows.tolist(), ids.tolist(), scores[0].tolist(), scores[1].tolist(), strict=True):
+            if s0 or s1:
+                found[closed[r]][c] = [s0, s1]
+        return [self._order(got) for got in found]
+
+    def _scan_sizes(self, qkeys: list[Key], threshold: int) -> list[int]:
+        """How many names a scan scores for each input (those of a length within reach)."""
+        lo_f, hi_f = threshold / (200 - threshold), (200 - threshold) / max(threshold, 1)
+        total = np.zeros(len(qkeys), dtype=np.int64)
+        for form, (lengths, _, _) in self._by_length.items():
+            n = np.array([len(getattr(q, form)) for q in qkeys], dtype=np.float64)
+            total += np.searchsorted(lengths, n * hi_f + 1, "right") - np.searchsorted(lengths, n * lo_f - 1, "left")
+        return total.tolist()
+
+    def _order(self, got: dict[int, list[int]]) -> dict[int, int]:
+        """Each key's better score of its two forms, in scan order: the keys met on the words
+        sorted first, then those met only run together, each by its place among the keys."""
+        rank = self._rank
+        first = sorted(got, key=lambda c: (0, int(rank[0, c])) if got[c][0] else (1, int(rank[1, c])))
+        return {c: max(got[c]) for c in first}
+
+    @staticmethod
+    def _pairs(queries: list[str], keys: np.ndarray, rows: np.ndarray, ids: np.ndarray, cutoff: int) -> np.ndarray:
+        """The Indel ratio of each (input, key) pair: as ``cdist`` gives it with a cutoff, else exact."""
+        if not len(rows):
+            return np.zeros(0)
+        a = np.array(queries, dtype=object)[rows]
+        if cutoff:
+            return process.cpdist(a, keys[ids], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
+        return process.cpdist(a, keys[ids], scorer=fuzz.ratio, dtype=np.float64, workers=-1)
+
+    def _scan(
+        self, qkeys: list[Key], threshold: int, by_length: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]
+    ) -> list[dict[int, list[int]]]:
+        """Per input, the keys of ``by_length`` whose sorted or run-together form scores at least
+        ``threshold`` (their score in each form, 0 below it): every key of a length that can reach it.
 
         Inputs are grouped by length and compared only with keys whose length allows the score
         (an Indel ratio of t needs the shorter string to be at least t/(200-t) of the longer)."""
-        out: list[dict[int, int]] = [{} for _ in qkeys]
+        out: list[dict[int, list[int]]] = [{} for _ in qkeys]
         lo_f, hi_f = threshold / (200 - threshold), (200 - threshold) / max(threshold, 1)
-        for form, (lengths, order, strings) in self._by_length.items():
+        for f, (form, (lengths, order, strings)) in enumerate(by_length.items()):
             groups: dict[int, list[int]] = {}
             for i, k in enumerate(qkeys):
                 groups.setdefault(len(getattr(k, form)), []).append(i)
@@ -198,9 +302,7 @@ class Index:
                 )
                 rows, cols = np.nonzero(m)
                 for r, c, v in zip(rows.tolist(), cols.tolist(), m[rows, cols].tolist(), strict=True):
-                    got, key = out[members[r]], int(order[lo + c])
-                    if v > got.get(key, -1):
-                        got[key] = v
+                    out[members[r]].setdefault(int(order[lo + c]), [0, 0])[f] = v
         return out
 
     def _hits(

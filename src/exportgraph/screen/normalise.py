@@ -45,6 +45,9 @@ class Key:
     def sorted(self) -> str:
         return " ".join(sorted(self.words))
 
+    def __reduce__(self) -> tuple[type[Key], tuple[tuple[str, ...], tuple[str, ...], str, str]]:
+        return Key, (self.words, self.scripts, self.form, self.note)  # a kept index loads fast
+
     @property
     def compact(self) -> str:
         return "".join(self.words)
@@ -90,6 +93,9 @@ class Normaliser:
             key=len,
             reverse=True,
         )
+        self._places_at: dict[str, list[tuple[str, ...]]] = {}  # first word -> places, longest first
+        for p in self._places:
+            self._places_at.setdefault(p[0], []).append(p)
 
     def place_words(self) -> frozenset[str]:
         """The places of ``names.toml`` as one normalised word each ("tianjin", "innermongolia")."""
@@ -129,7 +135,8 @@ class Normaliser:
             if at:
                 out.append(Key(tuple(words), written.scripts, "contracted", f"{' '.join(phrase)!r} written {short!r}"))
         for k in list(out):
-            n = next((len(p) for p in self._places if k.words[: len(p)] == p), 0)
+            starting = self._places_at.get(k.words[0], ()) if k.words else ()
+            n = next((len(p) for p in starting if k.words[: len(p)] == p), 0)
             if 0 < n < len(k.words):
                 out.append(Key(k.words[n:], k.scripts, "placeless", " ".join(k.words[:n])))
         seen: set[str] = set()
