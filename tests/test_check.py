@@ -360,7 +360,7 @@ def test_cli_check_json(tmp_path, capsys):
     assert {"rule", "message", "citation", "review_policy", "path"} <= set(first["reasons"][0])
 
 
-def test_cli_entity_shows_a_chips_derivation(capsys):
+def test_cli_entity_shows_a_chips_derivation(capsys, cli_bundled):
     assert main(["entity", "NVIDIA H20"]) == 0
     out = capsys.readouterr().out
     assert "2368" in out and "2.909" in out and "does not hold" in out and "UNVERIFIED" in out
