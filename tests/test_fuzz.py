@@ -11,8 +11,9 @@ countries in its fields. Building a file in plain Python keeps ten thousand of t
 within the test run's time; hypothesis keeps the runs reproducible (derandomised) and reports the
 seed and the file of a failure. Dates and names are drawn by hypothesis's own strategies.
 
-Sections 2 to 5 (a malformed file imports nothing, dates, names given to ``screen``, bound
-parameters) are in ``test_fuzz_inputs.py``, so that the two halves run on two workers.
+The other sections are modules of their own, so that ``--dist loadfile`` spreads them over the
+two workers: a malformed file imports nothing and bound parameters in ``test_fuzz_inputs.py``,
+dates and names given to ``screen`` in ``test_fuzz_names.py``.
 """
 
 from __future__ import annotations
@@ -193,6 +194,34 @@ JUNK_FILES = [
     b"a\x00b\n",
 ]
 NAMES = ["Inspur Taiwan", "Example Trading (HK) Ltd", "Test Co", "\u6d6a\u6f6e\u96c6\u56e2", "Sugon", "A"]
+# strings that would change a SPARQL query if it were formatted into one (names and parameters)
+INJECTIONS = [
+    'x" } ; DROP ALL ; #',
+    '") } UNION { ?s ?p ?o } #',
+    "<http://evil>",
+    '\\" . ?s ?p ?o . FILTER("',
+    "' OR 1=1 --",
+    '"""',
+    "\u0000",
+    "\\",
+    '"',
+    "'",
+    "}",
+    "{",
+    "#",
+    "?s",
+    "$p",
+    "\\u0022",
+    "%22",
+    '" ; CLEAR DEFAULT ; "',
+    "x' } DELETE WHERE { ?s ?p ?o } #",
+    "]]>",
+    "\n} INSERT DATA { <a> <b> <c> } #\n",
+    ".*",
+    "(?i).*",
+    "https://w3id.org/exportgraph/id/party/inspur-taiwan> . ?s ?p ?o . <x",
+    "http://evil> } ; DROP ALL ; #",
+]
 
 
 class Junk:
