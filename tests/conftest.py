@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -40,6 +41,40 @@ def _no_terminal_width(monkeypatch):
 def bundled() -> ExportGraph:
     """The bundled graph, opened once for the session (read-only in tests)."""
     return ExportGraph.open()
+
+
+@pytest.fixture
+def cli_bundled(bundled, monkeypatch) -> ExportGraph:
+    """In-process CLI calls (``exportgraph.cli.main``) that would open the bundled graph afresh (no
+    ``--data``, ``--store`` or ``--endpoint``) are given the session's ``bundled`` graph instead: the
+    same graph, not parsed again for every call (4 s each). The verbs only read it (orders go to
+    the transient orders graph, a scenario to a copy). The real open is what the ``bundled``
+    fixture and the tests that run ``python -m exportgraph`` in a process of its own exercise.
+    Within a test, calls with the same ``--data`` files (the same bytes) share one graph too."""
+    import importlib
+    import pkgutil
+
+    from exportgraph.cli import commands, common
+
+    real = common.open_graph
+    opened: dict[tuple, ExportGraph] = {}
+
+    def shared(args) -> ExportGraph:
+        if any(getattr(args, name, None) for name in ("endpoint", "update_endpoint", "graph", "store")):
+            return real(args)
+        if not args.data:
+            return bundled
+        key = tuple((str(p), Path(p).read_bytes() if Path(p).is_file() else None) for p in args.data)
+        if key not in opened:
+            opened[key] = real(args)  # (a file that does not load raises here, each time)
+        return opened[key]
+
+    for found in pkgutil.iter_modules(commands.__path__):
+        module = importlib.import_module(f"{commands.__name__}.{found.name}")
+        if getattr(module, "open_graph", None) is real:
+            monkeypatch.setattr(module, "open_graph", shared)
+    monkeypatch.setattr(common, "open_graph", shared)
+    return bundled
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +146,48 @@ def store(template, tmp_path) -> Path:
     copy = tmp_path / "store"
     shutil.copytree(template, copy)
     return copy
+
+
+# -- the fuzz tests' (test_fuzz.py, test_fuzz_inputs.py) --
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@pytest.fixture
+def rule_pages_once(monkeypatch):
+    """The curated rules' pages, read once rather than for every input (they do not change)."""
+    from exportgraph import build
+
+    monkeypatch.setattr(build, "rule_pages", functools.cache(build.rule_pages))
+
+
+@pytest.fixture
+def memory_cap():
+    """An address-space limit 4 GiB above what the process holds, while readers are fuzzed: a
+    reader whose memory grows without bound (ijson's prefixes take memory quadratic in the nesting
+    depth: 100 kB of brackets would take tens of GB) fails with a MemoryError instead of taking the
+    machine's memory."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    status = Path("/proc/self/status")
+    size = (
+        next(
+            (int(line.split()[1]) * 1024 for line in status.read_text().splitlines() if line.startswith("VmSize:")),
+            None,
+        )
+        if status.exists()
+        else None
+    )
+    if size is None:
+        yield
+        return
+    cap = size + 4 * 2**30 if hard == resource.RLIM_INFINITY else min(size + 4 * 2**30, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

@@ -12,6 +12,8 @@ import pytest
 
 from exportgraph.cli import main
 
+pytestmark = pytest.mark.usefixtures("cli_bundled")  # in-process CLI calls share the bundled graph
+
 INSPUR_SUBSIDIARIES = {
     "Inspur (Beijing) Electronic Information Industry Co., Ltd.",
     "Inspur Electronic Information Industry Co., Ltd.",

@@ -23,6 +23,8 @@ from exportgraph.cli import main
 from exportgraph.export.view import EDGE_ATTRS as EDGE_KEYS
 from exportgraph.ids import user_party
 
+pytestmark = pytest.mark.usefixtures("cli_bundled")  # in-process CLI calls share the bundled graph
+
 FIXTURES = Path(__file__).parent / "fixtures"
 P = "https://w3id.org/exportgraph/id/party/"
 INSPUR, TAIWAN = P + "inspur-group-co-ltd", P + "inspur-taiwan"

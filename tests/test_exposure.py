@@ -12,6 +12,8 @@ import pytest
 from exportgraph import ExportGraph
 from exportgraph.cli import main
 
+pytestmark = pytest.mark.usefixtures("cli_bundled")  # in-process CLI calls share the bundled graph
+
 P = "https://w3id.org/exportgraph/id/party/"
 FIX = "tests/fixtures/check/"
 DAY = dt.date(2025, 10, 1)

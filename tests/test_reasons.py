@@ -13,6 +13,8 @@ import pytest
 from exportgraph import check
 from exportgraph.cli import main
 
+pytestmark = pytest.mark.usefixtures("cli_bundled")  # in-process CLI calls share the bundled graph
+
 
 def order(oid: str, day: str, item: str, dest: str, **parties: str) -> dict:
     return {"order_id": oid, "date": day, "item": item, "destination": dest, **parties}

@@ -75,7 +75,7 @@ def test_shared_address_is_derived_ignoring_case_and_punctuation(graph):
     assert [str(r["b"]) for r in rows] == ["https://w3id.org/exportgraph/id/party/inspur-taiwan"]
 
 
-def test_cli_json_and_table(capsys):
+def test_cli_json_and_table(capsys, cli_bundled):
     data = ["--data", F + "parties.csv", "--data", F + "supply.csv", "--as-of", "2025-10-01"]
     assert main(["routes", *data, "--orders", F + "orders.csv", "--format", "json", "--limit", "1"]) == 0
     captured = capsys.readouterr()

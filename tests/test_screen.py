@@ -13,6 +13,8 @@ from exportgraph.cli import main
 from exportgraph.errors import InputError, NotFoundError
 from exportgraph.screen import COUNTRY_PENALTY, DEFAULT_THRESHOLD, SHORT_FORM_SCORE, Normaliser
 
+pytestmark = pytest.mark.usefixtures("cli_bundled")  # in-process CLI calls share the bundled graph
+
 P = "https://w3id.org/exportgraph/id/party/"
 FIX = "tests/fixtures/check/"
 

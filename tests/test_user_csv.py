@@ -143,7 +143,7 @@ def test_rdf_data_with_a_number_that_is_not_finite_is_refused(tmp_path, value, s
     assert "stake.ttl:6 column 'eg:percent'" in str(info.value)
 
 
-def test_rdf_orders_and_a_scenario_with_a_number_that_is_not_finite_exit_2(tmp_path, capsys):
+def test_rdf_orders_and_a_scenario_with_a_number_that_is_not_finite_exit_2(tmp_path, capsys, cli_bundled):
     from exportgraph.cli import main
 
     orders = tmp_path / "orders.ttl"

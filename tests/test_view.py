@@ -12,6 +12,8 @@ import pytest
 from exportgraph.cli import main
 from exportgraph.export.html import layout
 
+pytestmark = pytest.mark.usefixtures("cli_bundled")  # in-process CLI calls share the bundled graph
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
 P = "https://w3id.org/exportgraph/id/party/"
 INSPUR, TAIWAN = P + "inspur-group-co-ltd", P + "inspur-taiwan"

@@ -152,9 +152,10 @@ def alone(g: str, out: Path) -> tuple[ExportGraph, Path]:
     return graph, o
 
 
-def run(out: Path, engine: str = "store") -> dict[str, check.Verdict]:
-    """Verdicts for every order of every group, keyed by order id."""
-    graph, orders = combined(out)
+def run(out: Path, engine: str = "store", together: tuple[ExportGraph, Path] | None = None) -> dict[str, check.Verdict]:
+    """Verdicts for every order of every group, keyed by order id (``together``: what
+    ``combined(out)`` gives, if the caller has it already)."""
+    graph, orders = together or combined(out)
     verdicts = {v.order_id: v for v in graph.check(orders, engine=engine)}
     for g in groups():
         if isolated(g):

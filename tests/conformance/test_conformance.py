@@ -12,15 +12,22 @@ from pathlib import Path
 import pytest
 import suite
 
-from exportgraph import check
+from exportgraph import ExportGraph, check
 
 EXPECTED = suite.expectations()
 VERDICTS = {check.LICENSE_REQUIRED, check.NO_LICENSE_REQUIRED, check.NEEDS_REVIEW}
 
 
 @pytest.fixture(scope="module")
-def verdicts(tmp_path_factory) -> dict[str, check.Verdict]:
-    return suite.run(tmp_path_factory.mktemp("conformance"))
+def together(tmp_path_factory) -> tuple[ExportGraph, Path]:
+    """The graph of every group that can share one, and their orders: opened once for the module
+    (the verdicts and the engines' sample read it)."""
+    return suite.combined(tmp_path_factory.mktemp("combined"))
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory, together) -> dict[str, check.Verdict]:
+    return suite.run(tmp_path_factory.mktemp("conformance"), together=together)
 
 
 @pytest.mark.parametrize("e", EXPECTED, ids=[e.order_id for e in EXPECTED])
@@ -75,9 +82,9 @@ SAMPLE = _sample()
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(tmp_path_factory, together):
     out: Path = tmp_path_factory.mktemp("sample")
-    graph, orders = suite.combined(out)
+    graph, orders = together
     header, rows = suite.read_rows(orders)
     suite._write(out / "sample.csv", header, [r for r in rows if r["order_id"] in SAMPLE])
     return graph, out / "sample.csv"
