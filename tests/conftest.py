@@ -59,14 +59,15 @@ def cli_bundled(bundled, monkeypatch) -> ExportGraph:
     real = common.open_graph
     opened: dict[tuple, ExportGraph] = {}
 
-    def shared(args) -> ExportGraph:
+    def shared(args, *, light: bool = False) -> ExportGraph:
+        # (a light open, the snapshot's copy on disk, answers as the bundled graph does: tests/test_cold.py)
         if any(getattr(args, name, None) for name in ("endpoint", "update_endpoint", "graph", "store")):
-            return real(args)
+            return real(args, light=light)
         if not args.data:
             return bundled
         key = tuple((str(p), Path(p).read_bytes() if Path(p).is_file() else None) for p in args.data)
         if key not in opened:
-            opened[key] = real(args)  # (a file that does not load raises here, each time)
+            opened[key] = real(args, light=light)  # (a file that does not load raises here, each time)
         return opened[key]
 
     for found in pkgutil.iter_modules(commands.__path__):
