@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from .contract import LICENSE_REQUIRED, NEEDS_REVIEW, NO_LICENSE_REQUIRED
 from .coverage import Coverage
 from .errors import InputError
 from .limits import checkpoint
@@ -64,7 +65,6 @@ __all__ = [
 _key = key  # (moved to orders.key)
 
 SEPARATOR = "␞"
-LICENSE_REQUIRED, NO_LICENSE_REQUIRED, NEEDS_REVIEW = "license_required", "no_license_required", "needs_review"
 # The rules whose reasons name a listed party, and the query that finds the entries behind them.
 LISTING_QUERIES = {"entity-list": "check/reason-listings", "affiliates-50": "check/reason-owner-listings"}
 OWNERS_RULE = "affiliates-50"  # its policy is each listed owner's, named after the owner

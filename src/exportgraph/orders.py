@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import ids, queries
+from .contract import ORDER_COLUMNS
 from .dates import lexical, parse_date
 from .errors import AmbiguousError, InputError
 from .namespaces import DCTERMS, EG, RDF, XSD
@@ -26,19 +27,7 @@ from .store import Store, graphs
 from .store.embedded import IRI
 
 ORDERS_GRAPH = graphs.ORDERS
-COLUMNS = [
-    "order_id",
-    "date",
-    "item",
-    "quantity",
-    "seller",
-    "buyer",
-    "consignee",
-    "end_user",
-    "intermediaries",
-    "destination",
-    "end_use",
-]
+COLUMNS = list(ORDER_COLUMNS)
 RDF_MEDIA_TYPES = {
     ".ttl": "text/turtle",
     ".nt": "application/n-triples",

@@ -18,12 +18,13 @@ from functools import cache
 from rdflib import Graph
 
 from . import paths
+from .contract import CHECK_ENGINES
 from .errors import InputError
 from .limits import checkpoint
 from .namespaces import DCTERMS, RDF, RDFS, SH
 from .store import Row, Store
 
-ENGINES = ("store", "turbo", "pyshacl")
+ENGINES = CHECK_ENGINES
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ..contract import SCREEN_THRESHOLD
 from ..errors import InputError
 from ..limits import checkpoint
 from .blocking import FLOOR, PROBE_COST, Blocks
 from .explain import COUNTRY_PENALTY, Entry, Hit, disagrees, explain
 from .normalise import SHORT, Key, Normaliser, variants
 
-DEFAULT_THRESHOLD = 90
+DEFAULT_THRESHOLD = SCREEN_THRESHOLD
 CHUNK = 2_000  # names compared at once; a time limit is checked between chunks
 NEAR = 60  # a name less alike than this is no suggestion ("did you mean")
 SHORT_FORM_SCORE = 95  # a short name or a name without its place, the same as a name as written

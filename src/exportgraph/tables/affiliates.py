@@ -40,6 +40,11 @@ class Node:
     integer: bool = True  # every addend an xsd:integer: the sum is one too
     facts: list[str] = field(default_factory=list)  # a listed party's entries (step 1)
 
+    @property
+    def total_text(self) -> str:
+        """The sum as STR() writes it: an xsd:integer's digits, else the canonical decimal."""
+        return str(int(self.total)) if self.integer else canonical(self.total)
+
 
 def eg(name: str) -> str:
     return f"<{EG}{name}>"
@@ -149,11 +154,14 @@ class Period:
                 *self.period,
             ]
             if node.status != LISTED:
-                total = str(int(node.total)) if node.integer else canonical(node.total)
+                total = node.total_text
                 key = "aggregatePercent" if node.status == COVERED else "aggregatePercentMax"
                 facts.append(f"{eg(key)} {literal(total, 'integer' if node.integer else 'decimal')}")
             lines += [f"{cov} {fact} ." for fact in facts]
-        return lines + self.stake_lines() + self.via_lines()
+        through, stakes = self.through()
+        lines += [f"{self.iri(p)} {eg('coveredThrough')} {self.iri(o)} ." for p, os in through.items() for o in os]
+        lines += [f"{self.iri(p)} {eg('coveringStake')} <{self.s.iri[i]}> ." for p, i in stakes]
+        return lines + self.via_lines(through)
 
     def explain(self, p: int, node: Node, labels: dict, explanation: dict[int, str]) -> str:
         name = labels[p][1]
@@ -176,15 +184,16 @@ class Period:
         if node.status == POSSIBLY:
             middle = REVIEW
         elif len(node.stakes) > 1:
-            middle = f" ({str(int(node.total)) if node.integer else canonical(node.total)}% in aggregate)"
+            middle = f" ({node.total_text}% in aggregate)"
         else:
             middle = ""
         return f"{name} {', '.join(steps)}{middle} -> {'; '.join(aboves)}"
 
     # 04-covering-stakes.ru
-    def through(self) -> dict[int, set[int]]:
-        """For each covered or possibly covered party, the parties whose coverage it rests on."""
-        s, through = self.s, defaultdict(set)
+    def through(self) -> tuple[dict[int, set[int]], list[tuple[int, int]]]:
+        """For each covered or possibly covered party, the parties whose coverage it rests on, and
+        the (party, stake) pairs of the stakes that count."""
+        s, through, stakes = self.s, defaultdict(set), []
         for p, node in self.nodes.items():
             if node.status == LISTED:
                 continue
@@ -196,29 +205,20 @@ class Period:
                 if node.status != POSSIBLY and (above.status == POSSIBLY or s.voting_only[i]):
                     continue
                 through[p].add(owner)
-                self._stakes.append(f"{self.iri(p)} {eg('coveringStake')} <{s.iri[i]}> .")
-        return through
-
-    def stake_lines(self) -> list[str]:
-        self._stakes: list[str] = []
-        self._through = self.through()
-        return [
-            f"{self.iri(p)} {eg('coveredThrough')} {self.iri(o)} ."
-            for p, owners in self._through.items()
-            for o in owners
-        ] + self._stakes
+                stakes.append((p, int(i)))
+        return through, stakes
 
     # 05-covered-via.ru
-    def via_lines(self) -> list[str]:
+    def via_lines(self, through: dict[int, set[int]]) -> list[str]:
         via: dict[int, set[str]] = {}
         for p, node in self.nodes.items():
             if node.status == LISTED:
                 via[p] = {self.e.list_iri[i] for i in self.e.by_party[p] if self.e.holds(i, self.on)}
-        reach: dict[int, set[str]] = {p: set() for p in self._through}
+        reach: dict[int, set[str]] = {p: set() for p in through}
         changed = True
         while changed:  # the lists of the listed parties each coverage reaches through coveredThrough+
             changed = False
-            for p, owners in self._through.items():
+            for p, owners in through.items():
                 got = set().union(*(via.get(o, set()) | reach.get(o, set()) for o in owners))
                 if not got <= reach[p]:
                     reach[p] |= got

@@ -6,28 +6,13 @@ import argparse
 import sys
 from typing import TextIO
 
+from ...contract import CHECK_ENGINES, LICENSE_REQUIRED, NEEDS_REVIEW, NO_LICENSE_REQUIRED, ORDER_COLUMNS
 from ...model import Reason, Verdict
 from ..common import EXIT_OK, EXIT_VERDICT, open_graph
 from ..options import Parents, Verbs
 from ..output import JSON_FORMATS, cell, grid, write_csv, write_json
 
-# ``check.COLUMNS``, ``ENGINES`` and the verdicts, spelled here so that building the parser does not
-# import ``check`` (rdflib and the shapes: 0.15 s of every command); tests/test_cold.py holds them equal
-COLUMNS = (
-    "order_id",
-    "date",
-    "item",
-    "quantity",
-    "seller",
-    "buyer",
-    "consignee",
-    "end_user",
-    "intermediaries",
-    "destination",
-    "end_use",
-)
-ENGINES = ("store", "turbo", "pyshacl")
-LICENSE_REQUIRED, NO_LICENSE_REQUIRED, NEEDS_REVIEW = "license_required", "no_license_required", "needs_review"
+COLUMNS, ENGINES = ORDER_COLUMNS, CHECK_ENGINES  # (contract.py: no heavy import to build the parser)
 
 
 def add_parsers(sub: Verbs, parents: Parents) -> None:

@@ -7,16 +7,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from ...contract import SCREEN_THRESHOLD
 from ...errors import InputError
 from ...model import Exposure
 from ...present import exposure_json, percent_of_json, percent_text, route_json, screening_json
 from ..common import EXIT_OK, open_graph
 from ..options import Parents, Verbs
 from ..output import JSON_FORMATS, cell, grid, write_json
-
-# screen.DEFAULT_THRESHOLD, spelled here so that building the parser does not load the screening
-# tables (pypinyin's dictionaries, rapidfuzz, numpy: 0.3 s); tests/test_cold.py holds the two equal
-SCREEN_THRESHOLD = 90
 
 Row = tuple[str, str, str]  # a row of the exposure table: field, value, note
 
