@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exportgraph import ExportGraph
+from exportgraph.cli import main
 from exportgraph.coverage import Coverage
 from exportgraph.store import EmbeddedStore
 from exportgraph.store.embedded import IRI
@@ -227,12 +228,17 @@ def test_the_bundled_graph(bundled: ExportGraph) -> None:
     assert len(coverage.rounds) >= 3
 
 
-def test_the_engine_is_chosen_by_store_and_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_engine_is_chosen_by_store_and_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     assert Coverage(EmbeddedStore()).engine == "tables"
     monkeypatch.setenv("EXPORTGRAPH_COVERAGE_ENGINE", "sparql")
     assert Coverage(EmbeddedStore()).engine == "sparql"
     with pytest.raises(ValueError, match="unknown coverage engine"):
         Coverage(EmbeddedStore(), "spark")
+    monkeypatch.setenv("EXPORTGRAPH_COVERAGE_ENGINE", "spark")
+    assert main(["exposure", "Inspur Taiwan"]) == 2  # a bad setting is a clear error, not a traceback
+    assert "EXPORTGRAPH_COVERAGE_ENGINE='spark'" in capsys.readouterr().err
 
 
 def holdings(graph: ExportGraph, day: dt.date) -> list[str]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import paths, settings
+from .errors import InputError
 from .store import EmbeddedStore, Store
 from .store.graphs import COVERAGE as GRAPH
 from .tables import stamp as stamps
@@ -49,9 +50,12 @@ class Coverage:
 
     def __init__(self, store: Store, engine: str | None = None) -> None:
         self.store = store
-        chosen = engine or settings.coverage_engine() or ("tables" if isinstance(store, EmbeddedStore) else "sparql")
-        if chosen not in ENGINES:
-            raise ValueError(f"unknown coverage engine {chosen!r}; expected one of {', '.join(ENGINES)}")
+        if engine is not None and engine not in ENGINES:
+            raise ValueError(f"unknown coverage engine {engine!r}; expected one of {', '.join(ENGINES)}")
+        setting = settings.coverage_engine()
+        if engine is None and setting is not None and setting not in ENGINES:
+            raise InputError(f"EXPORTGRAPH_COVERAGE_ENGINE={setting!r}: expected one of {', '.join(ENGINES)}")
+        chosen = engine or setting or ("tables" if isinstance(store, EmbeddedStore) else "sparql")
         self.engine = chosen
         self.fallback: str | None = None  # why the tables engine left the data to the SPARQL
         self._tables: Tables | None = None
