@@ -165,9 +165,19 @@ def test_generated_worlds(stakes: list, entries: list, links: list, names: list)
 
 
 def test_a_chain_aggregates_and_loops() -> None:
-    """A hand-made world the generator reaches only by luck: listed p0 holds 30% of p1 and p2 holds
-    the other 25%, p2 being 60% owned by p0 (so p1 is covered in round 2, in aggregate); p3 and p4
-    own each other (a loop, no ultimate parent); p5 has an unknown stake from p1 (review)."""
+    """A hand-made world whose answer is decided from the rule's text, not from either engine.
+    90 FR 47201 (15 CFR 744.11(a)(3) as amended): a party owned 50% or more, "directly or
+    indirectly, individually or in the aggregate, by one or more" listed parties is covered;
+    OFAC's rule it follows (79 FR 47726) cascades through layers and counts ownership only.
+    - p0 is on the Entity List: listed.
+    - p2 is 60% owned by p0: covered, individually (round 1).
+    - p1 is 30% owned by p0 and 25% by p2, which is covered: 55% in the aggregate, indirectly
+      (round 2).
+    - p5 is owned by p1 through a stake of unknown size: possibly covered. An unknown stake gives a
+      review, never silence (the project's rule for unknown values).
+    - Ultimate parents (15 CFR 744.23(a)(3): the headquarters of the ultimate parent, via majority
+      links): p2's is p0 (60% > 50%); p5's may be p1 (a stake of unknown size); p3 and p4 own 51%
+      of each other, a loop with no top."""
     stakes = [
         (0, 1, ("30", "integer"), None, (), None, None, True),
         (2, 1, ("25", "integer"), None, (), None, None, True),
