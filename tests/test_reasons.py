@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +166,35 @@ def test_every_reason_names_its_paragraph_and_no_footnote_or_period_is_blank_or_
             assert r.cfr, (v.order_id, r.rule)
             assert all(f.meaning and f.cfr for f in r.footnotes), (v.order_id, r.footnotes)
             assert len(set(r.in_force)) == len(r.in_force), (v.order_id, r.in_force)
+
+
+def test_the_provisions_query_reads_only_the_facts_orders_are_grouped_by():
+    """check asks check/reason-provisions once per distinct date, destination and item
+    (check/order-keys.rq) and gives the answer to every order alike in those three: right only if
+    the query reads nothing else of the order. Were a new test on the order added to the query,
+    this fails until the grouping takes that fact too."""
+    from exportgraph.queries import text
+
+    body = "\n".join(line.split("#", 1)[0] for line in text("check/reason-provisions").splitlines()[1:])
+    read = set(re.findall(r"\?order\s+([^\s?]+)", body))
+    assert read == {"eg:orderDate", "eg:destination", "eg:item", "eg:item/eg:tpp", "eg:item/eg:dramBandwidth"}
+    keys = text("check/order-keys")
+    assert {"eg:orderDate", "eg:destination", "eg:item"} <= set(re.findall(r"\?order\s+(eg:\w+)", keys))
+
+
+def test_an_order_checked_with_others_gets_what_it_gets_alone(bundled):
+    """Orders checked together share the provisions asked once per date, destination and item, and
+    the rules in force once per day; none of that may change an order's verdict or reasons. (Orders
+    to one consignee legitimately interact: LPP's cap counts the year's TPP to it, 90 FR 4544,
+    740.29; such orders are left out.)"""
+    with (Path(__file__).parents[1] / "examples" / "orders.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    consignees = [r["consignee"] for r in rows if r["consignee"]]
+    alone = [r for r in rows if not r["consignee"] or consignees.count(r["consignee"]) == 1]
+    alone += [order(f"h200-cn-{i}", "2026-01-15", "NVIDIA H200", "CN") for i in (1, 2)]
+    together = {v.order_id: v.to_dict() for v in bundled.check(alone)}
+    assert len(together) == len(alone) >= 8
+    assert any(v["verdict"] != check.NO_LICENSE_REQUIRED for v in together.values())
+    for r in alone:
+        (v,) = bundled.check([r])
+        assert v.to_dict() == together[r["order_id"]], r["order_id"]

@@ -158,16 +158,37 @@ class _Grounds:
         self.periods = self._periods(rules)
 
     def _provisions(self, found: list[Verdict]) -> dict[tuple[str, str], list[dict]]:
-        """The most specific provisions of each (order, rule id)."""
+        """The most specific provisions of each (order, rule id). The query reads only the order's
+        date, destination and item, so it is asked for one order of each such three."""
         wanted = {(self.iri_of[v.order_id], r.rule, b) for v in found for r in v.reasons for b in (r.basis or ("",))}
         provisions: dict[tuple[str, str], list[dict]] = {}
-        if wanted:
-            for row in self.store.select(
-                self.queries["check/reason-provisions"].text,
-                [{"order": IRI(o), "ruleId": rid, "basis": b} for o, rid, b in sorted(wanted)],
-            ):
-                provisions.setdefault((str(row["order"]), str(row["ruleId"])), []).append(row)
+        if not wanted:
+            return provisions
+        like = self._alike({o for o, _, _ in wanted})
+        asked = sorted({(like[o], rid, b) for o, rid, b in wanted})
+        answers: dict[tuple[str, str, str], list[dict]] = {}
+        for row in self.store.select(
+            self.queries["check/reason-provisions"].text,
+            [{"order": IRI(o), "ruleId": rid, "basis": b} for o, rid, b in asked],
+        ):
+            answers.setdefault((str(row["order"]), str(row["ruleId"]), str(row["basis"])), []).append(row)
+        for o, rid, b in sorted(wanted):
+            rows = [dict(row, order=IRI(o)) for row in answers.get((like[o], rid, b), [])]
+            if rows:
+                provisions.setdefault((o, rid), []).extend(rows)
         return {k: _ranked(v) for k, v in provisions.items()}
+
+    def _alike(self, orders: set[str]) -> dict[str, str]:
+        """Each order's first order (in IRI order) of the same date, destination and item
+        (``queries/check/order-keys.rq``)."""
+        facts: dict[str, set[tuple[str, str, str]]] = {}
+        rows = self.store.select(self.queries["check/order-keys"].text, [{"order": IRI(o)} for o in sorted(orders)])
+        for row in rows:
+            facts.setdefault(str(row["order"]), set()).add(
+                (str(row["d"]), str(row["destination"] or ""), str(row["item"] or ""))
+            )
+        first: dict[frozenset | str, str] = {}  # (an order without a date stands alone)
+        return {o: first.setdefault(frozenset(facts[o]) if o in facts else o, o) for o in sorted(orders)}
 
     def _exceptions(self) -> dict[str, list[LicenseException]]:
         names = sorted({str(p["provision"]) for rows in self.provisions.values() for p in rows})

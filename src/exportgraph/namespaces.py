@@ -68,6 +68,7 @@ class EG(DefinedNamespace):
     NewsArticle: URIRef
     OfficialPage: URIRef
     Order: URIRef
+    CheckDay: URIRef
     Organization: URIRef
     OwnershipStake: URIRef
     Party: URIRef
@@ -115,6 +116,8 @@ class EG(DefinedNamespace):
     roleParty: URIRef
     roleName: URIRef
     ruleInForce: URIRef
+    orderDay: URIRef
+    dayDate: URIRef
     complianceDate: URIRef
     concernsEndUse: URIRef
     concernsList: URIRef
