@@ -1,20 +1,21 @@
 """`--store DIR` and `exportgraph import`: a persistent store that an import changes whole or not at
 all (a malformed file, a process killed with SIGKILL), list copies compared entry by entry, and
-`changes` between two dates. Most steps run the real CLI in a subprocess, as a user would."""
+`changes` between two dates. The steps run the CLI's ``main`` in this process (``cli`` below: the
+same code, without a Python start for each step); the first store, an import, the kills and the
+lock between two processes run the real command in a process of its own, as a user would."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import cli, info
+from conftest import cli as process
+from conftest import info as process_info
 
 from exportgraph import ExportGraph
 from exportgraph.cli import main
@@ -30,18 +31,46 @@ MARCH_2025 = {
 }
 
 
+@dataclass(frozen=True)
+class Done:
+    """What a CLI call gave, as ``subprocess.run`` reports it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Done:
+    """``exportgraph ARGS`` run by the CLI's ``main`` in this process, its output captured; the
+    store's lock goes with the graph that held it (collected before the next step opens the store)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+    gc.collect()
+    return Done(code, out.getvalue(), err.getvalue())
+
+
+def info(store: Path) -> dict:
+    done = cli("info", "--store", str(store), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 def test_a_new_store_holds_the_bundled_graph_and_reopens_as_it_was(template, bundled):
-    first = info(template)
+    first = process_info(template)  # the installed command, in a process of its own
     assert {k: v for k, v in first.items() if k != "triples"} == {
         k: v for k, v in {**bundled.info(), "currency": bundled.currency()}.items() if k != "triples"
     }
-    assert info(template) == first
+    assert info(template) == first  # in this process: the same
     done = cli("info", "--store", str(template), "--data", str(FIXTURES / "world.ttl"))
     assert done.returncode == 2 and "exportgraph import" in done.stderr
 
 
 def test_list_copies_before_and_after_march_2025(store, capsys):
-    done = cli(
+    done = process(
         "import",
         "entity-list",
         str(COPIES / "before.json"),
@@ -133,106 +162,6 @@ def test_a_malformed_copy_imports_nothing(store):
         done = cli("import", "entity-list", str(bad), "--store", str(store))
         assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert info(store) == before
-
-
-def _big_copy(path: Path, n: int) -> None:
-    doc = json.loads((COPIES / "after.json").read_text())
-    doc["entities"] = [
-        {
-            "name": f"Synthetic Test Company {i}",
-            "aliases": [],
-            "country": "China",
-            "address": f"{i} Test Road, Beijing, China",
-            "federal_register": "90 FR 14048, 3/28/25",
-            "notes": "For all items subject to the EAR.",
-        }
-        for i in range(n)
-    ]
-    doc["count"] = n
-    path.write_text(json.dumps(doc))
-
-
-def _kill_when(store: Path, copy: Path, phase: str, kind: str = "entity-list") -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "exportgraph", "import", kind, str(copy), "--store", str(store)],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    assert proc.stderr is not None
-    for line in proc.stderr:
-        if phase in line:
-            os.killpg(proc.pid, signal.SIGKILL)
-            break
-        assert time.monotonic() < deadline
-    proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, "the import ended before it could be killed"
-
-
-def fingerprint(store: Path) -> str:
-    """A hash of what queries see in the store (the import records, which carry times, left out)."""
-    import hashlib
-
-    graph = ExportGraph.open(store=store)
-    lines = sorted(
-        line
-        for line in graph.store.dump().decode().splitlines()
-        if not line.startswith("<https://w3id.org/exportgraph/id/import/")
-    )
-    del graph
-    __import__("gc").collect()
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
-
-
-def test_an_import_killed_with_sigkill_leaves_the_store_as_it_was(store, tmp_path):
-    copy = tmp_path / "big.json"
-    _big_copy(copy, 3000)
-    reference = tmp_path / "reference"
-    shutil.copytree(store, reference)
-    before = fingerprint(store)
-    assert cli("import", "entity-list", str(copy), "--store", str(reference)).returncode == 0
-    after = fingerprint(reference)
-    assert after != before
-    _kill_when(store, copy, "reading")  # while it reads the file
-    assert fingerprint(store) == before
-    _kill_when(store, copy, "writing")  # while it writes the new copy, before its one commit
-    assert fingerprint(store) == before
-    graph = ExportGraph.open(store=store)  # what the killed import wrote is gone
-    assert len([g for g in graph.store.graphs() if "/graph/source/entity-list/" in g]) == 1
-    del graph
-    __import__("gc").collect()
-    _kill_when(store, copy, "deriving")  # after the commit: the import has landed, derived when next opened
-    assert fingerprint(store) == after
-
-
-def test_a_first_copy_is_streamed_and_a_kill_leaves_before_or_after(store, tmp_path):
-    """A source's first copy is written through a staging file and pyoxigraph's bulk loader (any
-    size, bounded memory). Killed before its commit the store is as before; killed after it (while
-    the triples are applied to the live graph, or derived), the next open completes the import."""
-    copy = tmp_path / "parties.csv"
-    copy.write_text(
-        "id,name,country,aliases,kind\n" + "".join(f"t{i},Streamed Test Party {i},DE,,company\n" for i in range(20000))
-    )
-    reference = tmp_path / "reference"
-    shutil.copytree(store, reference)
-    before = fingerprint(store)
-    done = cli("import", "csv", str(copy), "--store", str(reference), "--format", "json")
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["read"] == 20000
-    after = fingerprint(reference)
-    assert (
-        after != before
-        and "Streamed Test Party 19999" in ExportGraph.open(store=reference).entity("Streamed Test Party 19999").name
-    )
-    for phase in ("reading", "writing"):
-        _kill_when(store, copy, phase, "csv")
-        assert fingerprint(store) == before, phase
-        assert not list(store.glob("staging-*.nt"))  # what the killed import left is gone
-    _kill_when(store, copy, "applying", "csv")
-    assert list(store.glob("staging-*.nt"))  # committed, waiting to be applied
-    assert fingerprint(store) == after
-    assert not list(store.glob("staging-*.nt"))
 
 
 def test_ftm_entities_ownership_and_sanctions(store):
@@ -407,7 +336,7 @@ def test_user_csvs_imported_one_by_one(store):
     assert graph.store.ask('ASK { ?i a eg:Import ; eg:fileName "parties.csv" }')
     assert not [e for e in graph.hygiene() if "/id/import/" in e]
     assert graph.store.ask('ASK { ?i a eg:Import ; eg:fileName "listings.csv" }')
-    done = cli("import", "csv", str(FIXTURES / "csv" / "bad-party.csv"), "--store", str(store))
+    done = process("import", "csv", str(FIXTURES / "csv" / "bad-party.csv"), "--store", str(store))
     assert done.returncode == 2 and "open in another process" in done.stderr  # one process at a time
     del graph
     __import__("gc").collect()
