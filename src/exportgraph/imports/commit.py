@@ -98,12 +98,14 @@ def party_classes(store: Store) -> set[str]:
 def typed_parties(triples: set[ox.Triple], classes: set[str]) -> list[str]:
     """The records ``triples`` type with a class of party."""
     return sorted(
-        t.subject.value
-        for t in triples
-        if t.predicate.value == RDF_TYPE
-        and isinstance(t.subject, ox.NamedNode)
-        and isinstance(t.object, ox.NamedNode)
-        and t.object.value in classes
+        {
+            t.subject.value
+            for t in triples
+            if t.predicate.value == RDF_TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and isinstance(t.object, ox.NamedNode)
+            and t.object.value in classes
+        }
     )
 
 
