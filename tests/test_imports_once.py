@@ -78,6 +78,30 @@ def test_a_removed_entry_is_kept_and_reported_when_the_copy_is_a_file(store, tmp
     gc.collect()
 
 
+def test_what_another_source_asserts_stays_when_a_copy_no_longer_says_it(store, tmp_path):
+    """The commit reads the other sources' copies (files) for what they assert of the old copy."""
+    graph = ExportGraph.open(store=store)
+    graph.import_file("csv", CSV / "parties.csv")
+    other = tmp_path / "more-parties.csv"
+    other.write_text((CSV / "parties.csv").read_text())
+    graph.import_file("csv", other)
+    other.write_text("\n".join(line for line in other.read_text().splitlines() if not line.startswith("holdco")))
+    graph.import_file("csv", other)  # holdco is no longer in this copy, still in parties.csv's
+    ask = 'ASK { <https://w3id.org/exportgraph/id/user/party/holdco> eg:name "Example Holdings" ; eg:country ?c }'
+    assert graph.store.ask(ask)
+    parties = imports.current(graph.store.persistent(), "csv-parties")
+    assert parties is not None
+    graph.store.update(
+        f"DELETE DATA {{ GRAPH <{imports.META}> {{ <{imports.STORE_NODE.value}> eg:sourceGraph <{parties}> }} }}"
+    )
+    other.write_text("id,name,country,aliases,kind\nx,X,DE,,company\n")
+    graph.import_file("csv", other)  # with parties.csv's copy no longer named, holdco's facts go
+    assert not graph.store.ask(ask)
+    assert _source_graph_triples(graph.store.persistent()) == 0
+    del graph
+    gc.collect()
+
+
 def test_copies_loaded_for_a_commit_are_emptied_when_the_store_is_next_opened(store):
     """A process killed between loading the copies for a commit and emptying them leaves them
     loaded: the next open empties them, and what queries see is as it was."""
@@ -86,7 +110,7 @@ def test_copies_loaded_for_a_commit_are_emptied_when_the_store_is_next_opened(st
     before = sorted(graph.store.dump().decode().splitlines())
     disk = graph.store.persistent()
     assert disk is not None
-    imports.materialise(disk)
+    imports.materialise(disk, set())
     assert _source_graph_triples(disk) > 0
     del graph, disk
     gc.collect()

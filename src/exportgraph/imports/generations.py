@@ -4,9 +4,9 @@ be applied, the store's marks, and the removal of generations that nothing names
 
 An imported copy is kept once in the store, in the live default graph; the copy the next import
 compares with is its N-Triples file, compressed, in the store's directory (``copy_file``), and its
-generation's graph is empty. A later import's commit reads, in SPARQL, what every source asserts:
-for it the copies are loaded into their graphs (``materialise``) and emptied again after
-(``dematerialise``; also when the store is next opened, if a process was killed in between).
+generation's graph is empty. A later import's commit reads, in SPARQL, what the sources assert:
+for it what it reads of the copies is loaded into their graphs (``materialise``) and emptied again
+after (``dematerialise``; also when the store is next opened, if a process was killed between).
 The bundled files' copies stay in their graphs (they are small).
 
 The SPARQL is in ``queries/imports/``. Queries take their values as bindings; the updates that need
@@ -22,6 +22,7 @@ import gzip
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -108,8 +109,7 @@ def read_copy(store: PersistentStore, generation: str) -> set[ox.Triple]:
     path = copy_file(store, generation)
     if not path.is_file():
         return store.triples(generation)
-    with gzip.open(path, "rb") as fh:
-        return {q.triple for q in ox.parse(cast(BinaryIO, fh), ox.RdfFormat.N_TRIPLES)}
+    return set(_read(path))
 
 
 def apply_pending(store: PersistentStore) -> None:
@@ -124,13 +124,36 @@ def apply_pending(store: PersistentStore) -> None:
         staged.unlink(missing_ok=True)
 
 
-def materialise(store: PersistentStore) -> None:
-    """Load every current copy kept as a file into its (empty) generation graph, for a commit
-    whose SPARQL reads what each source asserts."""
-    for generation in named(store):
-        path = copy_file(store, generation)
-        if path.is_file() and not store.ask(queries.text("imports/graph-has-triples"), {"graph": IRI(generation)}):
-            store.bulk_load(path, generation)
+def materialise(store: PersistentStore, old: set[ox.Triple]) -> None:
+    """Load into each current copy kept as a file, in its (empty) generation graph, what the
+    commit's SPARQL reads of it (``queries/imports/``): the triples of the old copy that it asserts
+    too (``retire-generation``: what no other source asserts goes), those of the properties
+    ``clear-derived`` clears, and the judgements' records and every triple that names one
+    (``clear-clusters``). The old copy is ``old`` whole."""
+    files = {g: copy_file(store, g) for g in named(store) if copy_file(store, g).is_file()}
+    wanted = _derived_properties() | {EG + "record"}
+    for generation, path in files.items():
+        store.extend((t for t in _read(path) if t in old or t.predicate.value in wanted), generation)
+    records = {str(r["x"]) for r in store.select(queries.text("imports/judged-records"))}
+    if records:  # (a second pass: which records a judgement names is known once every copy is read)
+        for generation, path in files.items():
+            store.extend((t for t in _read(path) if _names(t, records)), generation)
+
+
+def _read(path: Path) -> Iterator[ox.Triple]:
+    with gzip.open(path, "rb") as fh:
+        yield from (q.triple for q in ox.parse(cast(BinaryIO, fh), ox.RdfFormat.N_TRIPLES))
+
+
+def _names(t: ox.Triple, records: set[str]) -> bool:
+    return any(isinstance(x, ox.NamedNode) and x.value in records for x in (t.subject, t.object))
+
+
+def _derived_properties() -> set[str]:
+    """The properties ``queries/imports/clear-derived.ru`` clears (its ``VALUES ?p``)."""
+    found = re.search(r"VALUES \?p \{([^}]*)\}", queries.text("imports/clear-derived"))
+    assert found is not None
+    return {EG + name for name in re.findall(r"eg:(\w+)", found.group(1))}
 
 
 def dematerialise(store: PersistentStore) -> None:
