@@ -83,7 +83,9 @@ def run(graph: ExportGraph, kind: str, path: Path, *, as_of: dt.date, check_only
     summary.parties = typed_parties(new, party_classes(store))
     say(f"writing {len(new):,} triples")
     write_copy(store, generation, ox.serialize(new, format=ox.RdfFormat.N_TRIPLES) or b"")  # named by nothing yet
-    materialise(store, old)  # what the commit's SPARQL reads of the copies kept as files
+    # what the commit's SPARQL reads of the copies kept as files: of the old copy, what the new one
+    # lacks (the rest is in the new generation's graph, and goes back in with it)
+    materialise(store, old - new)
     store.extend(new, generation)  # one transaction; named by nothing until the commit
     store.update(_swap(previous, generation, kind, path, summary))
     drop_unnamed(store)  # the old generation; the copies loaded for the commit emptied again

@@ -126,10 +126,10 @@ def apply_pending(store: PersistentStore) -> None:
 
 def materialise(store: PersistentStore, old: set[ox.Triple]) -> None:
     """Load into each current copy kept as a file, in its (empty) generation graph, what the
-    commit's SPARQL reads of it (``queries/imports/``): the triples of the old copy that it asserts
-    too (``retire-generation``: what no other source asserts goes), those of the properties
-    ``clear-derived`` clears, and the judgements' records and every triple that names one
-    (``clear-clusters``). The old copy is ``old`` whole."""
+    commit's SPARQL reads of it (``queries/imports/``): the triples of ``old`` it asserts
+    (``retire-generation``: what no other source asserts goes; ``old`` is what the old copy holds
+    and the new one does not), those of the properties ``clear-derived`` clears, and the
+    judgements' records and every triple that names one (``clear-clusters``)."""
     files = {g: copy_file(store, g) for g in named(store) if copy_file(store, g).is_file()}
     wanted = _derived_properties() | {EG + "record"}
     for generation, path in files.items():
