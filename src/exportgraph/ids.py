@@ -12,6 +12,7 @@ rdflib.term.URIRef('https://w3id.org/exportgraph/id/party/inspur-group-co-ltd')
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -116,4 +117,9 @@ def user_party(party_id: str) -> URIRef:
 
 def user_row(file_name: str, line: int, kind: str) -> URIRef:
     """A node made from one row of a user's file (a stake, a listing, the row's source)."""
-    return _mint("user", kind, slug(file_name), str(line))
+    return _mint("user", kind, _file_slug(file_name), str(line))
+
+
+@functools.lru_cache(maxsize=64)
+def _file_slug(file_name: str) -> str:
+    return slug(file_name)  # (the same file name on every row)

@@ -39,6 +39,7 @@ class Summary:
     generation: str | None = None  # the source graph this import wrote
     proposed: list = field(default_factory=list)  # dedupe.Candidate: possible links to listed parties
     new_records: int = 0  # party records in the new copy
+    parties: list[str] | None = None  # the records the new copy types as parties (noted as it is written)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,17 +19,21 @@ from ..namespaces import ID
 from ..store import PersistentStore, Store
 from ..store.embedded import IRI, XSD
 from ..store.graphs import SOURCES
-from .changes import DATE_ADDED, DATE_REMOVED, EG, EntryChange, Summary, _closure, _entries, diff
+from .changes import DATE_ADDED, DATE_REMOVED, EG, RDF_TYPE, EntryChange, Summary, _closure, _entries, diff
 from .generations import (
     DERIVED,
     apply_pending,
     current,
     drop_unnamed,
+    materialise,
     new_generation,
+    read_copy,
     sparql,
     staging,
+    write_copy,
 )
-from .readers import READERS, REPLACED, Progress, say, store_terms, store_triple
+from .ntriples import Lines
+from .readers import READERS, REPLACED, Progress, say, store_terms
 
 if TYPE_CHECKING:
     from ..api import ExportGraph
@@ -63,7 +68,7 @@ def run(graph: ExportGraph, kind: str, path: Path, *, as_of: dt.date, check_only
     say(f"reading {path} as {kind}")
     new = store_terms(READERS[kind](path, summary, progress, graph), path)
     progress.done()
-    old = store.triples(previous) if previous else set()
+    old = read_copy(store, previous) if previous else set()
     if summary.read == 0 and old:
         raise InputError(
             "the copy holds no records: importing it would take every entry off; refusing", source=str(path)
@@ -75,11 +80,35 @@ def run(graph: ExportGraph, kind: str, path: Path, *, as_of: dt.date, check_only
     if check_only or summary.unchanged:
         return summary
     generation = summary.generation = new_generation(key)
+    summary.parties = typed_parties(new, party_classes(store))
     say(f"writing {len(new):,} triples")
+    write_copy(store, generation, ox.serialize(new, format=ox.RdfFormat.N_TRIPLES) or b"")  # named by nothing yet
+    # what the commit's SPARQL reads of the copies kept as files: of the old copy, what the new one
+    # lacks (the rest is in the new generation's graph, and goes back in with it)
+    materialise(store, old - new)
     store.extend(new, generation)  # one transaction; named by nothing until the commit
     store.update(_swap(previous, generation, kind, path, summary))
-    drop_unnamed(store)  # the old generation
+    drop_unnamed(store)  # the old generation; the copies loaded for the commit emptied again
     return summary
+
+
+def party_classes(store: Store) -> set[str]:
+    """eg:Party and its subclasses."""
+    return {str(r["c"]) for r in store.select(queries.text("imports/party-classes"))}
+
+
+def typed_parties(triples: set[ox.Triple], classes: set[str]) -> list[str]:
+    """The records ``triples`` type with a class of party."""
+    return sorted(
+        {
+            t.subject.value
+            for t in triples
+            if t.predicate.value == RDF_TYPE
+            and isinstance(t.subject, ox.NamedNode)
+            and isinstance(t.object, ox.NamedNode)
+            and t.object.value in classes
+        }
+    )
 
 
 def _kept(old: set, new: set, as_of: dt.date) -> set:
@@ -162,46 +191,47 @@ def _sha256(path: Path) -> str:
 
 def _stage(
     graph: ExportGraph, store: PersistentStore, kind: str, path: Path, summary: Summary, progress: Progress
-) -> None:
-    """The reader's triples, written to the generation's staging file and bulk-loaded into it; a
-    malformed record (or anything else) stops it there, with nothing left behind."""
+) -> Lines:
+    """The reader's triples, written as N-Triples to the generation's staging file and kept,
+    compressed, as its copy (``Lines``: what the copy holds); a malformed record (or anything
+    else) stops it there, with nothing left behind."""
     generation = summary.generation
     assert generation is not None
     staged = staging(store, generation)
     say(f"reading {path} as {kind}")
-    lines = 0
+    lines = Lines(path, party_classes(store))
     try:
         with staged.open("w", encoding="utf-8", errors="strict") as out:
-            for t in READERS[kind](path, summary, progress, graph):
-                s, p, o = store_triple(t, path)
-                out.write(f"{s} {p} {o} .\n")
-                lines += 1
+            out.writelines(lines(READERS[kind](path, summary, progress, graph)))
+            out.flush()
+            os.fsync(out.fileno())
         progress.done()
-        say(f"writing {lines:,} triples")
-        store.bulk_load(staged, generation)  # named by nothing until the commit
-    except BaseException:  # (a lone surrogate never gets here: store_triple refuses it)
+        summary.triples = lines.distinct()
+        say(f"writing {summary.triples:,} triples")
+        write_copy(store, generation, staged)  # named by nothing until the commit
+        store.add_graph(generation)  # empty: the copy is the file
+    except BaseException:  # (a lone surrogate never gets here: Lines refuses it)
         staged.unlink(missing_ok=True)
         drop_unnamed(store)
         raise
+    return lines
 
 
 def _first_copy(
     graph: ExportGraph, store: PersistentStore, kind: str, key: str, path: Path, summary: Summary, progress: Progress
 ) -> Summary:
-    """The first copy of a source, streamed at any size: the reader's triples go to an N-Triples
-    file in the store's directory (a malformed record stops the import there, nothing in the store
-    changed), which is bulk-loaded into a new generation graph that nothing names yet. The commit
-    is one small update that names it, marked as still to be applied; the triples are then
-    bulk-loaded into the live default graph and the mark removed. A process killed before the
-    commit leaves an unnamed generation (removed when the store is next opened: the store is as it
-    was); killed after it, the next open applies it again (the store is as after the import)."""
+    """The first copy of a source, streamed at any size, each triple loaded once: the reader's
+    triples go to an N-Triples file in the store's directory (a malformed record stops the import
+    there, nothing in the store changed), kept compressed as the new generation's copy, which
+    nothing names yet. The commit is one small update that names it, marked as still to be
+    applied; the triples are then bulk-loaded into the live default graph and the mark removed. A
+    process killed before the commit leaves an unnamed generation (removed when the store is next
+    opened: the store is as it was); killed after it, the next open applies it again (the store is
+    as after the import)."""
     generation = summary.generation = new_generation(key)
-    _stage(graph, store, kind, path, summary, progress)
-    summary.triples = store.count(generation)
-    summary.changes = [
-        EntryChange(str(r["e"]), str(r["party"] or ""), str(r["name"] or r["party"] or ""), "added")
-        for r in store.select(queries.text("imports/generation-entries"), {"graph": IRI(generation)})
-    ]
+    lines = _stage(graph, store, kind, path, summary, progress)
+    summary.parties = sorted(lines.parties)
+    summary.changes = [EntryChange(e, party, name, "added") for e, party, name in lines.listed()]
     store.update(
         _commit(generation, kind, path, summary) + " ;\n" + sparql("imports/mark-applying", generation=generation)
     )
@@ -214,7 +244,9 @@ def propose(store: Store, summary: Summary) -> None:
     person to judge: an import never merges records by itself."""
     from ..dedupe import candidates  # deferred: rapidfuzz and the screening tables, only when proposing
 
-    rows = store.select(queries.text("imports/generation-parties"), {"graph": IRI(str(summary.generation))})
-    summary.new_records = len(rows)
-    if 0 < len(rows) <= PROPOSE_MAX:
-        summary.proposed = candidates(store, only=[str(r["p"]) for r in rows])
+    if summary.parties is None:  # (noted as the copy was written; else in its graph)
+        rows = store.select(queries.text("imports/generation-parties"), {"graph": IRI(str(summary.generation))})
+        summary.parties = [str(r["p"]) for r in rows]
+    summary.new_records = len(summary.parties)
+    if 0 < len(summary.parties) <= PROPOSE_MAX:
+        summary.proposed = candidates(store, only=summary.parties)

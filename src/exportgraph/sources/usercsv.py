@@ -14,12 +14,27 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from .. import ids
+from .. import ids, namespaces
 from ..dates import parse_date, to_literal
 from ..errors import AmbiguousError, InputError
-from ..namespaces import DCTERMS, EG, RDF, RDFS, SCHEMA
 from ..numeric import decimal
 from .common import Triple, iter_csv_rows
+
+
+class _Terms:
+    """A namespace whose terms are made once, on first use (an rdflib namespace makes the term
+    again on each access, millions of times in a big file)."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+DCTERMS, EG, RDF, RDFS, SCHEMA = (_Terms(getattr(namespaces, n)) for n in ("DCTERMS", "EG", "RDF", "RDFS", "SCHEMA"))
 
 HEADERS = {
     "parties": ["id", "name", "country", "aliases", "kind"],

@@ -65,7 +65,12 @@ class PersistentStore(Store, Protocol):
         ...
 
     def bulk_load(self, path: Path, graph: str | None) -> None:
-        """Load an N-Triples file into a named graph (or the default graph), fast, not one transaction."""
+        """Load an N-Triples file (``.gz``: compressed) into a named graph (or the default graph),
+        fast, not one transaction."""
+        ...
+
+    def add_graph(self, graph: str) -> None:
+        """Create a named graph, empty."""
         ...
 
     def copy_graph(self, graph: str, to: str | None) -> None:

@@ -9,11 +9,12 @@ Values cross the seam as plain Python: IRIs as ``IRI`` (a ``str``), strings as `
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -309,13 +310,22 @@ class EmbeddedStore:
         self._store.extend(ox.Quad(s, p, o, target) for s, p, o in triples)
 
     def bulk_load(self, path: Path, graph: str | None) -> None:
-        """Load an N-Triples file into a named graph (or the default graph) with pyoxigraph's bulk
-        loader: fast and in bounded memory, but not one transaction (``imports`` makes it safe)."""
+        """Load an N-Triples file (a gzip-compressed one: ``.gz``) into a named graph (or the default
+        graph) with pyoxigraph's bulk loader: fast and in bounded memory, but not one transaction
+        (``imports`` makes it safe)."""
         target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         try:
-            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            if path.suffix == ".gz":  # (a copy kept by imports)
+                with gzip.open(path, "rb") as fh:
+                    self._store.bulk_load(cast(BinaryIO, fh), ox.RdfFormat.N_TRIPLES, to_graph=target)
+            else:
+                self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         except SyntaxError as exc:
             raise InputError(f"not valid N-Triples: {exc}", source=str(path)) from None
+
+    def add_graph(self, graph: str) -> None:
+        """Create a named graph, empty (nothing if it is there)."""
+        self._store.add_graph(ox.NamedNode(graph))
 
     def copy_graph(self, graph: str, to: str | None) -> None:
         """Copy a named graph's triples into another graph (or the default graph), streamed."""
