@@ -1,13 +1,14 @@
 """Writes a synthetic world in exportgraph's CSV formats; reproducible from --seed.
 
-    python benchmarks/generate.py N [--out DIR] [--orders K] [--seed S]
+    python benchmarks/generate.py N [--out DIR] [--orders K] [--seed S] [--year]
 
 Files (the user CSV formats of the README, importable with `exportgraph import csv FILE --store DIR`
 or loadable with `--data`): parties.csv (N organisations "Synthetic Org i", id o<i>, a country),
 ownership.csv (each organisation but the first owned by an earlier one, so chains reach depth 6;
 10% with a second owner, cross-holdings; 0.1% with a stake back up, cycles; 1% unknown stakes and 1%
 ranges), listings.csv (1% on the Entity List since 2024-01-01, citation "synthetic"), orders.csv
-(K orders, default min(N, 100000), with intermediaries through diversion hubs), names.csv (10,000
+(K orders, default min(N, 100000), with intermediaries through diversion hubs; on four dates, or
+on every day of a year with --year), names.csv (10,000
 names to screen: half of them the world's names with a typo, half names of no one). Made up: never
 part of the bundled graph.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import random
 from pathlib import Path
 
@@ -26,6 +28,7 @@ PERCENTS = (10, 25, 30, 40, 50, 51, 60, 75, 100)
 HUBS = ("SG", "MY", "AE", "HK")
 ITEMS = ("NVIDIA H100 SXM", "NVIDIA H20", "NVIDIA A100 SXM 80GB", "AMD Instinct MI300X", "EAR99")
 DATES = ("2025-06-01", "2025-10-15", "2026-01-15", "2026-11-20")
+FIRST = dt.date(2025, 6, 1)  # --year: orders on every day of the year from this one
 END_USES = ("", "", "commercial", "ai-training", "supercomputer")
 
 
@@ -41,7 +44,8 @@ def pick_owner(rnd: random.Random, i: int, depth: list[int]) -> int:
     return owner
 
 
-def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dict[str, Path]:
+def generate(n: int, out: Path, orders: int | None = None, seed: int = 7, year: bool = False) -> dict[str, Path]:
+    """The world's files; ``year``: orders dated on every day of a year from 2025-06-01 (else on four dates)."""
     rnd = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     files = {k: out / f"{k}.csv" for k in ("parties", "ownership", "listings", "orders", "names")}
@@ -88,7 +92,7 @@ def generate(n: int, out: Path, orders: int | None = None, seed: int = 7) -> dic
             w.writerow(
                 [
                     f"b{j}",
-                    rnd.choice(DATES),
+                    (FIRST + dt.timedelta(days=rnd.randrange(365))).isoformat() if year else rnd.choice(DATES),
                     rnd.choice(ITEMS),
                     rnd.choice((1, 8, 100)),
                     "",
@@ -119,8 +123,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("synthetic-world"))
     parser.add_argument("--orders", type=int, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--year", action="store_true", help="orders on every day of a year (else on four dates)")
     args = parser.parse_args()
-    for kind, path in generate(args.n, args.out, args.orders, args.seed).items():
+    for kind, path in generate(args.n, args.out, args.orders, args.seed, args.year).items():
         print(f"{kind:10} {path}")
 
 
