@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..ids import slug
 from ..namespaces import ID
 from ..store import PersistentStore, Store
-from ..store.embedded import IRI, XSD
+from ..store.embedded import XSD
 from ..store.graphs import SOURCES
 from .changes import DATE_ADDED, DATE_REMOVED, EG, RDF_TYPE, EntryChange, Summary, _closure, _entries, diff
 from .generations import (
@@ -244,9 +244,7 @@ def propose(store: Store, summary: Summary) -> None:
     person to judge: an import never merges records by itself."""
     from ..dedupe import candidates  # deferred: rapidfuzz and the screening tables, only when proposing
 
-    if summary.parties is None:  # (noted as the copy was written; else in its graph)
-        rows = store.select(queries.text("imports/generation-parties"), {"graph": IRI(str(summary.generation))})
-        summary.parties = [str(r["p"]) for r in rows]
-    summary.new_records = len(summary.parties)
-    if 0 < len(summary.parties) <= PROPOSE_MAX:
-        summary.proposed = candidates(store, only=summary.parties)
+    parties = summary.parties or []  # (noted as the new copy was written)
+    summary.new_records = len(parties)
+    if 0 < len(parties) <= PROPOSE_MAX:
+        summary.proposed = candidates(store, only=parties)

@@ -73,10 +73,6 @@ class PersistentStore(Store, Protocol):
         """Create a named graph, empty."""
         ...
 
-    def copy_graph(self, graph: str, to: str | None) -> None:
-        """Copy a named graph's triples into another graph (or the default graph)."""
-        ...
-
     def count(self, graph: str) -> int:
         """How many triples a named graph holds."""
         ...

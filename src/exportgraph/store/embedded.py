@@ -327,14 +327,6 @@ class EmbeddedStore:
         """Create a named graph, empty (nothing if it is there)."""
         self._store.add_graph(ox.NamedNode(graph))
 
-    def copy_graph(self, graph: str, to: str | None) -> None:
-        """Copy a named graph's triples into another graph (or the default graph), streamed."""
-        target = ox.NamedNode(to) if to else ox.DefaultGraph()
-        self._store.bulk_extend(
-            ox.Quad(q.subject, q.predicate, q.object, target)
-            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        )
-
     def count(self, graph: str) -> int:
         """How many triples a named graph holds."""
         rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
