@@ -198,3 +198,30 @@ def test_an_order_checked_with_others_gets_what_it_gets_alone(bundled):
     for r in alone:
         (v,) = bundled.check([r])
         assert v.to_dict() == together[r["order_id"]], r["order_id"]
+
+
+def test_orders_on_either_side_of_every_provision_bound_get_their_own_provisions(bundled, monkeypatch):
+    """check asks the provisions once per destination, item and period between the days the provisions
+    query compares dates with (check/provision-bounds.rq): the answer must be the one each order gets
+    when asked for by itself. Orders on the day before, of and after every such day of the bundled
+    graph (review policies change on these days: 91 FR 1684 from 2026-01-15, Cambodia from D:5 to D:1
+    after 2025-11-06), to destinations in different groups, compared with every order asked alone."""
+    import datetime as dt
+
+    from exportgraph import grounds
+    from exportgraph.queries import text
+
+    bounds = {r["bound"] for r in bundled.store.select(text("check/provision-bounds"))}
+    assert {dt.date(2026, 1, 15), dt.date(2025, 11, 6)} <= bounds  # read from the graph: could be false
+    days = sorted({b + dt.timedelta(days=k) for b in bounds for k in (-1, 0, 1)})
+    rows = [
+        order(f"o-{day}-{item}-{dest}", day.isoformat(), item, dest)
+        for day in days
+        for item in ("NVIDIA H200", "NVIDIA H100 SXM")
+        for dest in ("CN", "KH", "AE", "DE")
+    ]
+    grouped = [v.to_dict() for v in bundled.check(rows)]
+    monkeypatch.setattr(grounds._Grounds, "_alike", lambda self, orders: {o: o for o in orders})
+    alone = [v.to_dict() for v in bundled.check(rows)]
+    assert len({v["verdict"] for v in grouped}) > 1
+    assert grouped == alone
