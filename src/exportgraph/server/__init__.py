@@ -45,7 +45,7 @@ state and ``make_app``), ``handler`` (the HTTP server, the watchdog, the request
 ``routes`` (the table of method and path to route), ``sparql`` and ``jobs`` (the routes),
 ``bodies`` (the jobs' request bodies and caps), ``messages`` (request, response, and the status an
 error carries) and ``openapi``; the query page, the service description and the static part of the
-OpenAPI description are files beside them (``page.html``, ``service.ttl``, ``openapi.json``).
+OpenAPI description are files beside them (``app/``: the web app; ``service.ttl``, ``openapi.json``).
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ class App:
         self.head_timeout, self.body_timeout = HEAD_TIMEOUT, BODY_TIMEOUT
         self.changes = self.loaded = 0  # updates that landed in the database; those the jobs' graph has
         self.reloading, self.counting = threading.Lock(), threading.Lock()
+        self.version_of: tuple[Any, dict] | None = None  # the jobs' graph and its data version (/version)
 
     def changed(self) -> None:
         """The database changed (an update landed, or it was served as it was found): the jobs read

@@ -4,10 +4,8 @@ app and the request that returns the response (or raises an error that carries i
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from importlib.resources import files
 
-from . import jobs, sparql
+from . import jobs, sparql, webapp
 from .app import App
 from .messages import Request, Response, json_response
 from .openapi import openapi
@@ -17,16 +15,6 @@ READ = ("GET", "HEAD")
 ANY = ("GET", "HEAD", "POST")
 
 
-@cache
-def _page_html() -> bytes:
-    return files(__package__).joinpath("page.html").read_bytes()
-
-
-def page(app: App, req: Request) -> Response:
-    """The query page."""
-    return Response(200, _page_html(), "text/html; charset=utf-8")
-
-
 def description(app: App, req: Request) -> Response:
     return json_response(openapi(app))
 
@@ -34,7 +22,13 @@ def description(app: App, req: Request) -> Response:
 _TABLE: list[tuple[tuple[str, ...], str, Route]] = [
     (ANY, "/sparql", sparql.sparql),
     (ANY, "/store", sparql.store),
-    (READ, "/", page),
+    (READ, "/", webapp.index),
+    (READ, "/app/{name}", webapp.asset),
+    (READ, "/entity", webapp.entity),
+    (READ, "/changes", webapp.changes),
+    (READ, "/picture", webapp.picture),
+    (READ, "/version", webapp.version),
+    (READ, "/lists", webapp.lists),
     (READ, "/openapi.json", description),
     (READ, "/queries", jobs.queries),
     (READ, "/queries/{name}", jobs.named),
