@@ -281,6 +281,19 @@ def test_what_changed_between_two_dates(browser, app_url):
         ".find(a => a.textContent === 'Inspur Taiwan').getAttribute('href')"
     )
     assert link == "#/entity?name=" + TAIWAN.replace(":", "%3A").replace("/", "%2F")
+    # the rules of a season: the Affiliates rule in force from 2025-09-29 (90 FR 47201), suspended
+    # from 2025-11-10 through 2026-11-09 (90 FR 50857)
+    fill(browser, "changes-since", "2025-09-29")
+    fill(browser, "changes-until", "2025-11-10")
+    click(browser, "#changes-form button[type=submit]")
+    wait(browser, "!document.getElementById('changes-out').hidden && !!document.getElementById('changes-rules')")
+    rules = browser.eval(
+        "[...document.querySelectorAll('#changes-rules tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
+    )
+    assert ["2025-09-29", "effective", "affiliates-2025-09"] in [r[:3] for r in rules], rules
+    assert ["2025-11-10", "suspended", "affiliates-2025-09"] in [r[:3] for r in rules], rules
+    assert all("2025-09-29" <= r[0] <= "2025-11-10" for r in rules), rules
+    assert "90 FR 47201" in {r[4] for r in rules}
     shot(browser, "changes")
 
 

@@ -65,15 +65,19 @@ def entity(app: App, req: Request) -> Response:
 
 
 def changes(app: App, req: Request) -> Response:
-    """``GET /changes?list=...&since=...&until=...``: what ``exportgraph changes`` gives, as JSON."""
+    """``GET /changes?list=...&since=...&until=...``: what ``exportgraph changes`` gives (``added``,
+    ``removed``), and the rules that changed in the same days (``rules``: ``queries/rule-changes.rq``)."""
     params = req.params
     if not params.get("list") or not params.get("since"):
         raise InputError("GET /changes?list=LIST&since=YYYY-MM-DD[&until=YYYY-MM-DD]")
     since = _day(params, "since")
     assert since is not None
+    until = _day(params, "until") or dt.date.today()
     graph = app.jobs_graph()
     with limits.deadline(app.job_timeout):
-        return json_response(plain(graph.changes(params["list"], since, _day(params, "until"))))
+        found = dict(graph.changes(params["list"], since, until))
+        found["rules"] = graph.query("rule-changes", **{"from": since, "to": until}).rows
+        return json_response(plain(found))
 
 
 def picture(app: App, req: Request) -> Response:

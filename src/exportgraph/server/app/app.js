@@ -181,6 +181,7 @@
     const params = new URLSearchParams();
     if ($("screen-asof").value) params.set("as_of", $("screen-asof").value);
     if ($("screen-threshold").value) params.set("threshold", $("screen-threshold").value);
+    $("screen-results").hidden = true;
     const results = await busy(`Screening ${names.length} name${names.length > 1 ? "s" : ""}`, () =>
       api("screen?" + params, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(names) }));
     state.screen = { inputs: names, as_of: $("screen-asof").value || today(), threshold: $("screen-threshold").value || null, results };
@@ -239,6 +240,7 @@
 
   // -- Check ---------------------------------------------------------------------------------------
   async function runCheck(body, type, inputs) {
+    $("check-results").hidden = true;
     const verdicts = await busy("Checking", () => api("check", { method: "POST", headers: { "Content-Type": type }, body }));
     state.check = { inputs, verdicts, checked_on: today() };
     renderCheck();
@@ -417,13 +419,16 @@
     ev.preventDefault();
     const q = new URLSearchParams({ list: $("changes-list").value, since: $("changes-since").value });
     if ($("changes-until").value) q.set("until", $("changes-until").value);
-    const found = await busy("Reading changes", () => api("changes?" + q));
     const out = $("changes-out");
+    out.hidden = true;  // no earlier answer stays on screen while this one is read
+    const found = await busy("Reading changes", () => api("changes?" + q));
     out.replaceChildren(
       h("h2", {}, `Added (${found.added.length})`),
       found.added.length ? table(["Date", "Name", "Country", "Citation"], found.added.map((r) => [str(r.dateAdded), entityLink(r.party, r.name), str(r.country), citations(r.citation)]), { id: "changes-added" }) : h("p", { class: "muted" }, "None."),
       h("h2", {}, `Removed (${found.removed.length})`),
-      found.removed.length ? table(["Removed", "Added", "Name", "Country", "Citations"], found.removed.map((r) => [str(r.dateRemoved), str(r.dateAdded), entityLink(r.party, r.name), str(r.country), citations(r.citations)]), { id: "changes-removed" }) : h("p", { class: "muted" }, "None."));
+      found.removed.length ? table(["Removed", "Added", "Name", "Country", "Citations"], found.removed.map((r) => [str(r.dateRemoved), str(r.dateAdded), entityLink(r.party, r.name), str(r.country), citations(r.citations)]), { id: "changes-removed" }) : h("p", { class: "muted" }, "None."),
+      h("h2", {}, `Rules (${found.rules.length})`),
+      found.rules.length ? table(["Date", "Change", "Rule", "Title", "Citation"], found.rules.map((r) => [str(r.date), str(r.change), str(r.ruleId), str(r.title), citations(r.citation)]), { id: "changes-rules" }) : h("p", { class: "muted" }, "None."));
     out.hidden = false;
   });
   pages.changes = async () => {
