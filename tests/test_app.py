@@ -326,6 +326,33 @@ def test_query_page_runs_sorts_and_downloads(browser, app_url):
     assert csv_text.splitlines()[0] == "name,added" and len(csv_text.splitlines()) == len(names) + 1
 
 
+def test_every_control_is_named_and_reachable_by_keyboard(browser, app_url):
+    """WCAG 2.1, 1.3.1 / 4.1.2: every form control has a label (or an aria-label) and every button a
+    name; 2.1.1: the pages are reached with the keyboard (Tab to a link in the bar, Enter)."""
+    open_page(browser, app_url + "#/screen")
+    unnamed = browser.eval(
+        "[...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels.length && "
+        "!e.getAttribute('aria-label')).map(e => e.id)"
+    )
+    assert unnamed == []
+    nameless = browser.eval("[...document.querySelectorAll('button')].filter(b => !b.textContent.trim()).length")
+    assert nameless == 0
+    for _ in range(8):  # Tab until the link to the Query page has the focus, then Enter
+        if browser.eval("document.activeElement.dataset.page") == "query":
+            break
+        for kind in ("keyDown", "keyUp"):
+            browser.send(
+                "Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}
+            )
+    assert browser.eval("document.activeElement.dataset.page") == "query"
+    for kind, extra in (("keyDown", {"text": "\r"}), ("keyUp", {})):
+        browser.send(
+            "Input.dispatchKeyEvent",
+            {"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, **extra},
+        )
+    wait(browser, "document.body.dataset.page === 'query'")
+
+
 def test_the_app_is_served_from_the_package_and_nothing_else(app_url):
     """Only the app's own files are served under /app/; no page asks another host for anything."""
     for name in ("index.html", "app.js", "app.css", "record.css"):
