@@ -31,10 +31,15 @@ def view_of(
     """The whole graph, or the neighbourhood of ``focus`` ``depth`` ownership levels up and down."""
     kinds = parse_include(include if include is None or isinstance(include, str) else ",".join(include))
     focus_iri = parties.resolve(focus) if focus else None
+    citations = queries.catalogue["export/citations"].text
+
+    def cited(resources: list[str]) -> list[dict]:  # the citations of a neighbourhood's resources only
+        return queries.store.select(citations, [{"subject": IRI(r)} for r in resources]) if resources else []
+
     return build(
         queries("export/nodes", asOf=as_of).rows,
         queries("export/edges", asOf=as_of).rows,
-        queries("export/citations").rows,
+        cited if focus_iri else queries("export/citations").rows,
         as_of=as_of,
         focus=focus_iri,
         depth=depth,

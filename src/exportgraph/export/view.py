@@ -8,6 +8,7 @@ node and edge asked for) and names the attributes. No exporter derives a fact of
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -187,7 +188,7 @@ def _edge(row: dict, seen: dict[str, int]) -> Edge:
 def build(
     node_rows: list[dict],
     edge_rows: list[dict],
-    citation_rows: list[dict],
+    citation_rows: list[dict] | Callable[[list[str]], list[dict]],
     *,
     as_of: dt.date,
     focus: str | None = None,
@@ -195,7 +196,9 @@ def build(
     include: tuple[str, ...] = DEFAULT_INCLUDE,
 ) -> View:
     """The view from the three queries' rows: the whole graph, or the neighbourhood of ``focus``
-    (owners up to ``depth`` levels up, subsidiaries down, then what ``include`` attaches to them)."""
+    (owners up to ``depth`` levels up, subsidiaries down, then what ``include`` attaches to them).
+    ``citation_rows``: the citations query's rows, or a function that asks it for the view's
+    resources only (a neighbourhood cites a handful of the graph's 20,000 sources)."""
     if depth < 0:
         raise InputError(f"--depth must be 0 or more, not {depth}")
     all_nodes = {str(r["node"]): r for r in node_rows}
@@ -220,7 +223,7 @@ def build(
         up = node.attrs.get("ultimate_parent")
         if up in all_nodes and all_nodes[up].get("name"):
             node.attrs["ultimate_parent_name"] = str(all_nodes[up]["name"])
-    _cite(view, citation_rows)
+    _cite(view, citation_rows(sorted(view.resources())) if callable(citation_rows) else citation_rows)
     return view
 
 
