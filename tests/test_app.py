@@ -204,11 +204,38 @@ def test_screen_a_name_see_its_listing_and_keep_a_record(browser, app_url):
     assert [r["input"]["name"] for r in record["results"]] == ["Inspur Taiwan", "Some Bakery Nobody Lists"]
 
 
+def upload(browser, selector: str, path: Path) -> None:
+    """Chooses a file for a file input, as the file chooser does (DevTools DOM.setFileInputFiles)."""
+    doc = browser.send("DOM.getDocument")
+    node = browser.send("DOM.querySelector", {"nodeId": doc["root"]["nodeId"], "selector": selector})
+    browser.send("DOM.setFileInputFiles", {"nodeId": node["nodeId"], "files": [str(path)]})
+
+
+def test_screen_a_names_file(browser, app_url, tmp_path):
+    """A CSV with a header row and the columns name, country, id (the screen CSV); a file without a
+    name column is refused with a message naming the file, and nothing is screened."""
+    names = tmp_path / "counterparties.csv"
+    names.write_text('id,name,country\nc-1,"Inspur Taiwan",TW\nc-2,"Sugon",CN\n', encoding="utf-8")
+    open_page(browser, app_url + "#/screen")
+    upload(browser, "#screen-file", names)
+    wait(browser, "document.getElementById('status').textContent.includes('2 names')")
+    click(browser, "#screen-form button[type=submit]")
+    wait(browser, "!document.getElementById('screen-results').hidden")
+    inputs = browser.eval("[...document.querySelectorAll('#screen-table tbody tr')].map(tr => tr.cells[0].textContent)")
+    assert inputs[0] == "Inspur Taiwan (TW)" and "Sugon (CN)" in inputs, inputs
+    bad = tmp_path / "no-name.csv"
+    bad.write_text("company,country\nInspur Taiwan,TW\n", encoding="utf-8")
+    open_page(browser, app_url + "#/screen")
+    upload(browser, "#screen-file", bad)
+    wait(browser, "document.getElementById('status').classList.contains('error')")
+    assert 'no-name.csv: no "name" column' in browser.eval("document.getElementById('status').textContent")
+    click(browser, "#screen-form button[type=submit]")
+    assert browser.eval("document.getElementById('screen-results').hidden")
+
+
 def test_upload_orders_and_open_a_reason(browser, app_url):
     open_page(browser, app_url + "#/check")
-    doc = browser.send("DOM.getDocument")
-    node = browser.send("DOM.querySelector", {"nodeId": doc["root"]["nodeId"], "selector": "#check-file"})
-    browser.send("DOM.setFileInputFiles", {"nodeId": node["nodeId"], "files": [str(ORDERS)]})
+    upload(browser, "#check-file", ORDERS)
     click(browser, "#check-upload button[type=submit]")
     wait(browser, "!document.getElementById('check-results').hidden", timeout=120)
     rows = browser.eval(
