@@ -121,12 +121,15 @@ def loaded(
     store: Store, orders: OrdersInput | None, default_day: dt.date, resolve_name: NameResolver
 ) -> Iterator[Listed]:
     """Orders loaded into their own graph for the duration (``None``: none); yields
-    (order IRI, order id, day) per order. The graph is dropped afterwards, whatever happens."""
+    (order IRI, order id, day) per order. The graph is dropped afterwards, whatever happens, and a
+    store on disk flushed: else its write-ahead log keeps every order written and dropped, and the
+    next process to open the store replays it (172 s after 100,000 orders)."""
     store.update(f"DROP SILENT GRAPH <{ORDERS_GRAPH}>")
     try:
         yield [] if orders is None else load(store, orders, default_day, resolve_name)
     finally:
         store.update(f"DROP SILENT GRAPH <{ORDERS_GRAPH}>")
+        store.flush()
 
 
 def prepare(store: Store, coverage: Coverage, listed: Listed) -> None:
