@@ -6,6 +6,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -192,3 +195,19 @@ def memory_cap():
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """``exportgraph serve``'s server for ``app`` on a free loopback port, in a thread, for the
+    duration; yields its base URL (no trailing slash). The app is closed afterwards."""
+    from exportgraph.server import make_server
+
+    server = make_server(app, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        app.close()

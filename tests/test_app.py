@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import struct
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,8 +22,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
-from exportgraph.server import make_app, make_server
+from exportgraph.server import make_app
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ORDERS = Path(__file__).parents[1] / "examples" / "orders.csv"
@@ -40,13 +40,8 @@ FIRST_COLUMN = "[...document.querySelectorAll('#query-table tbody tr')].map(tr =
 
 @pytest.fixture(scope="module")
 def app_url(bundled):
-    app = make_app(graph=bundled, workers=1, timeout=5.0)
-    server = make_server(app, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
-    app.close()
+    with serving(make_app(graph=bundled, workers=1, timeout=5.0)) as url:
+        yield url + "/"
 
 
 def wait(browser, expression: str, timeout: float = 30.0):
@@ -59,6 +54,14 @@ def wait(browser, expression: str, timeout: float = 30.0):
         time.sleep(0.05)
     status = browser.eval("document.getElementById('status').textContent")
     raise AssertionError(f"timed out waiting for {expression!r}; status: {status!r}")
+
+
+def cells(browser, table: str) -> list[list[str]]:
+    """The text of every cell of a table's body, row by row."""
+    return browser.eval(
+        f"[...document.querySelectorAll({json.dumps(table + ' tbody tr')})]"
+        ".map(tr => [...tr.cells].map(td => td.textContent))"
+    )
 
 
 def click(browser, selector: str) -> None:
@@ -162,9 +165,7 @@ def test_screen_a_name_see_its_listing_and_keep_a_record(browser, app_url):
     fill(browser, "screen-asof", "2025-10-01")
     click(browser, "#screen-form button[type=submit]")
     wait(browser, "!document.getElementById('screen-results').hidden")
-    rows = browser.eval(
-        "[...document.querySelectorAll('#screen-table tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
-    )
+    rows = cells(browser, "#screen-table")
     first = rows[0]
     assert first[0].startswith("Inspur Taiwan") and first[1].startswith("Inspur Taiwan"), first
     assert "entity-list since 2025-03-25" in first[4] and "90 FR 14048" in first[4], first
@@ -238,9 +239,7 @@ def test_upload_orders_and_open_a_reason(browser, app_url):
     upload(browser, "#check-file", ORDERS)
     click(browser, "#check-upload button[type=submit]")
     wait(browser, "!document.getElementById('check-results').hidden", timeout=120)
-    rows = browser.eval(
-        "[...document.querySelectorAll('#check-table tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
-    )
+    rows = cells(browser, "#check-table")
     expected = [line.split(",")[0] for line in ORDERS.read_text().splitlines()[1:] if line.strip()]
     assert [r[0] for r in rows] == expected
     after = rows[expected.index("inspur-after")]
@@ -268,9 +267,7 @@ def test_entity_page_with_its_listings_owners_and_picture(browser, app_url):
     loaded = time.monotonic() - started
     text = browser.eval("document.getElementById('entity-out').textContent")
     assert "Inspur Taiwan" in text and "Digital Cloud Ltd." in text  # an alias
-    listings = browser.eval(
-        "[...document.querySelectorAll('#entity-listings tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
-    )
+    listings = cells(browser, "#entity-listings")
     assert ["Entity List", "2025-03-25", "", "presumption of denial", "90 FR 14048"] in listings, listings
     assert browser.eval("document.querySelectorAll('svg.timeline rect.bar').length") == len(listings)
     assert "Inspur Group Co., Ltd." in text  # the owner up the chain, listed
@@ -298,9 +295,7 @@ def test_what_changed_between_two_dates(browser, app_url):
     fill(browser, "changes-until", "2025-03-25")
     click(browser, "#changes-form button[type=submit]")
     wait(browser, "!document.getElementById('changes-out').hidden")
-    added = browser.eval(
-        "[...document.querySelectorAll('#changes-added tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
-    )
+    added = cells(browser, "#changes-added")
     assert ["2025-03-25", "Inspur Taiwan", "TW", "90 FR 14048"] in added, added[:5]
     assert all(r[0] == "2025-03-25" for r in added)
     link = browser.eval(
@@ -314,9 +309,7 @@ def test_what_changed_between_two_dates(browser, app_url):
     fill(browser, "changes-until", "2025-11-10")
     click(browser, "#changes-form button[type=submit]")
     wait(browser, "!document.getElementById('changes-out').hidden && !!document.getElementById('changes-rules')")
-    rules = browser.eval(
-        "[...document.querySelectorAll('#changes-rules tbody tr')].map(tr => [...tr.cells].map(td => td.textContent))"
-    )
+    rules = cells(browser, "#changes-rules")
     assert ["2025-09-29", "effective", "affiliates-2025-09"] in [r[:3] for r in rules], rules
     assert ["2025-11-10", "suspended", "affiliates-2025-09"] in [r[:3] for r in rules], rules
     assert all("2025-09-29" <= r[0] <= "2025-11-10" for r in rules), rules

@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
 from exportgraph.server import make_app, make_server, remove_stale_stores
 
@@ -317,13 +318,8 @@ def test_cors_on_request_and_preflight(hardened, served_default):
 
 @pytest.fixture(scope="module")
 def served_default(bundled):
-    app = make_app(graph=bundled, workers=1)
-    server = make_server(app, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    app.close()
+    with serving(make_app(graph=bundled, workers=1)) as url:
+        yield url
 
 
 def test_graph_store_protocol_is_read_only(hardened):

@@ -1,5 +1,6 @@
-"""The jobs: ``/queries``, ``/queries/{name}``, ``/check``, ``/screen`` and ``/exposure``, each under
-the job time limit, answering with the CLI's JSON."""
+"""The jobs: ``/queries``, ``/queries/{name}``, ``/check``, ``/screen``, ``/exposure``, ``/entity``,
+``/changes`` and ``/picture``, each under the job time limit, answering with the CLI's JSON (the
+picture: the page ``exportgraph view`` writes)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 from .. import limits
 from ..dates import parse_date
@@ -36,8 +38,15 @@ def _orders_lock(app: App) -> Iterator[None]:
         app.orders.release()
 
 
-def _as_of(params: dict[str, str]) -> dt.date | None:
-    return parse_date(params["as_of"], column="as_of") if params.get("as_of") else None
+def _day(params: dict[str, str], key: str = "as_of") -> dt.date | None:
+    return parse_date(params[key], column=key) if params.get(key) else None
+
+
+def _name(params: dict[str, str], usage: str) -> str:
+    """The ``name`` parameter, or a 400 that shows how the call is made."""
+    if not params.get("name"):
+        raise InputError(usage)
+    return params["name"]
 
 
 def queries(app: App, req: Request) -> Response:
@@ -75,7 +84,7 @@ def named(app: App, req: Request) -> Response:
 
 
 def check(app: App, req: Request) -> Response:
-    ctype, body, as_of = req.content_type, req.body, _as_of(req.params)
+    ctype, body, as_of = req.content_type, req.body, _day(req.params)
     graph = app.jobs_graph()
     if ctype == "application/json":
         orders = orders_json(body, app.max_orders)
@@ -104,15 +113,53 @@ def screen(app: App, req: Request) -> Response:
         raise InputError(f"threshold {params['threshold']!r} is not a whole number") from None
     graph = app.jobs_graph()  # before the time limit starts: taking a copy is not the job's time
     with _job(app):
-        results = graph.screen(names, threshold=threshold, as_of=_as_of(params))
+        results = graph.screen(names, threshold=threshold, as_of=_day(params))
     return json_response([screening_json(r) for r in results])
 
 
 def exposure(app: App, req: Request) -> Response:
-    params = req.params
-    if not params.get("name"):
-        raise InputError("GET /exposure?name=NAME_OR_IRI[&as_of=YYYY-MM-DD]")
+    name = _name(req.params, "GET /exposure?name=NAME_OR_IRI[&as_of=YYYY-MM-DD]")
     graph = app.jobs_graph()
     with _job(app):
-        e = graph.exposure(params["name"], _as_of(params))
+        e = graph.exposure(name, _day(req.params))
     return json_response(exposure_json(e))
+
+
+def entity(app: App, req: Request) -> Response:
+    """``GET /entity?name=...&as_of=...``: the profile ``exportgraph entity --format json`` gives."""
+    name = _name(req.params, "GET /entity?name=NAME_OR_IRI[&as_of=YYYY-MM-DD]")
+    graph = app.jobs_graph()
+    with _job(app):
+        return json_response(plain(graph.entity(name, _day(req.params))))
+
+
+def changes(app: App, req: Request) -> Response:
+    """``GET /changes?list=...&since=...&until=...``: what ``exportgraph changes`` gives (``added``,
+    ``removed``), and the rules that changed in the same days (``rules``: ``queries/rule-changes.rq``)."""
+    params = req.params
+    if not params.get("list") or not params.get("since"):
+        raise InputError("GET /changes?list=LIST&since=YYYY-MM-DD[&until=YYYY-MM-DD]")
+    since = parse_date(params["since"], column="since")
+    until = _day(params, "until") or dt.date.today()
+    graph = app.jobs_graph()
+    with _job(app):
+        found = dict(graph.changes(params["list"], since, until))
+        found["rules"] = graph.query("rule-changes", **{"from": since, "to": until}).rows
+        return json_response(plain(found))
+
+
+def picture(app: App, req: Request) -> Response:
+    """``GET /picture?name=...&as_of=...&depth=...``: the interactive picture ``exportgraph view``
+    draws (one self-contained HTML page, no script or style from elsewhere)."""
+    params = req.params
+    name = _name(params, "GET /picture?name=NAME_OR_IRI[&as_of=YYYY-MM-DD][&depth=N]")
+    try:
+        depth = int(params.get("depth") or 2)
+    except ValueError:
+        raise InputError(f"depth {params['depth']!r} is not a whole number") from None
+    if not 0 <= depth <= 4:
+        raise InputError(f"depth must be 0 to 4, not {depth}")
+    graph = app.jobs_graph()
+    with tempfile.TemporaryDirectory() as tmp, _job(app):
+        out = graph.view(name, Path(tmp) / "picture.html", depth=depth, as_of=_day(params))
+        return Response(200, out.read_bytes(), "text/html; charset=utf-8")

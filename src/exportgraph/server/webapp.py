@@ -1,21 +1,17 @@
 """The web app for analysts (``/``): its files, served from inside the package (no network at run
-time), and the JSON it reads besides the jobs: an entity's profile, what changed on a list between
-two dates, the ownership picture, and the data version that a screening or check record states."""
+time), and what it reads besides the jobs (``jobs.py``): the data version that a screening or check
+record states, and the lists' names."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
-import tempfile
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
-from .. import __version__, limits
-from ..dates import parse_date
-from ..errors import InputError, NotFoundError
+from .. import __version__
+from ..errors import NotFoundError
 from ..present import plain
 from .app import App
 from .messages import Request, Response, json_response
@@ -44,57 +40,6 @@ def asset(app: App, req: Request) -> Response:
     if name not in FILES:
         raise NotFoundError(f"no file {name!r} in the app")
     return Response(200, _file(name), FILES[name])
-
-
-def _day(params: dict[str, str], key: str) -> dt.date | None:
-    return parse_date(params[key], column=key) if params.get(key) else None
-
-
-def _name(params: dict[str, str], usage: str) -> str:
-    if not params.get("name"):
-        raise InputError(usage)
-    return params["name"]
-
-
-def entity(app: App, req: Request) -> Response:
-    """``GET /entity?name=...&as_of=...``: the profile ``exportgraph entity --format json`` gives."""
-    name = _name(req.params, "GET /entity?name=NAME_OR_IRI[&as_of=YYYY-MM-DD]")
-    graph = app.jobs_graph()
-    with limits.deadline(app.job_timeout):
-        return json_response(plain(graph.entity(name, _day(req.params, "as_of"))))
-
-
-def changes(app: App, req: Request) -> Response:
-    """``GET /changes?list=...&since=...&until=...``: what ``exportgraph changes`` gives (``added``,
-    ``removed``), and the rules that changed in the same days (``rules``: ``queries/rule-changes.rq``)."""
-    params = req.params
-    if not params.get("list") or not params.get("since"):
-        raise InputError("GET /changes?list=LIST&since=YYYY-MM-DD[&until=YYYY-MM-DD]")
-    since = _day(params, "since")
-    assert since is not None
-    until = _day(params, "until") or dt.date.today()
-    graph = app.jobs_graph()
-    with limits.deadline(app.job_timeout):
-        found = dict(graph.changes(params["list"], since, until))
-        found["rules"] = graph.query("rule-changes", **{"from": since, "to": until}).rows
-        return json_response(plain(found))
-
-
-def picture(app: App, req: Request) -> Response:
-    """``GET /picture?name=...&as_of=...&depth=...``: the interactive picture ``exportgraph view``
-    draws (one self-contained HTML page, no script or style from elsewhere)."""
-    params = req.params
-    name = _name(params, "GET /picture?name=NAME_OR_IRI[&as_of=YYYY-MM-DD][&depth=N]")
-    try:
-        depth = int(params.get("depth") or 2)
-    except ValueError:
-        raise InputError(f"depth {params['depth']!r} is not a whole number") from None
-    if not 0 <= depth <= 4:
-        raise InputError(f"depth must be 0 to 4, not {depth}")
-    graph = app.jobs_graph()
-    with tempfile.TemporaryDirectory() as tmp, limits.deadline(app.job_timeout):
-        out = graph.view(name, Path(tmp) / "picture.html", depth=depth, as_of=_day(params, "as_of"))
-        return Response(200, out.read_bytes(), "text/html; charset=utf-8")
 
 
 def content_hash(graph: Any) -> str:
