@@ -56,9 +56,12 @@ def coverage_of(store: EmbeddedStore, engine: str, days: list[dt.date]) -> tuple
     return {t for t in triples if t.predicate != EXPLANATION}, explanations, coverage
 
 
-def assert_same(store: EmbeddedStore, days: list[dt.date]) -> Coverage:
-    sparql, sparql_why, _ = coverage_of(store, "sparql", days)
-    tables, tables_why, coverage = coverage_of(store, "tables", days)
+def assert_same(
+    store: EmbeddedStore, days: list[dt.date], reference: str = "sparql", engine: str = "tables"
+) -> Coverage:
+    """``engine`` writes the coverage graph ``reference`` writes; the ``engine``'s ``Coverage``."""
+    sparql, sparql_why, _ = coverage_of(store, reference, days)
+    tables, tables_why, coverage = coverage_of(store, engine, days)
     assert tables == sparql, (sorted(map(str, tables - sparql))[:10], sorted(map(str, sparql - tables))[:10])
     assert tables_why.keys() == sparql_why.keys()
     labels = {t.object.value for t in tables if t.predicate == LABEL}
@@ -245,10 +248,10 @@ def test_the_engine_is_chosen_by_store_and_setting(
     monkeypatch.setenv("EXPORTGRAPH_COVERAGE_ENGINE", "sparql")
     assert Coverage(EmbeddedStore()).engine == "sparql"
     with pytest.raises(ValueError, match="unknown coverage engine"):
-        Coverage(EmbeddedStore(), "spark")
-    monkeypatch.setenv("EXPORTGRAPH_COVERAGE_ENGINE", "spark")
+        Coverage(EmbeddedStore(), "duckdb")
+    monkeypatch.setenv("EXPORTGRAPH_COVERAGE_ENGINE", "duckdb")
     assert main(["exposure", "Inspur Taiwan"]) == 2  # a bad setting is a clear error, not a traceback
-    assert "EXPORTGRAPH_COVERAGE_ENGINE='spark'" in capsys.readouterr().err
+    assert "EXPORTGRAPH_COVERAGE_ENGINE='duckdb'" in capsys.readouterr().err
 
 
 def holdings(graph: ExportGraph, day: dt.date) -> list[str]:

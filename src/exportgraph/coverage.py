@@ -9,6 +9,8 @@ On an embedded store the same nodes are computed on columnar tables read once fr
 (``tables``: the ``tables`` engine), which is much faster than a SPARQL round
 per depth; the updates stay the definition and run on remote stores, for data the tables refuse
 (``fallback`` says why) and when ``engine="sparql"`` (``EXPORTGRAPH_COVERAGE_ENGINE``).
+``engine="spark"`` runs the fixpoint on Apache Spark over the same tables written as Parquet
+(``spark.affiliates``); everything else about a period is the tables engine's.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import paths, settings
 from .errors import InputError
@@ -32,7 +34,7 @@ if TYPE_CHECKING:  # numpy: the tables are imported when the rule first runs (a 
 
 _COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?c eg:validFrom ?from }} }}"
 MAX_ROUNDS = 100
-ENGINES = ("tables", "sparql")
+ENGINES = ("tables", "sparql", "spark")
 TABLES_FILE = "tables.npz"  # in a store's directory
 
 
@@ -56,7 +58,10 @@ class Coverage:
         if engine is None and setting is not None and setting not in ENGINES:
             raise InputError(f"EXPORTGRAPH_COVERAGE_ENGINE={setting!r}: expected one of {', '.join(ENGINES)}")
         chosen = engine or setting or ("tables" if isinstance(store, EmbeddedStore) else "sparql")
+        if chosen == "spark" and not isinstance(store, EmbeddedStore):
+            raise InputError("--engine spark reads the tables of the bundled graph or a --store, not a remote store")
         self.engine = chosen
+        self._spark: Any = None  # the stakes as a Spark DataFrame (engine spark)
         self.fallback: str | None = None  # why the tables engine left the data to the SPARQL
         self._tables: Tables | None = None
         self._changes: list[dt.date] | None = None
@@ -72,7 +77,7 @@ class Coverage:
 
     def reset(self) -> None:
         self.store.update(f"DROP SILENT GRAPH <{GRAPH}>")
-        self._tables, self.fallback = None, None
+        self._tables, self.fallback, self._spark = None, None, None
         self._changes = None
         self._done.clear()
         self.rounds.clear()
@@ -113,9 +118,13 @@ class Coverage:
         day = period.start if period.start.year > 1 else (period.end or dt.date.today())
         found = self.tables()
         if found is not None and isinstance(self.store, EmbeddedStore):
-            from .tables import affiliates
+            from .tables.columns import Unsupported
 
-            data, depth = affiliates.Period(found, period.start, period.end, day, MAX_ROUNDS).run()
+            try:
+                data, depth = self._period(found, period, day).run()
+            except Unsupported as exc:  # a percent Spark's decimals would round: the SPARQL runs
+                self.fallback = str(exc)
+                return self._compute(period)
             self.store.load_derived(data, GRAPH)
             self.rounds[period.start] = depth
             return
@@ -129,10 +138,21 @@ class Coverage:
         self.store.update(self._parents, values)
         self.rounds[period.start] = depth
 
+    def _period(self, found: Tables, period: Period, day: dt.date):
+        if self.engine == "spark":
+            from .spark import affiliates as spark
+
+            if self._spark is None:
+                self._spark = spark.Stakes(found)
+            return spark.Period(self._spark, found, period.start, period.end, day, MAX_ROUNDS)
+        from .tables import affiliates
+
+        return affiliates.Period(found, period.start, period.end, day, MAX_ROUNDS)
+
     def tables(self) -> Tables | None:
         """The columnar tables of the store's data (read once until ``reset``), or ``None`` when the
         SPARQL engine runs (chosen, a remote store, or data the tables refuse: ``fallback``)."""
-        if self.engine != "tables" or self.fallback is not None or not isinstance(self.store, EmbeddedStore):
+        if self.engine == "sparql" or self.fallback is not None or not isinstance(self.store, EmbeddedStore):
             return None
         from .tables.columns import Unsupported  # numpy: loaded when the rule first runs
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -17,9 +20,25 @@ def shared_data_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
+_chosen: dict[str, str] = {}  # what the command line chose, over the environment (``choosing``)
+
+
 def _get(name: str) -> str | None:
-    value = os.environ.get(name)
+    value = _chosen.get(name) or os.environ.get(name)
     return value if value else None
+
+
+@contextlib.contextmanager
+def choosing(**values: str | None) -> Iterator[None]:
+    """Command-line options that stand in for settings while a command runs, e.g.
+    ``choosing(EXPORTGRAPH_ENGINE="spark")``; ``None`` leaves a setting as it is."""
+    before = dict(_chosen)
+    _chosen.update({k: v for k, v in values.items() if v})
+    try:
+        yield
+    finally:
+        _chosen.clear()
+        _chosen.update(before)
 
 
 def store_dir() -> str | None:
@@ -28,9 +47,40 @@ def store_dir() -> str | None:
 
 
 def coverage_engine() -> str | None:
-    """How the 50% rule is computed (``EXPORTGRAPH_COVERAGE_ENGINE``): ``tables`` (the default on an
-    embedded store) or ``sparql`` (the updates of ``queries/coverage/``, always used on a remote store)."""
-    return _get("EXPORTGRAPH_COVERAGE_ENGINE")
+    """How the 50% rule is computed (``EXPORTGRAPH_COVERAGE_ENGINE``, else ``engine()``): ``tables``
+    (the default on an embedded store), ``sparql`` (the updates of ``queries/coverage/``, always
+    used on a remote store) or ``spark``."""
+    return _get("EXPORTGRAPH_COVERAGE_ENGINE") or engine()
+
+
+def engine() -> str | None:
+    """The engine of the whole-graph jobs (``--engine``, ``EXPORTGRAPH_ENGINE``): ``spark`` runs
+    the 50% rule and screening on Apache Spark; unset, they run in this process."""
+    return _get("EXPORTGRAPH_ENGINE")
+
+
+def spark_master() -> str | None:
+    """Spark's master (``--spark-master``, ``EXPORTGRAPH_SPARK_MASTER``); unset: Spark Connect at
+    ``SPARK_REMOTE`` if that is set, else ``local[*]``."""
+    return _get("EXPORTGRAPH_SPARK_MASTER")
+
+
+def spark_remote() -> str | None:
+    """A Spark Connect server (``SPARK_REMOTE``, e.g. ``sc://host:15002``), Spark's own setting."""
+    return _get("SPARK_REMOTE")
+
+
+def spark_local() -> None:
+    """Spark in local mode, unless the user set these: it binds to loopback only (``SPARK_LOCAL_IP``,
+    read by the JVM pyspark starts), and its Python workers run this interpreter, which has
+    exportgraph (``PYSPARK_PYTHON``; pyspark's default is the ``python3`` on the PATH)."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+
+def spark_partitions() -> str:
+    """Partitions of a shuffle on Spark (``EXPORTGRAPH_SPARK_PARTITIONS``, default 8)."""
+    return _get("EXPORTGRAPH_SPARK_PARTITIONS") or "8"
 
 
 def endpoint() -> str | None:

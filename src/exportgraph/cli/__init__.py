@@ -13,9 +13,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from .. import settings
 from ..errors import AmbiguousError, ExportGraphError, InputError, NotFoundError
 from .common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, EXIT_VERDICT
 from .messages import input_message
+from .options import engine_settings
 from .parser import VERBS, build_parser
 from .stdin import Stdin
 
@@ -41,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stdin.close()
         return EXIT_USAGE
     try:
-        return VERBS[args.verb](args, out)
+        with settings.choosing(**engine_settings(args)):
+            return VERBS[args.verb](args, out)
     except (NotFoundError, AmbiguousError) as exc:
         print(f"exportgraph: {stdin.named(exc)}", file=sys.stderr)
         return EXIT_NOT_FOUND

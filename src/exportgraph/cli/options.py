@@ -67,7 +67,40 @@ def base_parser() -> argparse.ArgumentParser:
         metavar="IRI",
         help="with --endpoint: write into this named graph (Virtuoso, whose default graph is the union of its graphs)",
     )
+    base.add_argument(
+        "--spark-master",
+        default=settings.spark_master(),
+        metavar="URL",
+        help="with --engine spark: the cluster (spark://host:7077, yarn, k8s://...; default "
+        "EXPORTGRAPH_SPARK_MASTER, else Spark Connect at SPARK_REMOTE, else local[*])",
+    )
     return base
+
+
+ENGINE_CHOICES = ("tables", "sparql", "spark")
+ENGINE_HELP = (
+    "where the 50%% rule runs: on the columnar tables (the default on an embedded store), as the "
+    "SPARQL updates, or on Apache Spark (which screens a names file too; needs pyspark and Java 17); "
+    "default: EXPORTGRAPH_ENGINE"
+)
+
+
+def add_engine(verb: argparse.ArgumentParser) -> None:
+    """``--engine``, on every verb whose own ``--engine`` does not say it (``check``'s does)."""
+    if any("--engine" in a.option_strings for a in verb._actions):
+        return
+    verb.add_argument("--engine", choices=ENGINE_CHOICES, default=settings.engine(), help=ENGINE_HELP)
+
+
+def engine_settings(args: argparse.Namespace) -> dict[str, str | None]:
+    """The settings ``--engine`` and ``--spark-master`` stand in for while the verb runs."""
+    engine = getattr(args, "engine", None)
+    chosen = {"EXPORTGRAPH_SPARK_MASTER": args.spark_master}
+    if engine == "spark":
+        chosen["EXPORTGRAPH_ENGINE"] = "spark"
+    elif engine in ("tables", "sparql"):
+        chosen["EXPORTGRAPH_COVERAGE_ENGINE"] = engine
+    return chosen
 
 
 def common_parser(base: argparse.ArgumentParser) -> argparse.ArgumentParser:

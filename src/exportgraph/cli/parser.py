@@ -6,7 +6,7 @@ import argparse
 
 from .. import __version__
 from .commands import check, export, imports, info, parties, query, serve
-from .options import parents
+from .options import add_engine, parents
 
 # in the order `exportgraph --help` lists the verbs
 COMMANDS = (info, query, check, parties, serve, export, imports)
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     for choice in sub._choices_actions:  # `exportgraph VERB --help` says what the verb does
         verb = sub.choices[choice.dest]
         verb.description = verb.description or (choice.help or "").replace("%%", "%")
+        add_engine(verb)
     return p
 
 

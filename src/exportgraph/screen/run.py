@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..model import Input, Match, Screening
 from ..parties import Parties
+from .explain import Hit
 from .index import DEFAULT_THRESHOLD
 from .inputs import read_inputs
 
@@ -29,6 +30,13 @@ def screen(
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         limit=limit,
     )
+    return screenings(parties, inputs, hits, as_of)
+
+
+def screenings(parties: Parties, inputs: list[Input], hits: list[list[Hit]], as_of: dt.date) -> list[Screening]:
+    """Each input with its hits (``Index.match``'s answer, in the inputs' order) as matches, each
+    with the party's list entries and where it stands under the 50% rule on the date: what every
+    way of screening (here, or on Spark: ``exportgraph.spark.screen``) returns."""
     found = {h.party for hs in hits for h in hs}
     lists = parties.listings(found, as_of)
     standing = parties.affiliates(found, as_of)

@@ -55,7 +55,14 @@ def add_parsers(sub: Verbs, parents: Parents) -> None:
         help="the whole graph as N-Quads (the data, derived facts and "
         "import records; not a store's per-source copies), for a SPARQL server's bulk loader",
     )
-    dp.add_argument("-o", "--output", required=True, help="the .nq file to write")
+    dp.add_argument(
+        "--format",
+        choices=("nquads", "parquet"),
+        default="nquads",
+        help="nquads (default), or parquet: the columnar tables the 50%% rule runs on (parties, "
+        "stakes, list entries, subsidiary links), one file each in the -o directory, for Spark or DuckDB",
+    )
+    dp.add_argument("-o", "--output", required=True, help="the .nq file to write (a directory for parquet)")
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
@@ -88,6 +95,8 @@ def cmd_dump(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("dump reads the bundled graph or a --store; a remote store has its own export")
     if args.output == "-":
         raise InputError("-o -: dump writes a file (N-Quads can be large); give -o FILE.nq")
+    if args.format == "parquet":
+        return _dump_parquet(args)
     target = Path(args.output)
     if not target.parent.is_dir():
         raise InputError(f"-o {args.output}: directory {target.parent} does not exist")
@@ -97,6 +106,23 @@ def cmd_dump(args: argparse.Namespace, out: TextIO) -> int:
     with atomic(target) as tmp, tmp.open("wb") as fh:
         store.write_nquads(fh)
     print(f"exportgraph: wrote {target} ({target.stat().st_size:,} bytes)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _dump_parquet(args: argparse.Namespace) -> int:
+    target = Path(args.output)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"-o {args.output}: is a file; parquet writes a directory of files")
+    if not target.parent.is_dir():
+        raise InputError(f"-o {args.output}: directory {target.parent} does not exist")
+    graph = open_graph(args)
+    tables = graph.coverage.tables()
+    if tables is None:
+        raise InputError(f"the graph holds data the tables do not represent exactly: {graph.coverage.fallback}")
+    from ...spark import parquet
+
+    for path in parquet.write(tables, target).values():
+        print(f"exportgraph: wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -72,7 +73,13 @@ def cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("--limit must be at least 1")
     names = Path(args.names) if args.names else [{"name": n, "country": args.country} for n in args.name]
     graph = open_graph(args)
-    results = graph.screen(names, threshold=args.threshold, as_of=args.as_of, limit=args.limit)
+    if getattr(args, "engine", None) == "spark":  # the same matches, scored on Spark's executors
+        from ...spark.screen import screen as on_spark
+
+        day = args.as_of or dt.date.today()
+        results = on_spark(graph.parties, names, threshold=args.threshold, as_of=day, limit=args.limit)
+    else:
+        results = graph.screen(names, threshold=args.threshold, as_of=args.as_of, limit=args.limit)
     if args.format in JSON_FORMATS:
         write_json(args, out, [screening_json(r) for r in results])
         return EXIT_OK
