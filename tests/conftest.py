@@ -89,7 +89,7 @@ def update_golden(request) -> bool:
 # -- programs some tests need besides Python --
 
 INSTALL = {  # what a Debian machine installs (.ci/run does)
-    "java": "a Java runtime for the HermiT reasoner: apt-get install default-jre-headless",
+    "java": "a Java runtime (17 or later) for the HermiT reasoner and Spark: apt-get install default-jre-headless",
     "dot": "Graphviz: apt-get install graphviz",
     "chromium": "Chromium for the picture's browser tests: apt-get install chromium",
 }

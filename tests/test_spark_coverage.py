@@ -22,6 +22,8 @@ from exportgraph.store import EmbeddedStore
 
 pytest.importorskip("pyspark")
 
+pytestmark = pytest.mark.needs("java")
+
 
 @pytest.fixture(scope="module", autouse=True)
 def spark():
