@@ -167,6 +167,17 @@ def test_generated_worlds(stakes: list, entries: list, links: list, names: list)
     assert coverage.fallback is None
 
 
+CHAIN = [  # test_a_chain_aggregates_and_loops' world
+    (0, 1, ("30", "integer"), None, (), None, None, True),
+    (2, 1, ("25", "integer"), None, (), None, None, True),
+    (0, 2, ("60", "integer"), None, (), None, None, True),
+    (3, 4, ("51", "integer"), None, (), None, None, True),
+    (4, 3, ("51", "integer"), None, (), None, None, True),
+    (1, 5, None, None, (), None, None, True),
+]
+CHAIN_ENTRIES = [(0, "el", "2024-01-01", None, ("90 FR 1",))]
+
+
 def test_a_chain_aggregates_and_loops() -> None:
     """A hand-made world whose answer is decided from the rule's text, not from either engine.
     90 FR 47201 (15 CFR 744.11(a)(3) as amended): a party owned 50% or more, "directly or
@@ -181,17 +192,8 @@ def test_a_chain_aggregates_and_loops() -> None:
     - Ultimate parents (15 CFR 744.23(a)(3): the headquarters of the ultimate parent, via majority
       links): p2's is p0 (60% > 50%); p5's may be p1 (a stake of unknown size); p3 and p4 own 51%
       of each other, a loop with no top."""
-    stakes = [
-        (0, 1, ("30", "integer"), None, (), None, None, True),
-        (2, 1, ("25", "integer"), None, (), None, None, True),
-        (0, 2, ("60", "integer"), None, (), None, None, True),
-        (3, 4, ("51", "integer"), None, (), None, None, True),
-        (4, 3, ("51", "integer"), None, (), None, None, True),
-        (1, 5, None, None, (), None, None, True),
-    ]
-    entries = [(0, "el", "2024-01-01", None, ("90 FR 1",))]
     store = EmbeddedStore()
-    store.load(world(stakes, entries, [], [1] * 8), "text/turtle")
+    store.load(world(CHAIN, CHAIN_ENTRIES, [], [1] * 8), "text/turtle")
     coverage = assert_same(store, DAYS)
     coverage.reset()
     coverage.ensure([DAYS[-1]])

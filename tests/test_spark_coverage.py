@@ -12,7 +12,7 @@ from typing import cast
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_coverage_tables import DAYS, ENTRY, STAKE, assert_same, world
+from test_coverage_tables import CHAIN, CHAIN_ENTRIES, DAYS, ENTRY, STAKE, assert_same, world
 
 from exportgraph import ExportGraph
 from exportgraph.cli import main
@@ -53,16 +53,8 @@ def test_a_chain_aggregates_and_loops() -> None:
     individually or in the aggregate" by listed parties. p0 listed; p2 60% owned by p0 (covered,
     round 1); p1 30% by p0 and 25% by p2 (55% in the aggregate, round 2); p5 owned by p1 through a
     stake of unknown size (possibly covered: a review, never silence)."""
-    stakes = [
-        (0, 1, ("30", "integer"), None, (), None, None, True),
-        (2, 1, ("25", "integer"), None, (), None, None, True),
-        (0, 2, ("60", "integer"), None, (), None, None, True),
-        (3, 4, ("51", "integer"), None, (), None, None, True),
-        (4, 3, ("51", "integer"), None, (), None, None, True),
-        (1, 5, None, None, (), None, None, True),
-    ]
     store = EmbeddedStore()
-    store.load(world(stakes, [(0, "el", "2024-01-01", None, ("90 FR 1",))], [], [1] * 8), "text/turtle")
+    store.load(world(CHAIN, CHAIN_ENTRIES, [], [1] * 8), "text/turtle")
     coverage = assert_same(store, [DAYS[-1]], "sparql", "spark")
     assert coverage.rounds[dt.date(2024, 1, 1)] == 3
 

@@ -4,7 +4,7 @@ party's list entries and where it stands under the 50% rule on the date."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..model import Input, Match, Screening
@@ -21,10 +21,15 @@ def screen(
     threshold: int | None,
     as_of: dt.date,
     limit: int,
+    match: Callable[..., list[list[Hit]]] | None = None,
 ) -> list[Screening]:
-    """A names CSV, one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``Input``s."""
+    """A names CSV, one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``Input``s.
+    ``match`` scores them (``Index.match``'s arguments, the index first): the index's own by
+    default, or ``spark.screen.match``."""
     inputs = read_inputs(names, parties.country_codes())
-    hits = parties.names.get().match(
+    index = parties.names.get()
+    hits = (match or type(index).match)(
+        index,
         [i.name for i in inputs],
         [i.country for i in inputs],
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
@@ -36,7 +41,7 @@ def screen(
 def screenings(parties: Parties, inputs: list[Input], hits: list[list[Hit]], as_of: dt.date) -> list[Screening]:
     """Each input with its hits (``Index.match``'s answer, in the inputs' order) as matches, each
     with the party's list entries and where it stands under the 50% rule on the date: what every
-    way of screening (here, or on Spark: ``exportgraph.spark.screen``) returns."""
+    way of screening returns (``match`` scoring here or on Spark)."""
     found = {h.party for hs in hits for h in hs}
     lists = parties.listings(found, as_of)
     standing = parties.affiliates(found, as_of)

@@ -31,6 +31,7 @@ change to what this returns, and ``tests/test_spark_screen.py`` compares the two
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import math
@@ -42,10 +43,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Input, Screening
+from ..screen import run
 from ..screen.explain import Hit
 from ..screen.index import DEFAULT_THRESHOLD, Index
-from ..screen.inputs import read_inputs
-from ..screen.run import screenings
 from .session import session
 
 if TYPE_CHECKING:
@@ -76,17 +76,15 @@ def screen(
     limit: int,
     partitions: int | None = None,
 ) -> list[Screening]:
-    """``screen.run.screen`` on Spark: the same arguments, the same results."""
-    inputs = read_inputs(names, parties.country_codes())
-    hits = match(
-        parties.names.get(),
-        [i.name for i in inputs],
-        [i.country for i in inputs],
-        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+    """``screen.run.screen`` with the names scored on Spark: the same arguments, the same results."""
+    return run.screen(
+        parties,
+        names,
+        threshold=threshold,
+        as_of=as_of,
         limit=limit,
-        partitions=partitions,
+        match=functools.partial(match, partitions=partitions),
     )
-    return screenings(parties, inputs, hits, as_of)
 
 
 def match(
