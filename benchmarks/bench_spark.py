@@ -1,7 +1,7 @@
 """The 50% rule's fixpoint on Apache Spark (local mode on this machine) beside the embedded tables
 engine, in one run, at each size; prints a table with the cost growth between sizes.
 
-    python benchmarks/bench_spark.py --sizes 1000000,10000000 [--master local[*]] [--repeat 1]
+    python benchmarks/bench_spark.py --sizes 1000000,10000000 [--master local[*]] [--orders 20000]
 
 Per size N: synthetic columnar tables built directly (importing 10M organisations into a store
 would take hours here: issue 17's import ran 537 s at 1M): N organisations in groups of up to six
@@ -13,6 +13,9 @@ Python loop over each round's owners) and ``spark.affiliates.Period`` (joins and
 round, checkpointed), whose reached sets must be equal (statuses, depths and the stakes that add
 up). The Spark figures include writing the tables as Parquet and reading them (``write``), shown
 apart. The coverage graph's triples (labels, explanations) are not written: they need a store.
+With ``--orders N``: N orders (the example orders again under new ids, dated over 2025) checked on
+the bundled graph in this process (``ExportGraph.check``) and divided over Spark's executors
+(``spark.check``), whose verdicts must be equal.
 Never part of the test run's pass/fail.
 """
 
@@ -87,6 +90,40 @@ def summary(period: affiliates.Period) -> dict:
     return {p: (n.status, n.depth, sorted(n.stakes)) for p, n in period.nodes.items()}
 
 
+def orders_file(n: int, directory: Path) -> Path:
+    lines = (Path(__file__).resolve().parents[1] / "examples" / "orders.csv").read_text().splitlines()
+    header, rows = lines[0], lines[1:]
+    out = [header]
+    for k in range(n):
+        oid, _, rest = rows[k % len(rows)].split(",", 2)
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=k % 365)
+        out.append(f"{oid}-{k},{day.isoformat()},{rest}")
+    path = directory / f"orders-{n}.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def check_orders(n: int) -> None:
+    import tempfile
+
+    from exportgraph import ExportGraph
+    from exportgraph.spark.check import check
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = orders_file(n, Path(tmp))
+        t0 = time.perf_counter()
+        here = ExportGraph.open().check(path, as_of=DAY)
+        t_here = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        there = check(path, data=[], as_of=DAY)
+        t_spark = time.perf_counter() - t0
+    same = [v.to_dict() for v in here] == [v.to_dict() for v in there]
+    print(f"\n| check {n:,} orders on the bundled graph | this process | Spark, divided over the executors | same |")
+    print("|---|---:|---:|:--|")
+    per = [f"{s:.1f} s ({1000 * s / n:.2f} ms/order)" for s in (t_here, t_spark)]
+    print(f"| time | {per[0]} | {per[1]} | {same} |")
+
+
 def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
@@ -95,6 +132,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000000,10000000")
     ap.add_argument("--master", default=None, help="Spark's master (default: the settings, else local[*])")
+    ap.add_argument("--orders", type=int, default=0, help="also check this many orders both ways")
     args = ap.parse_args()
     from exportgraph import settings
     from exportgraph.spark import affiliates as spark
@@ -105,7 +143,7 @@ def main() -> None:
         sc = session()
         print(f"Spark {sc.version} at {master()}: started in {time.perf_counter() - started:.1f} s", flush=True)
         rows = []
-        for n in [int(x) for x in args.sizes.split(",")]:
+        for n in [int(x) for x in args.sizes.split(",") if x]:
             t0 = time.perf_counter()
             tables = world(n)
             built = time.perf_counter() - t0
@@ -131,6 +169,8 @@ def main() -> None:
             print(f"| {n:,} | {m:,} | {r:,} | {d} | {a:.1f} s | {w:.1f} s | {s:.1f} s | {same} |")
         for (n0, _, _, _, a0, _, s0, _), (n1, _, _, _, a1, _, s1, _) in zip(rows, rows[1:], strict=False):
             print(f"growth {n0:,} -> {n1:,} ({n1 / n0:.0f}x): tables {a1 / a0:.1f}x, spark fixpoint {s1 / s0:.1f}x")
+        if args.orders:
+            check_orders(args.orders)
 
 
 if __name__ == "__main__":

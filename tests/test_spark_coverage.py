@@ -83,12 +83,17 @@ def run(capsys: pytest.CaptureFixture, *argv: str) -> str:
     return capsys.readouterr().out
 
 
-def test_the_command_line(capsys: pytest.CaptureFixture) -> None:
-    """``check --engine spark`` gives the JSON the default engine gives, byte for byte: the verdicts
-    of the example orders (the shapes in the store, the 50% rule of each period on Spark). A remote
-    store has no tables for Spark to read: a clear error."""
+def test_the_command_line(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    """``--engine spark`` gives the JSON the default engine gives, byte for byte: the verdicts of the
+    example orders (divided over the executors) and an exposure (the 50% rule of its date on
+    Spark). What Spark cannot open is a clear error: a store on disk for checking (one process at a
+    time), a remote store for the 50% rule (no tables to read)."""
     orders = ["check", "examples/orders.csv", "--format", "json"]
     assert run(capsys, *orders, "--engine", "spark") == run(capsys, *orders)
+    exposure = ["exposure", "Inspur Group", "--as-of", "2025-10-01", "--format", "json"]
+    assert run(capsys, *exposure, "--engine", "spark") == run(capsys, *exposure, "--engine", "tables")
+    assert main([*orders, "--engine", "spark", "--store", str(tmp_path / "s")]) == 2
+    assert "not with --store" in capsys.readouterr().err
     with pytest.raises(InputError, match="--engine spark reads the tables of the bundled graph or a --store"):
         Coverage(cast(EmbeddedStore, object()), "spark")  # a store that is not embedded: a remote one
 
@@ -107,3 +112,25 @@ def test_dump_parquet_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / "file").write_text("x")
     assert main(["dump", "--format", "parquet", "-o", str(tmp_path / "file")]) == 2
     assert "parquet writes a directory" in capsys.readouterr().err
+
+
+def test_orders_divided_over_partitions(tmp_path: Path, bundled: ExportGraph) -> None:
+    """An orders file checked on Spark in three partitions (round robin, so out of the file's order)
+    gives every order the verdict the embedded check gives, in the file's order, a row with a bad
+    date included (needs_review saying so, as without Spark)."""
+    from exportgraph.spark.check import check
+
+    lines = Path("examples/orders.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    many = [header] + [f"{k}-{row}" for k in range(3) for row in rows]  # the ids made distinct
+    oid, _, rest = many[20].split(",", 2)
+    many[20] = f"{oid},2025-13-01,{rest}"  # a month 13
+    orders = tmp_path / "orders.csv"
+    orders.write_text("\n".join(many) + "\n", encoding="utf-8")
+    day = dt.date(2025, 10, 1)
+    spark = check(orders, data=[], as_of=day, partitions=3)
+    assert [v.to_dict() for v in spark] == [v.to_dict() for v in bundled.check(orders, as_of=day)]
+    assert [v.order_id for v in spark] == [line.split(",")[0] for line in many[1:]]
+    assert spark[19].verdict == "needs_review" and "unresolved-input" in spark[19].rules
+    with pytest.raises(InputError, match="orders CSV"):
+        check(tmp_path / "orders.ttl", data=[], as_of=day)

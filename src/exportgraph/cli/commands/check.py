@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from ...contract import CHECK_ENGINES, LICENSE_REQUIRED, NEEDS_REVIEW, NO_LICENSE_REQUIRED, ORDER_COLUMNS
+from ...errors import InputError
 from ...model import Reason, Verdict
 from ..common import EXIT_OK, EXIT_VERDICT, open_graph
 from ..options import Parents, Verbs
@@ -47,13 +50,9 @@ def add_parsers(sub: Verbs, parents: Parents) -> None:
         choices=(*ENGINES, "spark"),
         default="store",
         help="SHACL engine: store (default; bulk SPARQL in the store), turbo or pyshacl; spark: the "
-        "store's, with the 50%% rule of each period on Apache Spark (see --spark-master)",
+        "orders divided over Apache Spark's executors, each checking its share as store does on the "
+        "bundled graph and --data (see --spark-master)",
     )
-
-
-def _shapes(engine: str) -> str:
-    """The SHACL engine: ``spark`` moves the 50% rule to Spark, the shapes run in the store."""
-    return "store" if engine == "spark" else engine
 
 
 def verdicts_arg(text: str) -> frozenset[str]:
@@ -91,18 +90,34 @@ def _in_force_text(r: Reason) -> str:
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    graph = open_graph(args)
-    base = graph.check(args.orders, as_of=args.as_of, engine=_shapes(args.engine))
-    if args.scenario is None:
-        if args.format in JSON_FORMATS:
-            write_json(args, out, [v.to_dict() for v in base])
-        elif args.format == "csv":
-            _verdicts_csv(base, out)
-        else:
-            _verdicts_table(args, base, out)
-        return _exit_for(args, base)
-    changed = graph.with_scenario(args.scenario).check(args.orders, as_of=args.as_of, engine=_shapes(args.engine))
-    return _scenario(args, base, changed, out)
+    if args.engine == "spark":
+        base = _on_spark(args)
+    else:
+        graph = open_graph(args)
+        base = graph.check(args.orders, as_of=args.as_of, engine=args.engine)
+        if args.scenario is not None:
+            changed = graph.with_scenario(args.scenario).check(args.orders, as_of=args.as_of, engine=args.engine)
+            return _scenario(args, base, changed, out)
+    if args.format in JSON_FORMATS:
+        write_json(args, out, [v.to_dict() for v in base])
+    elif args.format == "csv":
+        _verdicts_csv(base, out)
+    else:
+        _verdicts_table(args, base, out)
+    return _exit_for(args, base)
+
+
+def _on_spark(args: argparse.Namespace) -> list[Verdict]:
+    """The orders divided over Spark's executors, each checking its share with the store's shapes on
+    the bundled graph and ``--data`` (``spark.check``)."""
+    for flag, given in (("--store", args.store), ("--endpoint", args.endpoint), ("--scenario", args.scenario)):
+        if given:
+            raise InputError(
+                f"check --engine spark opens the bundled graph and --data in each executor; not with {flag}"
+            )
+    from ...spark.check import check as on_spark
+
+    return on_spark(Path(args.orders), data=args.data, as_of=args.as_of or dt.date.today())
 
 
 def _verdicts_csv(base: list[Verdict], out: TextIO) -> None:
