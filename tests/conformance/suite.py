@@ -129,9 +129,9 @@ def isolated(group: str) -> bool:
     return any(r["owner"] not in ids and r["owned"] not in ids for r in read_rows(src / "ownership.csv")[1])
 
 
-def combined(out: Path, names: list[str] | None = None) -> tuple[ExportGraph, Path]:
-    """One graph holding the data of every group that can share one (``names``: a subset), and
-    the orders of those groups in one CSV."""
+def shared_files(out: Path, names: list[str] | None = None) -> tuple[list[Path], Path]:
+    """The data files of every group that can share one graph (``names``: a subset), written into
+    ``out``, and the orders of those groups in one CSV."""
     together = [g for g in (names or groups()) if not isolated(g)]
     data, orders = [], []
     for g in together:
@@ -140,7 +140,15 @@ def combined(out: Path, names: list[str] | None = None) -> tuple[ExportGraph, Pa
         orders.append(o)
     header = read_rows(orders[0])[0]
     _write(out / "all-orders.csv", header, [r for o in orders for r in read_rows(o)[1]])
-    return ExportGraph.open(data), out / "all-orders.csv"
+    return data, out / "all-orders.csv"
+
+
+def combined(out: Path, names: list[str] | None = None, **remote: str) -> tuple[ExportGraph, Path]:
+    """One graph holding the data of every group that can share one (``names``: a subset), and
+    the orders of those groups in one CSV. ``remote``: ``ExportGraph.open``'s ``endpoint``,
+    ``update_endpoint`` and ``graph``, for a remote store (an empty one: it is loaded here)."""
+    data, orders = shared_files(out, names)
+    return ExportGraph.open(data, **remote), orders
 
 
 def alone(g: str, out: Path) -> tuple[ExportGraph, Path]:
@@ -198,12 +206,23 @@ def report(verdicts: dict[str, check.Verdict]) -> str:
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
     import tempfile
 
+    cli = argparse.ArgumentParser(description="Run the conformance suite; print the wrong answers.")
+    cli.add_argument("engine", nargs="?", default="store", help="store (default), turbo or pyshacl")
+    cli.add_argument(
+        "--endpoint",
+        help="run the groups that share a graph on this remote store (an empty one; a group with a "
+        "scenario still runs on the embedded store)",
+    )
+    cli.add_argument("--update-endpoint", help="its SPARQL Update URL (loading, derived facts)")
+    cli.add_argument("--graph", help="the named graph to write into (a store whose default graph is the union)")
+    args = cli.parse_args()
+    remote = {k: v for k, v in vars(args).items() if k != "engine" and v}
     with tempfile.TemporaryDirectory() as tmp:
         started = dt.datetime.now()
-        got = run(Path(tmp), engine=sys.argv[1] if len(sys.argv) > 1 else "store")
+        got = run(Path(tmp), engine=args.engine, together=combined(Path(tmp), **remote) if remote else None)
         text = report(got)
         print(text or "all right")
         print(

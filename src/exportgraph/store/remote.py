@@ -3,7 +3,9 @@
 Everything exportgraph does runs here as SPARQL: queries on the query endpoint, derived facts
 (the 50% rule, ECCN classification) and loading as SPARQL Update on the update endpoint, so the
 work happens where the data lives. The server must treat its default graph as the union of its
-graphs, as the embedded store does (Oxigraph: ``--union-default-graph``; Virtuoso does by default).
+graphs, as the embedded store does (Oxigraph: ``--union-default-graph``; Virtuoso does by default;
+Jena TDB2/Fuseki: ``tdb2:unionDefaultGraph``). Where that union leaves out a default graph of the
+store's own (Virtuoso, Jena), ``graph`` (``--graph``) names the graph to write into.
 
 Credentials come from the environment: ``EXPORTGRAPH_ENDPOINT_USER`` and
 ``EXPORTGRAPH_ENDPOINT_PASSWORD`` (HTTP basic or digest, ``EXPORTGRAPH_ENDPOINT_AUTH=digest``).
@@ -173,19 +175,24 @@ class RemoteStore:
 
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
-_INSERT = re.compile(r"\bINSERT\s*\{", re.IGNORECASE)
+_TEMPLATE = re.compile(r"\b(?:INSERT|DELETE)\s*\{", re.IGNORECASE)  # not INSERT DATA, DELETE DATA, DELETE WHERE
 
 
 def _into_graph(sparql: str, graph: str) -> str:
-    """``INSERT { t }`` becomes ``INSERT { GRAPH <graph> { t } }`` unless the template names its graphs."""
-    m = _INSERT.search(sparql)
-    if m is None:
-        return sparql
-    depth, end = 1, m.end()
-    while depth and end < len(sparql):
-        depth += {"{": 1, "}": -1}.get(sparql[end], 0)
-        end += 1
-    template = sparql[m.end() : end - 1]
-    if re.search(r"\bGRAPH\b", template, re.IGNORECASE):
-        return sparql
-    return f"{sparql[: m.end()]} GRAPH <{graph}> {{{template}}} }}{sparql[end:]}"
+    """Every ``INSERT { t }`` and ``DELETE { t }`` template, in every operation of the request, becomes
+    ``INSERT { GRAPH <graph> { t } }`` unless it names its graphs: what the derivations add goes where
+    the data is, and what they remove is removed from there (a store whose default graph is the
+    union of its named graphs does not show, or delete from, a default graph of its own)."""
+    out, last = [], 0
+    for m in _TEMPLATE.finditer(sparql):
+        if m.start() < last:  # within a template moved already
+            continue
+        depth, end = 1, m.end()
+        while depth and end < len(sparql):
+            depth += {"{": 1, "}": -1}.get(sparql[end], 0)
+            end += 1
+        template = sparql[m.end() : end - 1]
+        if not re.search(r"\bGRAPH\b", template, re.IGNORECASE):
+            out += [sparql[last : m.end()], f" GRAPH <{graph}> {{{template}}} }}"]
+            last = end
+    return "".join(out) + sparql[last:]
