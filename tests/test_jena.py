@@ -5,9 +5,9 @@ with it), so everything is written into a named graph (``--graph``). Loaded with
 load``: the bundled graph and the conformance suite's data; then the example orders, screening,
 the 50% rule, queries and the suite's orders of the same periods answered there as on the embedded
 store. The tests share one graph on Jena and stay within the example orders' periods: the 50% rule
-is computed on the server once per period, and Jena takes 20-30 s a period (it runs the first
-update of ``queries/coverage/05-covered-via.ru`` as a scan of a list's entries for each listed
-party), most of this module's time."""
+is computed on the server once per period (a few seconds a period since
+``queries/coverage/05-covered-via.ru`` starts from the list entries: Jena ran the old form as a scan
+of a list's entries for each listed party, 20-30 s a period)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,8 @@ INSERT { GRAPH <https://w3id.org/exportgraph/id/graph/coverage> { ?cov eg:covere
 WHERE {
   GRAPH <https://w3id.org/exportgraph/id/graph/coverage> {
     ?cov eg:validFrom ?from ; eg:coverageStatus eg:Listed ; eg:coveredParty ?p }
-  <https://w3id.org/exportgraph/id/rule/affiliates-2025-09> eg:concernsList ?list .
-  ?e eg:onList ?list ; eg:party ?p .
+  ?e eg:party ?p ; eg:onList ?list .
+  FILTER EXISTS { <https://w3id.org/exportgraph/id/rule/affiliates-2025-09> eg:concernsList ?list }
   FILTER NOT EXISTS { ?e eg:dateAdded ?added FILTER(?added > ?asOf) }
   FILTER NOT EXISTS { ?e eg:dateRemoved ?removed FILTER(?removed <= ?asOf) }
 } ;
