@@ -34,7 +34,7 @@ def spark():
     return spark
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     stakes=st.lists(STAKE, min_size=4, max_size=14),
     entries=st.lists(ENTRY, min_size=1, max_size=5),

@@ -75,7 +75,7 @@ def names_file(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize(("threshold", "limit", "partitions"), [(None, 10, 4), (80, 3, 3)])
+@pytest.mark.parametrize(("threshold", "limit", "partitions"), [(80, 3, 3)])
 def test_a_names_file_gives_the_same_matches(bundled, names_file, threshold, limit, partitions):
     from exportgraph.spark.screen import screen
 
@@ -135,7 +135,7 @@ def listed(index) -> list[str]:
     return sorted({e.matched for es in index.entries for e in es})
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     batch=st.lists(st.tuples(NAME, st.sampled_from([None, "CN", "US", "TW", "RU"])), min_size=1, max_size=40),
     threshold=st.sampled_from([60, 80, 85, 90, 100]),
