@@ -98,6 +98,17 @@ def test_the_command_line(capsys: pytest.CaptureFixture, tmp_path: Path) -> None
         Coverage(cast(EmbeddedStore, object()), "spark")  # a store that is not embedded: a remote one
 
 
+def test_without_the_spark_extra_a_clear_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    import importlib.util
+
+    find = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda m, *a: None if m == "pandas" else find(m, *a))
+    assert main(["screen", "--name", "Inspur Taiwan", "--engine", "spark"]) == 2
+    assert "--engine spark needs pandas: pip install 'exportgraph[spark]'" in capsys.readouterr().err
+    assert main(["check", "examples/orders.csv", "--engine", "spark"]) == 2
+    assert "needs pandas" in capsys.readouterr().err
+
+
 def test_dump_parquet_writes_the_tables(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     import pyarrow.parquet as pq
 

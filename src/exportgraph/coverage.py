@@ -140,6 +140,9 @@ class Coverage:
 
     def _period(self, found: Tables, period: Period, day: dt.date):
         if self.engine == "spark":
+            from .spark import require
+
+            require()
             from .spark import affiliates as spark
 
             if self._spark is None:

@@ -115,6 +115,9 @@ def _on_spark(args: argparse.Namespace) -> list[Verdict]:
             raise InputError(
                 f"check --engine spark opens the bundled graph and --data in each executor; not with {flag}"
             )
+    from ...spark import require
+
+    require()
     from ...spark.check import check as on_spark
 
     return on_spark(Path(args.orders), data=args.data, as_of=args.as_of or dt.date.today())

@@ -119,6 +119,9 @@ def _dump_parquet(args: argparse.Namespace) -> int:
     tables = graph.coverage.tables()
     if tables is None:
         raise InputError(f"the graph holds data the tables do not represent exactly: {graph.coverage.fallback}")
+    from ...spark import require
+
+    require("pyarrow", what="--format parquet")
     from ...spark import parquet
 
     for path in parquet.write(tables, target).values():

@@ -74,6 +74,9 @@ def cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
     names = Path(args.names) if args.names else [{"name": n, "country": args.country} for n in args.name]
     graph = open_graph(args)
     if getattr(args, "engine", None) == "spark":  # the same matches, scored on Spark's executors
+        from ...spark import require
+
+        require()
         from ...spark.screen import screen as on_spark
 
         day = args.as_of or dt.date.today()
