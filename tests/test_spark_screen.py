@@ -187,13 +187,8 @@ def test_rows_lost_or_out_of_place_are_an_error():
 
 def test_cli_engine_spark_prints_the_same_json(cli_bundled, names_file, capsys, monkeypatch):
     from exportgraph.cli import main
-    from exportgraph.cli.parser import build_parser
     from exportgraph.spark import screen as on_spark
 
-    try:
-        build_parser().parse_args(["screen", str(names_file), "--engine", "spark"])
-    except SystemExit:
-        pytest.skip("the CLI has no --engine option yet")
     capsys.readouterr()
     used: list[int] = []
     real = on_spark.match
