@@ -72,7 +72,7 @@ def fingerprint(store: Path) -> str:
 
 def test_an_import_killed_with_sigkill_leaves_the_store_as_it_was(store, tmp_path):
     copy = tmp_path / "big.json"
-    _big_copy(copy, 3000)
+    _big_copy(copy, 300)
     reference = tmp_path / "reference"
     shutil.copytree(store, reference)
     before = fingerprint(store)

@@ -86,7 +86,17 @@ def jena(jena_classpath, tmp_path_factory):
     port = free_port()
     with log.open("wb") as fh:
         proc = subprocess.Popen(
-            ["java", "-cp", jena_classpath, "JenaServer", str(db), str(port), "--union-default-graph"],
+            # the serial collector: one thread collecting a test's small heap, not one per core
+            [
+                "java",
+                "-XX:+UseSerialGC",
+                "-cp",
+                jena_classpath,
+                "JenaServer",
+                str(db),
+                str(port),
+                "--union-default-graph",
+            ],
             stdout=fh,
             stderr=fh,
         )

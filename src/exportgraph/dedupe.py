@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -241,8 +242,10 @@ def _judge(
     return Candidate(left, right, int(score), tuple(reasons))
 
 
+@lru_cache(maxsize=1 << 16)
 def _marks(key: str, places: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The numbers ("14th": "14") and the places a normalised name holds."""
+    """The numbers ("14th": "14") and the places a normalised name holds (kept: each name is
+    compared with many others)."""
     words = key.split()
     numbers = frozenset(re.sub(r"\D", "", w) for w in words if any(c.isdigit() for c in w))
     return numbers, frozenset(w for w in words if w in places)
@@ -256,10 +259,13 @@ def _similarity(
     and the 771 Research Institute, SMIC (Tianjin) and SMIC (Shenzhen) are sister organisations."""
     best, pair = 0.0, None
     for ka, na in a.items():
+        if ka.startswith(ABBR_MARK):
+            continue
+        num_a, at_a = _marks(ka, places)
         for kb, nb in b.items():
-            if ka.startswith(ABBR_MARK) or kb.startswith(ABBR_MARK):
+            if kb.startswith(ABBR_MARK):
                 continue
-            (num_a, at_a), (num_b, at_b) = _marks(ka, places), _marks(kb, places)
+            num_b, at_b = _marks(kb, places)
             if (num_a and num_b and num_a != num_b) or (at_a and at_b and at_a != at_b):
                 continue
             s = fuzz.token_sort_ratio(ka, kb)
