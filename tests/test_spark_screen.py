@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 
 import pandas as pd
@@ -18,7 +19,7 @@ from test_screen import LOOK_ALIKES, VARIANTS
 
 from exportgraph.errors import InputError
 from exportgraph.present import screening_json
-from exportgraph.screen import Hit, Index
+from exportgraph.screen import Hit, Index, run
 
 pytest.importorskip("pyspark")
 
@@ -77,10 +78,11 @@ def names_file(tmp_path_factory):
 
 @pytest.mark.parametrize(("threshold", "limit", "partitions"), [(80, 3, 3)])
 def test_a_names_file_gives_the_same_matches(bundled, names_file, threshold, limit, partitions):
-    from exportgraph.spark.screen import screen
+    from exportgraph.spark.screen import match
 
     here = bundled.screen(names_file, threshold=threshold, as_of=DAY, limit=limit)
-    there = screen(bundled.parties, names_file, threshold=threshold, as_of=DAY, limit=limit, partitions=partitions)
+    on_spark = functools.partial(match, partitions=partitions)
+    there = run.screen(bundled.parties, names_file, threshold=threshold, as_of=DAY, limit=limit, match=on_spark)
     assert [screening_json(r) for r in there] == [screening_json(r) for r in here]
     assert there == here  # the result objects themselves, not only their JSON
     matched = sum(bool(r.matches) for r in here)

@@ -369,7 +369,7 @@ class ExportGraph:
         ``as_of`` (default today)."""
         from .screen.run import screen  # the Chinese dictionaries load in 0.2 s: only when screening
 
-        return screen(self.parties, names, threshold=threshold, as_of=as_of or dt.date.today(), limit=limit)
+        return screen(self.parties, names, threshold=threshold, as_of=as_of, limit=limit)
 
     # -- the graph as a whole -------------------------------------------------------------------
 

@@ -19,13 +19,14 @@ def screen(
     names: str | Path | Iterable[str | dict[str, str] | Input],
     *,
     threshold: int | None,
-    as_of: dt.date,
+    as_of: dt.date | None,
     limit: int,
     match: Callable[..., list[list[Hit]]] | None = None,
 ) -> list[Screening]:
-    """A names CSV, one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``Input``s.
-    ``match`` scores them (``Index.match``'s arguments, the index first): the index's own by
-    default, or ``spark.screen.match``."""
+    """A names CSV, one name, or a list of names, dicts (``name``, ``country``, ``id``) or ``Input``s,
+    each match with where the party stands on ``as_of`` (``None``: today). ``match`` scores them
+    (``Index.match``'s arguments, the index first): the index's own by default, or
+    ``spark.screen.match`` (``screen --engine spark``)."""
     inputs = read_inputs(names, parties.country_codes())
     index = parties.names.get()
     hits = (match or type(index).match)(
@@ -35,7 +36,7 @@ def screen(
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         limit=limit,
     )
-    return screenings(parties, inputs, hits, as_of)
+    return screenings(parties, inputs, hits, as_of or dt.date.today())
 
 
 def screenings(parties: Parties, inputs: list[Input], hits: list[list[Hit]], as_of: dt.date) -> list[Screening]:

@@ -30,8 +30,6 @@ change to what this returns, and ``tests/test_spark_screen.py`` compares the two
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import gc
 import hashlib
 import math
@@ -39,11 +37,8 @@ import pickle
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Input, Screening
-from ..screen import run
 from ..screen.explain import Hit
 from ..screen.index import DEFAULT_THRESHOLD, Index
 from .session import session
@@ -54,7 +49,6 @@ if TYPE_CHECKING:
     from pyspark.core.context import SparkContext
     from pyspark.sql import SparkSession
 
-    from ..parties import Parties
 
 PER_PARTITION = 200  # fewest names a partition is given: fewer, and starting its task costs more than scoring
 NAMES = "pos long, name binary, country string"  # a name as UTF-8 bytes, lone surrogates kept (as Python has them)
@@ -65,26 +59,6 @@ HITS = (  # one row per hit (rank 0, 1, ... in the input's order of hits); rank 
 COLUMNS = [c.split()[0] for c in HITS.split(", ")]
 
 _loaded: dict[str, Index] = {}  # in an executor's Python worker: the index of the job it scores for
-
-
-def screen(
-    parties: Parties,
-    names: str | Path | Iterable[str | dict[str, str] | Input],
-    *,
-    threshold: int | None,
-    as_of: dt.date,
-    limit: int,
-    partitions: int | None = None,
-) -> list[Screening]:
-    """``screen.run.screen`` with the names scored on Spark: the same arguments, the same results."""
-    return run.screen(
-        parties,
-        names,
-        threshold=threshold,
-        as_of=as_of,
-        limit=limit,
-        match=functools.partial(match, partitions=partitions),
-    )
 
 
 def match(

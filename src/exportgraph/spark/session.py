@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import settings
 from ..errors import InputError
+from . import require
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -24,10 +25,9 @@ def master() -> str:
 
 def session() -> SparkSession:
     """The active session, or a new one (a clear error when pyspark or Java is missing)."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:
-        raise InputError("--engine spark needs pyspark: pip install 'exportgraph[spark]'") from exc
+    require("pyspark")
+    from pyspark.sql import SparkSession
+
     where = master()
     builder: Any = SparkSession.builder.appName("exportgraph")
     if where.startswith("sc://"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -74,13 +73,15 @@ def cmd_screen(args: argparse.Namespace, out: TextIO) -> int:
     names = Path(args.names) if args.names else [{"name": n, "country": args.country} for n in args.name]
     graph = open_graph(args)
     if getattr(args, "engine", None) == "spark":  # the same matches, scored on Spark's executors
+        from ...screen import run
         from ...spark import require
 
         require()
-        from ...spark.screen import screen as on_spark
+        from ...spark import screen as on_spark
 
-        day = args.as_of or dt.date.today()
-        results = on_spark(graph.parties, names, threshold=args.threshold, as_of=day, limit=args.limit)
+        results = run.screen(
+            graph.parties, names, threshold=args.threshold, as_of=args.as_of, limit=args.limit, match=on_spark.match
+        )
     else:
         results = graph.screen(names, threshold=args.threshold, as_of=args.as_of, limit=args.limit)
     if args.format in JSON_FORMATS:
